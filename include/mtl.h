@@ -1,0 +1,20 @@
+/*
+ * mtl.h — libmtl, the "Market to Lead" / "Lead to Cash" library.
+ *
+ * The documented entry point: include this header and link -lmtl
+ * (pkg-config --cflags --libs mtl).  Each area also has its own
+ * self-contained header under <mtl/...>.
+ */
+#ifndef MTL_H
+#define MTL_H
+
+#include "mtl/common.h"
+#include "mtl/status.h"
+#include "mtl/date.h"
+#include "mtl/stage.h"
+#include "mtl/market.h"
+#include "mtl/segment.h"
+#include "mtl/customer.h"
+#include "mtl/lead.h"
+
+#endif /* MTL_H */

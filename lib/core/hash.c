@@ -1,0 +1,235 @@
+#include "core/hash.h"
+
+#include <string.h>
+
+/* A 64-bit multiply-mix hash over 8-byte words (the shape of wyhash and
+ * rapidhash, simplified): fast on the short ids CRMs use. */
+static inline uint64_t mix(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__)
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    uint64_t x = (a ^ (b >> 29)) * 0xbf58476d1ce4e5b9ULL;
+    return x ^ (x >> 31) ^ b;
+#endif
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+uint64_t mtl__hash(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (len * 0xa0761d6478bd642fULL);
+    while (len >= 8) {
+        h = mix(h ^ load64(p), 0xe7037ed1a0b428dbULL);
+        p += 8;
+        len -= 8;
+    }
+    if (len) {
+        uint64_t t = 0;
+        memcpy(&t, p, len);
+        h = mix(h ^ t, 0x8ebc6af09c88c6e3ULL);
+    }
+    return mix(h, 0x589965cc75374cc3ULL);
+}
+
+#define FRAG(h) ((uint32_t)((h) >> 32))
+#define SLOT(frag, v) (((uint64_t)(frag) << 32) | (v))
+#define VALUE(e) ((uint32_t)(e))
+#define EMPTY ((uint64_t)MTL__NONE)
+
+/* Fibonacci hashing of the fragment gives the home slot. */
+static inline size_t home_of(uint32_t frag, unsigned shift)
+{
+    return (size_t)(((uint64_t)frag * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
+void mtl__index_free(mtl__index *ix, mtl__allocator *a)
+{
+    if (ix->slots)
+        mtl__free(a, ix->slots, (ix->mask + 1) * sizeof *ix->slots);
+    ix->slots = NULL;
+    ix->mask = 0;
+    ix->count = 0;
+    ix->shift = 0;
+}
+
+int mtl__index_reserve(mtl__index *ix, mtl__allocator *a, size_t n)
+{
+    size_t cap = ix->slots ? ix->mask + 1 : 0, ncap, i;
+    unsigned nshift = 64 - 4;
+    uint64_t *ns;
+    /* load factor at most 3/4 */
+    if (cap && n <= cap / 4 * 3)
+        return 1;
+    ncap = 16;
+    while (n > ncap / 4 * 3) {
+        if (ncap > ((size_t)1 << 40))
+            return 0;
+        ncap *= 2;
+        nshift--;
+    }
+    ns = mtl__alloc_array(a, ncap, sizeof *ns);
+    if (!ns)
+        return 0;
+    memset(ns, 0xff, ncap * sizeof *ns);
+    for (i = 0; i < cap; i++) {
+        uint64_t e = ix->slots[i];
+        if (e != EMPTY) {
+            size_t j = home_of((uint32_t)(e >> 32), nshift);
+            while (ns[j] != EMPTY)
+                j = (j + 1) & (ncap - 1);
+            ns[j] = e;
+        }
+    }
+    if (ix->slots)
+        mtl__free(a, ix->slots, cap * sizeof *ix->slots);
+    ix->slots = ns;
+    ix->mask = ncap - 1;
+    ix->shift = nshift;
+    return 1;
+}
+
+static inline int key_equal(const char *stored, const char *k, size_t len)
+{
+    return memcmp(stored, k, len) == 0 && stored[len] == '\0';
+}
+
+uint32_t mtl__index_find(const mtl__index *ix, uint64_t hash, const char *k,
+                         size_t len, mtl__key_fn key, const void *ctx)
+{
+    size_t j;
+    uint32_t frag = FRAG(hash);
+    if (!ix->slots)
+        return MTL__NONE;
+    for (j = home_of(frag, ix->shift);; j = (j + 1) & ix->mask) {
+        uint64_t e = ix->slots[j];
+        if (e == EMPTY)
+            return MTL__NONE;
+        if ((uint32_t)(e >> 32) == frag && key_equal(key(ctx, VALUE(e)), k, len))
+            return VALUE(e);
+    }
+}
+
+uint32_t mtl__index_insert(mtl__index *ix, uint64_t hash, const char *k,
+                           size_t len, uint32_t value, mtl__key_fn key,
+                           const void *ctx)
+{
+    size_t j;
+    uint32_t frag = FRAG(hash);
+    for (j = home_of(frag, ix->shift);; j = (j + 1) & ix->mask) {
+        uint64_t e = ix->slots[j];
+        if (e == EMPTY) {
+            ix->slots[j] = SLOT(frag, value);
+            ix->count++;
+            return MTL__NONE;
+        }
+        if ((uint32_t)(e >> 32) == frag && key_equal(key(ctx, VALUE(e)), k, len))
+            return VALUE(e);
+    }
+}
+
+void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t value)
+{
+    size_t hole, j, mask = ix->mask;
+    uint32_t frag = FRAG(hash);
+    if (!ix->slots)
+        return;
+    for (j = home_of(frag, ix->shift);; j = (j + 1) & mask) {
+        uint64_t e = ix->slots[j];
+        if (e == EMPTY)
+            return; /* not present */
+        if (e == SLOT(frag, value))
+            break;
+    }
+    /* backward-shift deletion (Knuth 6.4, algorithm R): move later members
+     * of the cluster into the hole when their home does not lie cyclically
+     * in (hole, j]. */
+    hole = j;
+    for (;;) {
+        size_t home;
+        uint64_t e;
+        j = (j + 1) & mask;
+        e = ix->slots[j];
+        if (e == EMPTY)
+            break;
+        home = home_of((uint32_t)(e >> 32), ix->shift);
+        if (((j - home) & mask) >= ((j - hole) & mask)) {
+            ix->slots[hole] = e;
+            hole = j;
+        }
+    }
+    ix->slots[hole] = EMPTY;
+    ix->count--;
+}
+
+/* ---- arena ------------------------------------------------------------ */
+
+#define BLOCK_MAX ((size_t)1 << MTL__ARENA_BLOCK_BITS)
+
+void mtl__arena_free(mtl__arena *ar, mtl__allocator *a)
+{
+    size_t i;
+    for (i = 0; i < ar->nblocks; i++)
+        mtl__free(a, ar->blocks[i].bytes, ar->blocks[i].size);
+    mtl__free(a, ar->blocks, ar->cap * sizeof *ar->blocks);
+    memset(ar, 0, sizeof *ar);
+}
+
+int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
+                     size_t len, uint32_t *out_ref)
+{
+    size_t need = len + 1;
+    mtl__arena_block *last;
+    if (need > BLOCK_MAX)
+        return 0;
+    if (ar->nblocks == 0 || ar->used + need > ar->blocks[ar->nblocks - 1].size) {
+        /* blocks grow 4 KiB, 8 KiB ... up to 1 MiB: small markets stay small */
+        size_t size = ar->nblocks ? ar->blocks[ar->nblocks - 1].size * 2 : 4096;
+        char *b;
+        if (size > BLOCK_MAX)
+            size = BLOCK_MAX;
+        if (ar->nblocks >= MTL__ARENA_MAX_BLOCKS)
+            return 0;
+        if (!mtl__grow(a, (void **)&ar->blocks, &ar->cap, ar->nblocks + 1,
+                       sizeof *ar->blocks))
+            return 0;
+        b = mtl__alloc(a, size);
+        if (!b)
+            return 0;
+        ar->blocks[ar->nblocks].bytes = b;
+        ar->blocks[ar->nblocks].size = size;
+        ar->nblocks++;
+        ar->used = 0;
+    }
+    last = &ar->blocks[ar->nblocks - 1];
+    memcpy(last->bytes + ar->used, s, len);
+    last->bytes[ar->used + len] = '\0';
+    *out_ref = (uint32_t)((ar->nblocks - 1) << MTL__ARENA_BLOCK_BITS) |
+               (uint32_t)ar->used;
+    ar->used += need;
+    return 1;
+}
+
+mtl__arena_mark mtl__arena_get_mark(const mtl__arena *ar)
+{
+    mtl__arena_mark m;
+    m.nblocks = ar->nblocks;
+    m.used = ar->used;
+    return m;
+}
+
+void mtl__arena_rollback(mtl__arena *ar, mtl__allocator *a, mtl__arena_mark m)
+{
+    while (ar->nblocks > m.nblocks) {
+        ar->nblocks--;
+        mtl__free(a, ar->blocks[ar->nblocks].bytes, ar->blocks[ar->nblocks].size);
+    }
+    ar->used = m.used;
+}

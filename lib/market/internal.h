@@ -1,0 +1,218 @@
+/* internal.h: the market's in-memory layout, shared by the market modules.
+ *
+ * Segments and customers are small records in chunks of 256 (stable
+ * addresses, free list).  Leads are stored column-wise in chunks of up to
+ * 65,536 slots so that scans touch only the columns they need; a lead
+ * handle points at its slot's entry in the chunk's `tag` column, which
+ * holds the slot number inside the chunk, so the chunk (and the market)
+ * is found from the handle alone without a per-lead back pointer.  See
+ * docs/memory.md for the per-lead byte budget. */
+#ifndef MTL_MARKET_INTERNAL_H
+#define MTL_MARKET_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "mtl.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/strpool.h"
+
+/* ---- stage model ------------------------------------------------------ */
+
+typedef struct mtl__stage {
+    char name[MTL_STAGE_NAME_MAX + 1];
+    char phase[MTL_STAGE_NAME_MAX + 1];
+    double probability;
+    int32_t category;
+    int32_t flags;
+} mtl__stage;
+
+struct mtl_stage_model {
+    mtl__allocator alloc;
+    int32_t count;
+    mtl__stage stages[MTL_STAGE_MAX];
+};
+
+void mtl__stage_model_fill_default(mtl_stage_model *m);
+
+/* ---- records: segments and customers ---------------------------------- */
+
+#define MTL__REC_CHUNK_BITS 8
+#define MTL__REC_CHUNK (1u << MTL__REC_CHUNK_BITS)
+
+typedef struct mtl__rec {
+    mtl_market *market;
+    uint32_t slot;
+    uint32_t next_free; /* MTL__NONE while alive */
+    uint32_t id_ref;    /* arena reference of the id */
+    uint32_t alive;
+} mtl__rec;
+
+typedef struct mtl__recs {
+    char **chunks;
+    size_t nchunks, cap_chunks;
+    size_t rec_size;
+    uint32_t high;      /* slots handed out */
+    uint32_t live;
+    uint32_t free_head; /* MTL__NONE when empty */
+    mtl__index index;
+} mtl__recs;
+
+struct mtl_segment {
+    mtl__rec rec;
+    char *name;
+    uint32_t parent;    /* slot or MTL__NONE */
+    uint32_t children;  /* number of child segments */
+    uint32_t customers; /* customers that name it */
+};
+
+struct mtl_customer {
+    mtl__rec rec;
+    char *name;
+    uint32_t segment; /* slot or MTL__NONE */
+    uint32_t region;  /* strpool id */
+    uint32_t owner;   /* strpool id */
+    int32_t grade;
+    int64_t revenue;
+    int64_t investment;
+    double participation;
+};
+
+void mtl__recs_init(mtl__recs *r, size_t rec_size);
+void mtl__recs_free(mtl__recs *r, mtl__allocator *a);
+void *mtl__recs_at(const mtl__recs *r, uint32_t slot);
+/* Find a live record by id (NULL if none). */
+void *mtl__recs_find(const mtl__recs *r, const mtl__arena *ar, const char *id);
+/* Add a record; MTL_OK or an error status (already reported). */
+mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
+                         const char *kind, void **out);
+void mtl__recs_remove(mtl__recs *r, mtl_market *m, mtl__rec *rec);
+void *mtl__recs_next(const mtl__recs *r, const mtl__rec *prev);
+/* Replace *slot by a copy of text (NULL or "" clears). */
+mtl_status mtl__set_text(mtl__allocator *a, char **slot, const char *text,
+                         const char *what);
+
+/* ---- leads ------------------------------------------------------------ */
+
+#define MTL__LEAD_CHUNK_BITS 16
+#define MTL__LEAD_CHUNK_MAX (1u << MTL__LEAD_CHUNK_BITS)
+#define MTL__LEAD_CHUNK_MIN 256u
+#define MTL__FREE_SLOT 0xffu /* outcome value of a free slot */
+
+typedef struct mtl__lead_chunk {
+    mtl_market *market;
+    uint32_t index;    /* chunk number: global slot = index << 16 | i */
+    uint32_t capacity; /* slots in this chunk */
+    uint32_t used;     /* slots handed out (high-water mark) */
+    size_t bytes;      /* allocation size */
+    uint32_t *id_ref;
+    uint32_t *customer, *segment;
+    uint32_t *owner, *region, *source;
+    uint32_t *history; /* first event + 1; next free slot for free slots */
+    int64_t *amount;
+    double *probability;
+    int32_t *created, *expected_close, *closed;
+    uint8_t *stage, *outcome, *status, *category, *decision;
+    uint16_t tag[]; /* tag[i] == i; &tag[i] is the handle */
+} mtl__lead_chunk;
+
+typedef struct mtl__attr_column {
+    uint32_t key;     /* strpool id of the key */
+    uint32_t **chunk; /* per lead chunk: values (strpool ids) or NULL */
+    size_t nchunk;
+} mtl__attr_column;
+
+typedef struct mtl__event {
+    int32_t day;
+    int32_t stage;
+    uint32_t next; /* index + 1 of the next event, 0 = end */
+} mtl__event;
+
+/* ---- the market ------------------------------------------------------- */
+
+struct mtl_market {
+    atomic_int refs;
+    mtl__allocator alloc;
+    int64_t minor_per_major;
+    int32_t stage_count;
+    mtl__stage stages[MTL_STAGE_MAX];
+
+    mtl__arena ids;      /* ids of every record kind */
+    mtl__strpool strings;
+
+    mtl__recs segments;
+    mtl__recs customers;
+
+    mtl__lead_chunk **chunks;
+    size_t nchunks, cap_chunks;
+    size_t lead_count;
+    uint32_t lead_free; /* free slot list, MTL__NONE when empty */
+    mtl__index lead_index;
+
+    mtl__attr_column *attrs;
+    size_t nattrs, cap_attrs;
+
+    mtl__event *events;
+    size_t nevents, cap_events;
+    uint32_t event_free; /* index + 1, 0 = none */
+};
+
+static inline mtl_segment *mtl__segment_at(const mtl_market *m, uint32_t slot)
+{
+    return slot == MTL__NONE ? NULL : (mtl_segment *)mtl__recs_at(&m->segments, slot);
+}
+
+static inline mtl_customer *mtl__customer_at(const mtl_market *m, uint32_t slot)
+{
+    return slot == MTL__NONE ? NULL
+                             : (mtl_customer *)mtl__recs_at(&m->customers, slot);
+}
+
+static inline mtl__lead_chunk *mtl__lead_chunk_of(const mtl_lead *lead,
+                                                  uint32_t *out_i)
+{
+    const uint16_t *t = (const uint16_t *)(const void *)lead;
+    uint32_t i = *t;
+    *out_i = i;
+    return (mtl__lead_chunk *)(void *)((char *)(uintptr_t)(t - i) -
+                                       offsetof(mtl__lead_chunk, tag));
+}
+
+static inline mtl_lead *mtl__lead_handle(mtl__lead_chunk *c, uint32_t i)
+{
+    return (mtl_lead *)(void *)&c->tag[i];
+}
+
+static inline uint32_t mtl__lead_slot(const mtl__lead_chunk *c, uint32_t i)
+{
+    return (c->index << MTL__LEAD_CHUNK_BITS) | i;
+}
+
+/* lead storage (lead.c) */
+/* Number of live leads whose customer (or segment) column holds slot:
+ * removal checks scan instead of keeping per-record counters, which would
+ * cost a random memory access per lead on the bulk path. */
+size_t mtl__leads_referencing(const mtl_market *m, int customer, uint32_t slot);
+const char *mtl__lead_key(const void *market, uint32_t slot);
+mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot);
+/* Chunk k holds 256 << k slots, at most 65,536: small markets stay small. */
+uint32_t mtl__lead_chunk_capacity(size_t k);
+/* Make room for n more slots at the end; new chunks are zero-filled. */
+mtl_status mtl__leads_reserve(mtl_market *m, size_t n);
+/* First slot that an append would use. */
+void mtl__leads_end(const mtl_market *m, uint32_t *chunk, uint32_t *i);
+void mtl__leads_free(mtl_market *m);
+/* Attribute key column for key (created if asked); index or MTL__NONE. */
+uint32_t mtl__attr_find(const mtl_market *m, uint32_t key_id);
+mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out);
+/* The value column of attribute k in chunk c, allocated on demand. */
+uint32_t *mtl__attr_values(mtl_market *m, uint32_t k, uint32_t c, int create);
+mtl_status mtl__check_stage_outcome(const mtl_market *m, int32_t stage,
+                                    int32_t outcome);
+/* Interning with the usual error reporting. */
+mtl_status mtl__intern(mtl_market *m, const char *s, const char *what,
+                       uint32_t *out);
+
+#endif

@@ -1,0 +1,772 @@
+/* Leads: column-wise chunked storage, one-at-a-time add/find/remove,
+ * fields, attributes and stage history.  The bulk path is lead_bulk.c. */
+#include <math.h>
+#include <string.h>
+
+#include "market/internal.h"
+
+/* ---- chunk storage ---------------------------------------------------- */
+
+static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* Bytes per slot of each column, 8-byte columns first. */
+static size_t chunk_bytes(uint32_t cap)
+{
+    size_t n = align8(offsetof(mtl__lead_chunk, tag) + sizeof(uint16_t) * cap);
+    n += (size_t)cap * (8 + 8);            /* amount, probability */
+    n += (size_t)cap * 4 * 7;              /* id_ref .. history */
+    n += (size_t)cap * 4 * 3;              /* dates */
+    n += (size_t)cap * 5;                  /* stage .. decision */
+    return n;
+}
+
+static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
+{
+    size_t bytes = chunk_bytes(cap);
+    mtl__lead_chunk *c = mtl__alloc(&m->alloc, bytes);
+    char *p;
+    uint32_t i;
+    if (!c)
+        return NULL;
+    memset(c, 0, offsetof(mtl__lead_chunk, tag));
+    c->market = m;
+    c->index = index;
+    c->capacity = cap;
+    c->bytes = bytes;
+    for (i = 0; i < cap; i++)
+        c->tag[i] = (uint16_t)i;
+    p = (char *)c + align8(offsetof(mtl__lead_chunk, tag) + sizeof(uint16_t) * cap);
+#define TAKE(field, size)                                                       \
+    do {                                                                        \
+        c->field = (void *)p;                                                   \
+        p += (size_t)cap * (size);                                              \
+    } while (0)
+    TAKE(amount, 8);
+    TAKE(probability, 8);
+    TAKE(id_ref, 4);
+    TAKE(customer, 4);
+    TAKE(segment, 4);
+    TAKE(owner, 4);
+    TAKE(region, 4);
+    TAKE(source, 4);
+    TAKE(history, 4);
+    TAKE(created, 4);
+    TAKE(expected_close, 4);
+    TAKE(closed, 4);
+    TAKE(stage, 1);
+    TAKE(outcome, 1);
+    TAKE(status, 1);
+    TAKE(category, 1);
+    TAKE(decision, 1);
+#undef TAKE
+    return c;
+}
+
+uint32_t mtl__lead_chunk_capacity(size_t index)
+{
+    return index >= 8 ? MTL__LEAD_CHUNK_MAX : MTL__LEAD_CHUNK_MIN << index;
+}
+
+mtl_status mtl__leads_reserve(mtl_market *m, size_t n)
+{
+    size_t room = 0, nchunks = m->nchunks;
+    if (nchunks)
+        room = m->chunks[nchunks - 1]->capacity - m->chunks[nchunks - 1]->used;
+    while (room < n) {
+        mtl__lead_chunk *c;
+        if (nchunks >= ((size_t)1 << (32 - MTL__LEAD_CHUNK_BITS)) - 1)
+            return mtl__error(MTL_E_LIMIT, "more leads than a market can hold");
+        if (!mtl__grow(&m->alloc, (void **)&m->chunks, &m->cap_chunks,
+                       nchunks + 1, sizeof *m->chunks))
+            return mtl__error_oom();
+        c = chunk_new(m, (uint32_t)nchunks, mtl__lead_chunk_capacity(nchunks));
+        if (!c)
+            return mtl__error_oom();
+        m->chunks[nchunks++] = c;
+        m->nchunks = nchunks;
+        room += c->capacity;
+    }
+    return MTL_OK;
+}
+
+void mtl__leads_end(const mtl_market *m, uint32_t *chunk, uint32_t *i)
+{
+    size_t k;
+    /* the first chunk (from the last non-empty one) with room */
+    for (k = m->nchunks; k > 0 && m->chunks[k - 1]->used == 0; k--)
+        ;
+    if (k == 0) {
+        *chunk = 0;
+        *i = 0;
+    } else if (m->chunks[k - 1]->used < m->chunks[k - 1]->capacity) {
+        *chunk = (uint32_t)(k - 1);
+        *i = m->chunks[k - 1]->used;
+    } else {
+        *chunk = (uint32_t)k;
+        *i = 0;
+    }
+}
+
+static void events_free_list(mtl_market *m, uint32_t head);
+
+void mtl__leads_free(mtl_market *m)
+{
+    size_t k, c;
+    for (k = 0; k < m->nchunks; k++)
+        mtl__free(&m->alloc, m->chunks[k], m->chunks[k]->bytes);
+    mtl__free(&m->alloc, m->chunks, m->cap_chunks * sizeof *m->chunks);
+    for (k = 0; k < m->nattrs; k++) {
+        mtl__attr_column *ac = &m->attrs[k];
+        for (c = 0; c < ac->nchunk; c++)
+            if (ac->chunk[c])
+                mtl__free(&m->alloc, ac->chunk[c],
+                          (size_t)mtl__lead_chunk_capacity(c) * sizeof(uint32_t));
+        mtl__free(&m->alloc, ac->chunk, ac->nchunk * sizeof *ac->chunk);
+    }
+    mtl__free(&m->alloc, m->attrs, m->cap_attrs * sizeof *m->attrs);
+    mtl__free(&m->alloc, m->events, m->cap_events * sizeof *m->events);
+    mtl__index_free(&m->lead_index, &m->alloc);
+}
+
+mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot)
+{
+    return mtl__lead_handle(m->chunks[slot >> MTL__LEAD_CHUNK_BITS],
+                            slot & (MTL__LEAD_CHUNK_MAX - 1));
+}
+
+const char *mtl__lead_key(const void *market, uint32_t slot)
+{
+    const mtl_market *m = market;
+    const mtl__lead_chunk *c = m->chunks[slot >> MTL__LEAD_CHUNK_BITS];
+    return mtl__arena_at(&m->ids, c->id_ref[slot & (MTL__LEAD_CHUNK_MAX - 1)]);
+}
+
+/* ---- attributes ------------------------------------------------------- */
+
+uint32_t mtl__attr_find(const mtl_market *m, uint32_t key_id)
+{
+    size_t k;
+    for (k = 0; k < m->nattrs; k++)
+        if (m->attrs[k].key == key_id)
+            return (uint32_t)k;
+    return MTL__NONE;
+}
+
+mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out)
+{
+    uint32_t k = mtl__attr_find(m, key_id);
+    if (k == MTL__NONE) {
+        if (m->nattrs >= MTL_ATTRIBUTE_KEYS_MAX)
+            return mtl__error(MTL_E_LIMIT, "more than %d attribute keys",
+                              MTL_ATTRIBUTE_KEYS_MAX);
+        if (!mtl__grow(&m->alloc, (void **)&m->attrs, &m->cap_attrs,
+                       m->nattrs + 1, sizeof *m->attrs))
+            return mtl__error_oom();
+        k = (uint32_t)m->nattrs++;
+        memset(&m->attrs[k], 0, sizeof m->attrs[k]);
+        m->attrs[k].key = key_id;
+    }
+    *out = k;
+    return MTL_OK;
+}
+
+uint32_t *mtl__attr_values(mtl_market *m, uint32_t k, uint32_t c, int create)
+{
+    mtl__attr_column *ac = &m->attrs[k];
+    if (c >= ac->nchunk || !ac->chunk[c]) {
+        uint32_t *v;
+        if (!create)
+            return NULL;
+        if (c >= ac->nchunk) {
+            size_t n = m->cap_chunks > c ? m->cap_chunks : (size_t)c + 1;
+            uint32_t **nc = mtl__realloc(&m->alloc, ac->chunk,
+                                         ac->nchunk * sizeof *nc, n * sizeof *nc);
+            if (!nc)
+                return NULL;
+            memset(nc + ac->nchunk, 0, (n - ac->nchunk) * sizeof *nc);
+            ac->chunk = nc;
+            ac->nchunk = n;
+        }
+        v = mtl__alloc_zero(&m->alloc, (size_t)mtl__lead_chunk_capacity(c) * sizeof *v);
+        if (!v)
+            return NULL;
+        ac->chunk[c] = v;
+    }
+    return ac->chunk[c];
+}
+
+static void attrs_clear_slot(mtl_market *m, uint32_t c, uint32_t i)
+{
+    size_t k;
+    for (k = 0; k < m->nattrs; k++) {
+        uint32_t *v = mtl__attr_values(m, (uint32_t)k, c, 0);
+        if (v)
+            v[i] = 0;
+    }
+}
+
+/* ---- stage history ---------------------------------------------------- */
+
+static void events_free_list(mtl_market *m, uint32_t head)
+{
+    while (head) {
+        mtl__event *e = &m->events[head - 1];
+        uint32_t next = e->next;
+        e->next = m->event_free;
+        m->event_free = head;
+        head = next;
+    }
+}
+
+/* ---- handles ---------------------------------------------------------- */
+
+#define LEAD_VARS(lead)                                                         \
+    uint32_t i;                                                                 \
+    mtl__lead_chunk *c = mtl__lead_chunk_of(lead, &i);                          \
+    mtl_market *m = c->market
+
+static void init_slot(mtl__lead_chunk *c, uint32_t i, uint32_t id_ref)
+{
+    c->id_ref[i] = id_ref;
+    c->customer[i] = MTL__NONE;
+    c->segment[i] = MTL__NONE;
+    c->owner[i] = c->region[i] = c->source[i] = 0;
+    c->history[i] = 0;
+    c->amount[i] = 0;
+    c->probability[i] = MTL_PROBABILITY_NONE;
+    c->created[i] = c->expected_close[i] = c->closed[i] = MTL_DATE_NONE;
+    c->stage[i] = 0;
+    c->outcome[i] = MTL_OUTCOME_OPEN;
+    c->status[i] = MTL_LEAD_STATUS_NEW;
+    c->category[i] = (uint8_t)MTL_CATEGORY_NONE;
+    c->decision[i] = MTL_DECISION_NONE;
+}
+
+static void link_customer(mtl_market *m, mtl__lead_chunk *c, uint32_t i,
+                          mtl_customer *cu);
+
+MTL_API mtl_status mtl_lead_add(mtl_lead **out, mtl_market *market,
+                                const char *id, mtl_customer *customer)
+{
+    mtl_market *m = market;
+    mtl__arena_mark mark;
+    mtl__lead_chunk *c;
+    size_t len;
+    uint64_t h;
+    uint32_t ref, slot, ci, i;
+    mtl_status st;
+    if (out)
+        *out = NULL;
+    if (!m)
+        return mtl__error_null("market");
+    if (!id || !*id)
+        return mtl__error(MTL_E_INVALID_ARGUMENT, "lead id is NULL or empty");
+    if (customer && customer->rec.market != m)
+        return mtl__error(MTL_E_INVALID_ARGUMENT,
+                          "customer belongs to another market");
+    len = strlen(id);
+    if (len > MTL_ID_MAX)
+        return mtl__error(MTL_E_LIMIT, "lead id longer than %d bytes", MTL_ID_MAX);
+    h = mtl__hash(id, len);
+    if (mtl__index_find(&m->lead_index, h, id, len, mtl__lead_key, m) != MTL__NONE)
+        return mtl__error(MTL_E_DUPLICATE, "lead '%.64s' exists already", id);
+    if (m->lead_free == MTL__NONE) {
+        st = mtl__leads_reserve(m, 1);
+        if (st)
+            return st;
+    }
+    if (!mtl__index_reserve(&m->lead_index, &m->alloc, m->lead_index.count + 1))
+        return mtl__error_oom();
+    mark = mtl__arena_get_mark(&m->ids);
+    if (!mtl__arena_store(&m->ids, &m->alloc, id, len, &ref)) {
+        mtl__arena_rollback(&m->ids, &m->alloc, mark);
+        return mtl__error_oom();
+    }
+    if (m->lead_free != MTL__NONE) {
+        slot = m->lead_free;
+        ci = slot >> MTL__LEAD_CHUNK_BITS;
+        i = slot & (MTL__LEAD_CHUNK_MAX - 1);
+        c = m->chunks[ci];
+        m->lead_free = c->history[i];
+    } else {
+        mtl__leads_end(m, &ci, &i);
+        c = m->chunks[ci];
+        c->used = i + 1;
+        slot = mtl__lead_slot(c, i);
+    }
+    init_slot(c, i, ref);
+    attrs_clear_slot(m, ci, i);
+    mtl__index_insert(&m->lead_index, h, id, len, slot, mtl__lead_key, m);
+    m->lead_count++;
+    if (customer)
+        link_customer(m, c, i, customer);
+    if (out)
+        *out = mtl__lead_handle(c, i);
+    return MTL_OK;
+}
+
+MTL_API mtl_lead *mtl_lead_find(const mtl_market *market, const char *id)
+{
+    size_t len;
+    uint32_t slot;
+    if (!market || !id)
+        return NULL;
+    len = strlen(id);
+    slot = mtl__index_find(&market->lead_index, mtl__hash(id, len), id, len,
+                           mtl__lead_key, market);
+    return slot == MTL__NONE ? NULL : mtl__lead_at(market, slot);
+}
+
+MTL_API mtl_lead *mtl_lead_next(const mtl_market *market, const mtl_lead *prev)
+{
+    size_t k;
+    uint32_t i = 0;
+    if (!market)
+        return NULL;
+    k = 0;
+    if (prev) {
+        mtl__lead_chunk *pc = mtl__lead_chunk_of(prev, &i);
+        k = pc->index;
+        i++;
+    }
+    for (; k < market->nchunks; k++, i = 0) {
+        mtl__lead_chunk *c = market->chunks[k];
+        for (; i < c->used; i++)
+            if (c->outcome[i] != MTL__FREE_SLOT)
+                return mtl__lead_handle(c, i);
+    }
+    return NULL;
+}
+
+size_t mtl__leads_referencing(const mtl_market *m, int customer, uint32_t slot)
+{
+    size_t k, n = 0;
+    uint32_t i;
+    for (k = 0; k < m->nchunks; k++) {
+        const mtl__lead_chunk *c = m->chunks[k];
+        const uint32_t *col = customer ? c->customer : c->segment;
+        for (i = 0; i < c->used; i++)
+            n += col[i] == slot && c->outcome[i] != MTL__FREE_SLOT;
+    }
+    return n;
+}
+
+static void link_customer(mtl_market *m, mtl__lead_chunk *c, uint32_t i,
+                          mtl_customer *cu)
+{
+    (void)m;
+    c->customer[i] = cu ? cu->rec.slot : MTL__NONE;
+    if (!cu)
+        return;
+    if (cu->segment != MTL__NONE)
+        c->segment[i] = cu->segment;
+    if (cu->region)
+        c->region[i] = cu->region;
+}
+
+MTL_API mtl_status mtl_lead_remove(mtl_lead *lead)
+{
+    const char *id;
+    if (!lead)
+        return mtl__error_null("lead");
+    {
+        LEAD_VARS(lead);
+        id = mtl__arena_at(&m->ids, c->id_ref[i]);
+        mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)),
+                          mtl__lead_slot(c, i));
+        c->customer[i] = c->segment[i] = MTL__NONE;
+        events_free_list(m, c->history[i]);
+        attrs_clear_slot(m, c->index, i);
+        c->outcome[i] = MTL__FREE_SLOT;
+        c->history[i] = m->lead_free;
+        m->lead_free = mtl__lead_slot(c, i);
+        m->lead_count--;
+    }
+    return MTL_OK;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+#define GETTER(type, name, none, expr)                                          \
+    MTL_API type mtl_lead_##name(const mtl_lead *lead)                          \
+    {                                                                           \
+        if (!lead)                                                              \
+            return none;                                                        \
+        {                                                                       \
+            LEAD_VARS(lead);                                                    \
+            (void)m;                                                            \
+            return expr;                                                        \
+        }                                                                       \
+    }
+
+GETTER(mtl_market *, market, NULL, m)
+GETTER(const char *, id, NULL, mtl__arena_at(&m->ids, c->id_ref[i]))
+GETTER(mtl_customer *, customer, NULL, mtl__customer_at(m, c->customer[i]))
+GETTER(mtl_segment *, segment, NULL, mtl__segment_at(m, c->segment[i]))
+GETTER(const char *, owner, NULL, mtl__strpool_get(&m->strings, c->owner[i]))
+GETTER(const char *, region, NULL, mtl__strpool_get(&m->strings, c->region[i]))
+GETTER(const char *, source, NULL, mtl__strpool_get(&m->strings, c->source[i]))
+GETTER(int32_t, status, -1, c->status[i])
+GETTER(int32_t, stage, -1, c->stage[i])
+GETTER(int32_t, outcome, -1, c->outcome[i])
+GETTER(int64_t, amount, 0, c->amount[i])
+GETTER(double, probability, MTL_PROBABILITY_NONE, c->probability[i])
+GETTER(int32_t, category, MTL_CATEGORY_NONE, (int8_t)c->category[i])
+GETTER(int32_t, decision_step, MTL_DECISION_NONE, c->decision[i])
+GETTER(int32_t, created, MTL_DATE_NONE, c->created[i])
+GETTER(int32_t, expected_close, MTL_DATE_NONE, c->expected_close[i])
+GETTER(int32_t, closed, MTL_DATE_NONE, c->closed[i])
+
+/* ---- changing --------------------------------------------------------- */
+
+MTL_API mtl_status mtl_lead_set_customer(mtl_lead *lead, mtl_customer *customer)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    {
+        LEAD_VARS(lead);
+        if (customer && customer->rec.market != m)
+            return mtl__error(MTL_E_INVALID_ARGUMENT,
+                              "customer belongs to another market");
+        link_customer(m, c, i, customer);
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_set_segment(mtl_lead *lead, mtl_segment *segment)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    {
+        LEAD_VARS(lead);
+        if (segment && segment->rec.market != m)
+            return mtl__error(MTL_E_INVALID_ARGUMENT,
+                              "segment belongs to another market");
+        c->segment[i] = segment ? segment->rec.slot : MTL__NONE;
+    }
+    return MTL_OK;
+}
+
+#define STRING_SETTER(field, what)                                              \
+    MTL_API mtl_status mtl_lead_set_##field(mtl_lead *lead, const char *value)  \
+    {                                                                           \
+        if (!lead)                                                              \
+            return mtl__error_null("lead");                                     \
+        {                                                                       \
+            LEAD_VARS(lead);                                                    \
+            return mtl__intern(m, value, what, &c->field[i]);                   \
+        }                                                                       \
+    }
+
+STRING_SETTER(owner, "owner")
+STRING_SETTER(region, "region")
+STRING_SETTER(source, "source")
+
+MTL_API mtl_status mtl_lead_set_status(mtl_lead *lead, int32_t status)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    if (status < MTL_LEAD_STATUS_NEW || status > MTL_LEAD_STATUS_CLOSED)
+        return mtl__error(MTL_E_RANGE, "lead status %d: 0..3", (int)status);
+    {
+        LEAD_VARS(lead);
+        (void)m;
+        c->status[i] = (uint8_t)status;
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_set_stage_outcome(mtl_lead *lead, int32_t stage,
+                                              int32_t outcome)
+{
+    mtl_status st;
+    if (!lead)
+        return mtl__error_null("lead");
+    {
+        LEAD_VARS(lead);
+        st = mtl__check_stage_outcome(m, stage, outcome);
+        if (st)
+            return st;
+        c->stage[i] = (uint8_t)stage;
+        c->outcome[i] = (uint8_t)outcome;
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_set_stage(mtl_lead *lead, int32_t stage)
+{
+    return mtl_lead_set_stage_outcome(lead, stage, mtl_lead_outcome(lead));
+}
+
+MTL_API mtl_status mtl_lead_set_outcome(mtl_lead *lead, int32_t outcome)
+{
+    return mtl_lead_set_stage_outcome(lead, mtl_lead_stage(lead), outcome);
+}
+
+MTL_API mtl_status mtl_lead_set_amount(mtl_lead *lead, int64_t amount)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    if (amount < 0)
+        return mtl__error(MTL_E_RANGE, "amount %lld is negative",
+                          (long long)amount);
+    {
+        LEAD_VARS(lead);
+        (void)m;
+        c->amount[i] = amount;
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_set_probability(mtl_lead *lead, double probability)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    if (probability != MTL_PROBABILITY_NONE &&
+        !(probability >= 0.0 && probability <= 1.0))
+        return mtl__error(MTL_E_RANGE, "probability %g outside [0, 1]",
+                          probability);
+    {
+        LEAD_VARS(lead);
+        (void)m;
+        c->probability[i] = probability;
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_set_category(mtl_lead *lead, int32_t category)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    if (category < MTL_CATEGORY_NONE || category > MTL_CATEGORY_OMITTED)
+        return mtl__error(MTL_E_RANGE, "category %d: -1..4", (int)category);
+    {
+        LEAD_VARS(lead);
+        (void)m;
+        c->category[i] = (uint8_t)(int8_t)category;
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_set_decision_step(mtl_lead *lead, int32_t step)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    if (step < MTL_DECISION_NONE || step > MTL_DECISION_REEVALUATION)
+        return mtl__error(MTL_E_RANGE, "decision step %d: 0..7", (int)step);
+    {
+        LEAD_VARS(lead);
+        (void)m;
+        c->decision[i] = (uint8_t)step;
+    }
+    return MTL_OK;
+}
+
+static int valid_day(int32_t day)
+{
+    return day == MTL_DATE_NONE || (day >= MTL_DATE_MIN && day <= MTL_DATE_MAX);
+}
+
+#define DATE_SETTER(field)                                                      \
+    MTL_API mtl_status mtl_lead_set_##field(mtl_lead *lead, int32_t day)        \
+    {                                                                           \
+        if (!lead)                                                              \
+            return mtl__error_null("lead");                                     \
+        if (!valid_day(day))                                                    \
+            return mtl__error(MTL_E_RANGE, #field " day %ld is not a date",     \
+                              (long)day);                                       \
+        {                                                                       \
+            LEAD_VARS(lead);                                                    \
+            (void)m;                                                            \
+            c->field[i] = day;                                                  \
+        }                                                                       \
+        return MTL_OK;                                                          \
+    }
+
+DATE_SETTER(created)
+DATE_SETTER(expected_close)
+DATE_SETTER(closed)
+
+/* ---- attributes ------------------------------------------------------- */
+
+MTL_API mtl_status mtl_lead_set_attribute(mtl_lead *lead, const char *key,
+                                          const char *value)
+{
+    uint32_t key_id, value_id, k, *v;
+    mtl_status st;
+    if (!lead)
+        return mtl__error_null("lead");
+    if (!key || !*key)
+        return mtl__error(MTL_E_INVALID_ARGUMENT, "attribute key is NULL or empty");
+    {
+        LEAD_VARS(lead);
+        if (!value || !*value) {
+            key_id = mtl__strpool_find(&m->strings, key, strlen(key));
+            if (key_id == MTL__NONE || (k = mtl__attr_find(m, key_id)) == MTL__NONE)
+                return MTL_OK;
+            v = mtl__attr_values(m, k, c->index, 0);
+            if (v)
+                v[i] = 0;
+            return MTL_OK;
+        }
+        if ((st = mtl__intern(m, key, "attribute key", &key_id)) != MTL_OK ||
+            (st = mtl__intern(m, value, "attribute value", &value_id)) != MTL_OK ||
+            (st = mtl__attr_add_key(m, key_id, &k)) != MTL_OK)
+            return st;
+        v = mtl__attr_values(m, k, c->index, 1);
+        if (!v)
+            return mtl__error_oom();
+        v[i] = value_id;
+    }
+    return MTL_OK;
+}
+
+MTL_API const char *mtl_lead_attribute(const mtl_lead *lead, const char *key)
+{
+    uint32_t key_id, k, *v;
+    if (!lead || !key)
+        return NULL;
+    {
+        LEAD_VARS(lead);
+        key_id = mtl__strpool_find(&m->strings, key, strlen(key));
+        if (key_id == MTL__NONE || key_id == 0 ||
+            (k = mtl__attr_find(m, key_id)) == MTL__NONE)
+            return NULL;
+        v = mtl__attr_values(m, k, c->index, 0);
+        if (!v || !v[i])
+            return NULL;
+        return mtl__strpool_get(&m->strings, v[i]);
+    }
+}
+
+/* The index-th attribute present on the lead, or MTL__NONE. */
+static uint32_t nth_attribute(const mtl_lead *lead, size_t index, size_t *count)
+{
+    size_t k, n = 0;
+    LEAD_VARS(lead);
+    for (k = 0; k < m->nattrs; k++) {
+        uint32_t *v = mtl__attr_values(m, (uint32_t)k, c->index, 0);
+        if (v && v[i]) {
+            if (n == index)
+                return (uint32_t)k;
+            n++;
+        }
+    }
+    if (count)
+        *count = n;
+    return MTL__NONE;
+}
+
+MTL_API size_t mtl_lead_attribute_count(const mtl_lead *lead)
+{
+    size_t n = 0;
+    if (!lead)
+        return 0;
+    nth_attribute(lead, SIZE_MAX, &n);
+    return n;
+}
+
+MTL_API mtl_status mtl_lead_attribute_at(const mtl_lead *lead, size_t index,
+                                         const char **out_key,
+                                         const char **out_value)
+{
+    uint32_t k;
+    if (!lead)
+        return mtl__error_null("lead");
+    k = nth_attribute(lead, index, NULL);
+    if (k == MTL__NONE)
+        return mtl__error(MTL_E_RANGE, "the lead has no attribute %zu", index);
+    {
+        LEAD_VARS(lead);
+        if (out_key)
+            *out_key = mtl__strpool_get(&m->strings, m->attrs[k].key);
+        if (out_value)
+            *out_value = mtl__strpool_get(
+                &m->strings, mtl__attr_values(m, k, c->index, 0)[i]);
+    }
+    return MTL_OK;
+}
+
+/* ---- stage history ---------------------------------------------------- */
+
+MTL_API mtl_status mtl_lead_add_event(mtl_lead *lead, int32_t day, int32_t stage)
+{
+    uint32_t e, *link;
+    if (!lead)
+        return mtl__error_null("lead");
+    if (day < MTL_DATE_MIN || day > MTL_DATE_MAX)
+        return mtl__error(MTL_E_RANGE, "event day %ld is not a date", (long)day);
+    {
+        LEAD_VARS(lead);
+        if (stage < 0 || stage >= m->stage_count)
+            return mtl__error(MTL_E_RANGE,
+                              "stage %d outside the stage model (%d stages)",
+                              (int)stage, (int)m->stage_count);
+        if (m->event_free) {
+            e = m->event_free;
+            m->event_free = m->events[e - 1].next;
+        } else {
+            if (m->nevents >= MTL__NONE - 1)
+                return mtl__error(MTL_E_LIMIT, "too many history events");
+            if (!mtl__grow(&m->alloc, (void **)&m->events, &m->cap_events,
+                           m->nevents + 1, sizeof *m->events))
+                return mtl__error_oom();
+            e = (uint32_t)++m->nevents;
+        }
+        m->events[e - 1].day = day;
+        m->events[e - 1].stage = stage;
+        /* keep the list sorted by day; ties in call order */
+        link = &c->history[i];
+        while (*link && m->events[*link - 1].day <= day)
+            link = &m->events[*link - 1].next;
+        m->events[e - 1].next = *link;
+        *link = e;
+    }
+    return MTL_OK;
+}
+
+MTL_API size_t mtl_lead_event_count(const mtl_lead *lead)
+{
+    size_t n = 0;
+    uint32_t e;
+    if (!lead)
+        return 0;
+    {
+        LEAD_VARS(lead);
+        for (e = c->history[i]; e; e = m->events[e - 1].next)
+            n++;
+    }
+    return n;
+}
+
+MTL_API mtl_status mtl_lead_event_at(const mtl_lead *lead, size_t index,
+                                     int32_t *out_day, int32_t *out_stage)
+{
+    uint32_t e;
+    if (!lead)
+        return mtl__error_null("lead");
+    {
+        LEAD_VARS(lead);
+        for (e = c->history[i]; e && index; e = m->events[e - 1].next)
+            index--;
+        if (!e)
+            return mtl__error(MTL_E_RANGE, "no such history event");
+        if (out_day)
+            *out_day = m->events[e - 1].day;
+        if (out_stage)
+            *out_stage = m->events[e - 1].stage;
+    }
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_lead_clear_events(mtl_lead *lead)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    {
+        LEAD_VARS(lead);
+        events_free_list(m, c->history[i]);
+        c->history[i] = 0;
+    }
+    return MTL_OK;
+}
