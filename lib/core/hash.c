@@ -42,7 +42,7 @@ uint64_t mtl__hash(const void *data, size_t len)
 #define FRAG(h) ((uint32_t)((h) >> 32))
 #define SLOT(frag, v) (((uint64_t)(frag) << 32) | (v))
 #define VALUE(e) ((uint32_t)(e))
-#define EMPTY ((uint64_t)MTL__NONE)
+#define EMPTY UINT64_MAX
 
 /* Fibonacci hashing of the fragment gives the home slot. */
 static inline size_t home_of(uint32_t frag, unsigned shift)
