@@ -1,1 +1,365 @@
-int main(void){return 0;}
+/*
+ * mtl-bench: libmtl's own benchmark, run on demand (never as a unit test).
+ *
+ *   python3 ../shared/bench/gen_leads.py --rows 10000000 --seed 42 --out leads_1e7.csv
+ *   ninja -C build bench/mtl-bench
+ *   taskset -c 1 build/bench/mtl-bench load leads_1e7.csv
+ *
+ * Workloads (figures in docs/performance.md):
+ *   load  - bulk append of the generator's rows (ids, customer, segment,
+ *           region, owner, stage, outcome, amount, created, closed and the
+ *           four attributes industry, source, size_band, has_budget), memory
+ *           per lead, and lookup by id.
+ *
+ * The CSV is parsed into columns before any timing starts: what is timed is
+ * the library call, as a host that already holds its data in arrays (a
+ * database cursor, numpy, pandas categoricals) would make it.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <mtl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "mtl-bench: %s: %s\n", what, mtl_last_error_message());
+    exit(1);
+}
+
+/* ---- a small dictionary encoder (what pandas' category dtype does) ----- */
+
+typedef struct {
+    char **names;
+    size_t count, cap;
+} dict;
+
+static uint32_t dict_code(dict *d, const char *s)
+{
+    size_t i;
+    for (i = 0; i < d->count; i++)
+        if (strcmp(d->names[i], s) == 0)
+            return (uint32_t)i;
+    if (d->count == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->names = realloc(d->names, d->cap * sizeof *d->names);
+        if (!d->names)
+            exit(1);
+    }
+    d->names[d->count] = (char *)s;
+    return (uint32_t)d->count++;
+}
+
+/* ---- the generator's CSV, parsed in place ------------------------------ */
+
+enum { C_ID, C_CUST, C_SEG, C_REG, C_OWN, C_STAGE, C_LOST, C_AMOUNT, C_CREATED,
+       C_CLOSED, C_IND, C_SRC, C_SIZE, C_BUDGET, NCOL };
+
+typedef struct {
+    size_t n;
+    char *buf;
+    const char **ids;
+    uint32_t *cust, *seg, *reg, *own, *attr[4];
+    dict segd, regd, ownd, attrd[4];
+    int32_t *stage, *outcome, *created, *closed;
+    int64_t *amount;
+    size_t ncust;
+    size_t id_bytes;
+} table;
+
+static int32_t parse_day(const char *s)
+{
+    int32_t d;
+    if (!*s)
+        return MTL_DATE_NONE;
+    if (mtl_date_parse(&d, s, strlen(s)))
+        die("date");
+    return d;
+}
+
+/* "123.45" -> 12345 minor units, exactly */
+static int64_t parse_amount(const char *s)
+{
+    int64_t v = 0;
+    int frac = -1;
+    for (; *s; s++) {
+        if (*s == '.') {
+            frac = 0;
+            continue;
+        }
+        v = v * 10 + (*s - '0');
+        if (frac >= 0)
+            frac++;
+    }
+    while (frac < 2) {
+        v *= 10;
+        frac = frac < 0 ? 1 : frac + 1;
+    }
+    return v;
+}
+
+static void load_csv(table *t, const char *path, size_t max_rows)
+{
+    FILE *f = fopen(path, "rb");
+    long size;
+    char *p, *end, *field[NCOL];
+    size_t cap, r = 0;
+    int k;
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    t->buf = malloc((size_t)size + 1);
+    if (!t->buf || fread(t->buf, 1, (size_t)size, f) != (size_t)size)
+        exit(1);
+    fclose(f);
+    t->buf[size] = '\0';
+    end = t->buf + size;
+    cap = 0;
+    for (p = t->buf; p < end; p++)
+        cap += *p == '\n';
+    if (max_rows && cap > max_rows)
+        cap = max_rows;
+    t->ids = malloc(cap * sizeof *t->ids);
+    t->cust = malloc(cap * 4);
+    t->seg = malloc(cap * 4);
+    t->reg = malloc(cap * 4);
+    t->own = malloc(cap * 4);
+    for (k = 0; k < 4; k++)
+        t->attr[k] = malloc(cap * 4);
+    t->stage = malloc(cap * 4);
+    t->outcome = malloc(cap * 4);
+    t->created = malloc(cap * 4);
+    t->closed = malloc(cap * 4);
+    t->amount = malloc(cap * 8);
+    p = strchr(t->buf, '\n') + 1; /* skip the header */
+    while (p < end && r < cap) {
+        for (k = 0; k < NCOL; k++) {
+            field[k] = p;
+            while (*p != ',' && *p != '\n')
+                p++;
+            *p++ = '\0';
+        }
+        t->ids[r] = field[C_ID];
+        t->id_bytes += strlen(field[C_ID]) + 1;
+        t->cust[r] = (uint32_t)strtoul(field[C_CUST], NULL, 10) - 1;
+        if (t->cust[r] + 1 > t->ncust)
+            t->ncust = t->cust[r] + 1;
+        t->seg[r] = dict_code(&t->segd, field[C_SEG]);
+        t->reg[r] = dict_code(&t->regd, field[C_REG]);
+        t->own[r] = (uint32_t)strtoul(field[C_OWN] + 1, NULL, 10) - 1;
+        t->stage[r] = field[C_STAGE][1] - '0';
+        t->outcome[r] = t->stage[r] == 7 ? MTL_OUTCOME_WON
+                        : field[C_LOST][0] == '1' ? MTL_OUTCOME_LOST
+                                                   : MTL_OUTCOME_OPEN;
+        t->amount[r] = parse_amount(field[C_AMOUNT]);
+        t->created[r] = parse_day(field[C_CREATED]);
+        t->closed[r] = parse_day(field[C_CLOSED]);
+        for (k = 0; k < 4; k++)
+            t->attr[k][r] = dict_code(&t->attrd[k], field[C_IND + k]);
+        r++;
+    }
+    t->n = r;
+}
+
+/* owners U0001..U0500 in code order */
+static char **owner_names(size_t n)
+{
+    char **names = malloc(n * sizeof *names);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        names[i] = malloc(8);
+        snprintf(names[i], 8, "U%04zu", i + 1);
+    }
+    return names;
+}
+
+static mtl_market *market_with_customers(const table *t, double *secs)
+{
+    mtl_market *m;
+    char id[32];
+    size_t i;
+    double t0;
+    if (mtl_market_create(&m, NULL))
+        die("create");
+    t0 = now();
+    for (i = 0; i < t->segd.count; i++)
+        if (mtl_segment_add(NULL, m, t->segd.names[i]))
+            die("segment");
+    for (i = 0; i < t->ncust; i++) {
+        snprintf(id, sizeof id, "%zu", i + 1);
+        if (mtl_customer_add(NULL, m, id, NULL))
+            die("customer");
+    }
+    *secs = now() - t0;
+    return m;
+}
+
+static const char *attr_keys[4] = {"industry", "source", "size_band", "has_budget"};
+
+static void fill_columns(mtl_lead_columns *c, const table *t, char **owners,
+                         const char **cust_ids, mtl_string_column *attrs)
+{
+    int k;
+    mtl_lead_columns_init(c, sizeof *c);
+    c->count = t->n;
+    c->ids.values = t->ids;
+    c->customers.codes = t->cust;
+    c->customers.dict = cust_ids;
+    c->customers.dict_count = t->ncust;
+    c->segments.codes = t->seg;
+    c->segments.dict = (const char *const *)t->segd.names;
+    c->segments.dict_count = t->segd.count;
+    c->regions.codes = t->reg;
+    c->regions.dict = (const char *const *)t->regd.names;
+    c->regions.dict_count = t->regd.count;
+    c->owners.codes = t->own;
+    c->owners.dict = (const char *const *)owners;
+    c->owners.dict_count = 500;
+    c->stages = t->stage;
+    c->outcomes = t->outcome;
+    c->amounts = t->amount;
+    c->created = t->created;
+    c->closed = t->closed;
+    for (k = 0; k < 4; k++) {
+        memset(&attrs[k], 0, sizeof attrs[k]);
+        attrs[k].codes = t->attr[k];
+        attrs[k].dict = (const char *const *)t->attrd[k].names;
+        attrs[k].dict_count = t->attrd[k].count;
+    }
+    c->attribute_count = 4;
+    c->attribute_keys = attr_keys;
+    c->attributes = attrs;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+static int bench_load(const char *path, size_t max_rows, size_t lookups)
+{
+    table t;
+    mtl_market *m;
+    mtl_lead_columns cols;
+    mtl_string_column attrs[4];
+    char **owners = owner_names(500), idb[32];
+    const char **cust_ids, **probe;
+    double t0, t_cust, t_append, t_lookup;
+    size_t before, after, i, found = 0;
+    uint64_t seed = 42;
+
+    memset(&t, 0, sizeof t);
+    t0 = now();
+    load_csv(&t, path, max_rows);
+    fprintf(stderr, "parsed %zu rows in %.2f s (not timed)\n", t.n, now() - t0);
+    cust_ids = malloc(t.ncust * sizeof *cust_ids);
+    for (i = 0; i < t.ncust; i++) {
+        snprintf(idb, sizeof idb, "%zu", i + 1);
+        cust_ids[i] = strdup(idb);
+    }
+
+    m = market_with_customers(&t, &t_cust);
+    before = mtl_market_memory_used(m);
+    fill_columns(&cols, &t, owners, cust_ids, attrs);
+    t0 = now();
+    if (mtl_lead_append_columns(m, &cols))
+        die("append");
+    t_append = now() - t0;
+    after = mtl_market_memory_used(m);
+
+    probe = malloc(lookups * sizeof *probe);
+    for (i = 0; i < lookups; i++)
+        probe[i] = t.ids[xorshift(&seed) % t.n];
+    t0 = now();
+    for (i = 0; i < lookups; i++)
+        found += mtl_lead_find(m, probe[i]) != NULL;
+    t_lookup = now() - t0;
+    if (found != lookups)
+        die("lookup missed");
+
+    printf("rows                         %zu\n", t.n);
+    printf("segments + customers added   %zu + %zu in %.3f s\n", t.segd.count,
+           t.ncust, t_cust);
+    printf("bulk append (dictionary)     %.3f s  (%.1f M leads/s)\n", t_append,
+           (double)t.n / t_append / 1e6);
+    printf("memory for leads             %zu bytes = %.1f bytes/lead "
+           "(%.1f without the %zu id-string bytes)\n",
+           after - before, (double)(after - before) / (double)t.n,
+           (double)(after - before - t.id_bytes) / (double)t.n, t.id_bytes);
+    printf("lookup by id                 %zu in %.3f s = %.2f M/s\n", lookups,
+           t_lookup, (double)lookups / t_lookup / 1e6);
+    mtl_market_unref(m);
+
+    /* the same rows as plain string columns: one string per row and field */
+    {
+        const char **segv = malloc(t.n * sizeof *segv), **regv, **ownv,
+                   **custv, **av[4];
+        mtl_string_column sattrs[4];
+        int k;
+        regv = malloc(t.n * sizeof *regv);
+        ownv = malloc(t.n * sizeof *ownv);
+        custv = malloc(t.n * sizeof *custv);
+        for (k = 0; k < 4; k++)
+            av[k] = malloc(t.n * sizeof *av[k]);
+        for (i = 0; i < t.n; i++) {
+            segv[i] = t.segd.names[t.seg[i]];
+            regv[i] = t.regd.names[t.reg[i]];
+            ownv[i] = owners[t.own[i]];
+            custv[i] = cust_ids[t.cust[i]];
+            for (k = 0; k < 4; k++)
+                av[k][i] = t.attrd[k].names[t.attr[k][i]];
+        }
+        m = market_with_customers(&t, &t_cust);
+        fill_columns(&cols, &t, owners, cust_ids, attrs);
+        memset(&cols.customers, 0, sizeof cols.customers);
+        memset(&cols.segments, 0, sizeof cols.segments);
+        memset(&cols.regions, 0, sizeof cols.regions);
+        memset(&cols.owners, 0, sizeof cols.owners);
+        cols.customers.values = custv;
+        cols.segments.values = segv;
+        cols.regions.values = regv;
+        cols.owners.values = ownv;
+        for (k = 0; k < 4; k++) {
+            memset(&sattrs[k], 0, sizeof sattrs[k]);
+            sattrs[k].values = av[k];
+        }
+        cols.attributes = sattrs;
+        t0 = now();
+        if (mtl_lead_append_columns(m, &cols))
+            die("append (values)");
+        printf("bulk append (string values)  %.3f s\n", now() - t0);
+        mtl_market_unref(m);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    size_t rows = 0, lookups = 10000000;
+    if (argc < 3 || strcmp(argv[1], "load") != 0) {
+        fprintf(stderr, "usage: mtl-bench load FILE.csv [ROWS [LOOKUPS]]\n");
+        return 2;
+    }
+    if (argc > 3)
+        rows = strtoul(argv[3], NULL, 10);
+    if (argc > 4)
+        lookups = strtoul(argv[4], NULL, 10);
+    return bench_load(argv[2], rows, lookups);
+}

@@ -101,8 +101,8 @@ static inline int key_equal(const char *stored, const char *k, size_t len)
     return memcmp(stored, k, len) == 0 && stored[len] == '\0';
 }
 
-uint32_t mtl__index_find(const mtl__index *ix, uint64_t hash, const char *k,
-                         size_t len, mtl__key_fn key, const void *ctx)
+uint32_t mtl__index_find(const mtl__index *ix, const mtl__arena *ar,
+                         uint64_t hash, const char *k, size_t len)
 {
     size_t j;
     uint32_t frag = FRAG(hash);
@@ -112,27 +112,50 @@ uint32_t mtl__index_find(const mtl__index *ix, uint64_t hash, const char *k,
         uint64_t e = ix->slots[j];
         if (e == EMPTY)
             return MTL__NONE;
-        if ((uint32_t)(e >> 32) == frag && key_equal(key(ctx, VALUE(e)), k, len))
+        if ((uint32_t)(e >> 32) == frag && key_equal(mtl__arena_at(ar, VALUE(e)), k, len))
             return VALUE(e);
     }
 }
 
-uint32_t mtl__index_insert(mtl__index *ix, uint64_t hash, const char *k,
-                           size_t len, uint32_t value, mtl__key_fn key,
-                           const void *ctx)
+uint32_t mtl__index_insert(mtl__index *ix, const mtl__arena *ar, uint64_t hash,
+                           const char *k, size_t len, uint32_t ref)
 {
     size_t j;
     uint32_t frag = FRAG(hash);
     for (j = home_of(frag, ix->shift);; j = (j + 1) & ix->mask) {
         uint64_t e = ix->slots[j];
         if (e == EMPTY) {
-            ix->slots[j] = SLOT(frag, value);
+            ix->slots[j] = SLOT(frag, ref);
             ix->count++;
             return MTL__NONE;
         }
-        if ((uint32_t)(e >> 32) == frag && key_equal(key(ctx, VALUE(e)), k, len))
+        if ((uint32_t)(e >> 32) == frag && key_equal(mtl__arena_at(ar, VALUE(e)), k, len))
             return VALUE(e);
     }
+}
+
+void mtl__index_prefetch_key(const mtl__index *ix, const mtl__arena *ar,
+                             uint64_t hash)
+{
+#if defined(__GNUC__)
+    size_t j;
+    uint32_t frag = FRAG(hash);
+    if (!ix->slots)
+        return;
+    for (j = home_of(frag, ix->shift);; j = (j + 1) & ix->mask) {
+        uint64_t e = ix->slots[j];
+        if (e == EMPTY)
+            return;
+        if ((uint32_t)(e >> 32) == frag) {
+            __builtin_prefetch(mtl__arena_at(ar, VALUE(e)) - 4);
+            return;
+        }
+    }
+#else
+    (void)ix;
+    (void)ar;
+    (void)hash;
+#endif
 }
 
 void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t value)
@@ -183,9 +206,9 @@ void mtl__arena_free(mtl__arena *ar, mtl__allocator *a)
 }
 
 int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
-                     size_t len, uint32_t *out_ref)
+                     size_t len, uint32_t payload, uint32_t *out_ref)
 {
-    size_t need = len + 1;
+    size_t need = 4 + len + 1;
     mtl__arena_block *last;
     if (need > BLOCK_MAX)
         return 0;
@@ -209,10 +232,11 @@ int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
         ar->used = 0;
     }
     last = &ar->blocks[ar->nblocks - 1];
-    memcpy(last->bytes + ar->used, s, len);
-    last->bytes[ar->used + len] = '\0';
+    memcpy(last->bytes + ar->used, &payload, 4);
+    memcpy(last->bytes + ar->used + 4, s, len);
+    last->bytes[ar->used + 4 + len] = '\0';
     *out_ref = (uint32_t)((ar->nblocks - 1) << MTL__ARENA_BLOCK_BITS) |
-               (uint32_t)ar->used;
+               (uint32_t)(ar->used + 4);
     ar->used += need;
     return 1;
 }

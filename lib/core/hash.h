@@ -1,10 +1,9 @@
-/* hash.h: string hashing and the open-addressing index that maps a string
- * key to a 32-bit value (a record slot or an interned-string id).
+/* hash.h: string hashing, the string arena and the open-addressing index
+ * that maps a string to its place in the arena.
  *
- * The index stores only (hash fragment, value) pairs, 8 bytes each; the key
- * itself lives with the record and is fetched through a callback, so the
- * same index serves segments, customers, leads and the string pool.
- * Linear probing with backward-shift deletion: removing the most recent
+ * The index stores only (hash fragment, arena reference) pairs, 8 bytes
+ * each; the same index serves segments, customers, leads and the string
+ * pool.  Linear probing with backward-shift deletion: removing the most recent
  * insertions in reverse order restores the table exactly, which is what
  * all-or-nothing bulk paths rely on. */
 #ifndef MTL_CORE_HASH_H
@@ -12,17 +11,25 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
 #include "core/alloc.h"
 
 #define MTL__NONE UINT32_MAX
 
 uint64_t mtl__hash(const void *data, size_t len);
 
-/* The NUL-terminated key of value. */
-typedef const char *(*mtl__key_fn)(const void *ctx, uint32_t value);
+struct mtl__arena;
 
+/* Prefetch distance of the pipelined bulk lookups and inserts. */
+#define MTL__PREFETCH_AHEAD 16
+
+/* Maps a string to the arena reference where it is stored; the arena keeps
+ * a 32-bit payload (record slot, string id) just before each string, so a
+ * successful lookup costs two dependent memory reads: the index entry and
+ * the string with its payload. */
 typedef struct mtl__index {
-    uint64_t *slots; /* (fragment << 32) | value; value MTL__NONE = empty */
+    uint64_t *slots; /* (fragment << 32) | arena ref; all ones = empty */
     size_t mask;     /* capacity - 1, capacity a power of two (0 if none) */
     size_t count;
     unsigned shift;  /* 64 - log2(capacity) */
@@ -33,16 +40,33 @@ void mtl__index_free(mtl__index *ix, mtl__allocator *a);
  * is then unchanged).  The home slot derives from the stored 32-bit
  * fragment, so a rehash never touches the keys. */
 int mtl__index_reserve(mtl__index *ix, mtl__allocator *a, size_t n);
-/* Find key (len bytes); returns its value or MTL__NONE. */
-uint32_t mtl__index_find(const mtl__index *ix, uint64_t hash, const char *k,
-                         size_t len, mtl__key_fn key, const void *ctx);
-/* Insert value for key unless present; needs room (reserve first).
- * Returns MTL__NONE when inserted, else the value already there. */
-uint32_t mtl__index_insert(mtl__index *ix, uint64_t hash, const char *k,
-                           size_t len, uint32_t value, mtl__key_fn key,
-                           const void *ctx);
-/* Remove the entry holding value (whose key hashes to hash). */
-void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t value);
+/* The arena reference of key (len bytes), or MTL__NONE. */
+uint32_t mtl__index_find(const mtl__index *ix, const struct mtl__arena *ar,
+                         uint64_t hash, const char *k, size_t len);
+/* Insert ref (whose string is k) unless k is present; needs room (reserve
+ * first).  Returns MTL__NONE when inserted, else the reference already there. */
+uint32_t mtl__index_insert(mtl__index *ix, const struct mtl__arena *ar,
+                           uint64_t hash, const char *k, size_t len, uint32_t ref);
+/* Remove the entry holding ref (whose key hashes to hash). */
+void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t ref);
+/* Hint that hash will be looked up soon (bulk paths pipeline lookups). */
+static inline void mtl__index_prefetch(const mtl__index *ix, uint64_t hash)
+{
+#if defined(__GNUC__)
+    if (ix->slots)
+        __builtin_prefetch(&ix->slots[(size_t)(((hash >> 32) *
+                                                0x9e3779b97f4a7c15ULL) >>
+                                               ix->shift)]);
+#else
+    (void)ix;
+    (void)hash;
+#endif
+}
+
+/* Second stage of a pipelined lookup: once the index entry is in cache,
+ * prefetch the string of the first entry whose fragment matches. */
+void mtl__index_prefetch_key(const mtl__index *ix, const struct mtl__arena *ar,
+                             uint64_t hash);
 
 /* Arena of immutable NUL-terminated strings named by 32-bit references
  * (block << 20 | offset): 4 bytes per reference instead of a pointer. */
@@ -65,13 +89,20 @@ typedef struct mtl__arena_mark {
 } mtl__arena_mark;
 
 void mtl__arena_free(mtl__arena *ar, mtl__allocator *a);
-/* Store s (len bytes, len <= MTL_ID_MAX); 0 on OOM or when full. */
+/* Store s (len bytes, len <= MTL_ID_MAX) with a 32-bit payload before
+ * it; 0 on OOM or when full. */
 int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
-                     size_t len, uint32_t *out_ref);
+                     size_t len, uint32_t payload, uint32_t *out_ref);
 static inline const char *mtl__arena_at(const mtl__arena *ar, uint32_t ref)
 {
     return ar->blocks[ref >> MTL__ARENA_BLOCK_BITS].bytes +
            (ref & ((1u << MTL__ARENA_BLOCK_BITS) - 1));
+}
+static inline uint32_t mtl__arena_payload(const mtl__arena *ar, uint32_t ref)
+{
+    uint32_t v;
+    memcpy(&v, mtl__arena_at(ar, ref) - 4, 4);
+    return v;
 }
 mtl__arena_mark mtl__arena_get_mark(const mtl__arena *ar);
 void mtl__arena_rollback(mtl__arena *ar, mtl__allocator *a, mtl__arena_mark m);

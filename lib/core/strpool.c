@@ -2,11 +2,6 @@
 
 #include <string.h>
 
-static const char *key_of(const void *ctx, uint32_t id)
-{
-    return mtl__strpool_get(ctx, id);
-}
-
 void mtl__strpool_free(mtl__strpool *sp, mtl__allocator *a)
 {
     mtl__arena_free(&sp->arena, a);
@@ -24,9 +19,11 @@ const char *mtl__strpool_get(const mtl__strpool *sp, uint32_t id)
 
 uint32_t mtl__strpool_find(const mtl__strpool *sp, const char *s, size_t len)
 {
+    uint32_t ref;
     if (len == 0)
         return 0;
-    return mtl__index_find(&sp->index, mtl__hash(s, len), s, len, key_of, sp);
+    ref = mtl__index_find(&sp->index, &sp->arena, mtl__hash(s, len), s, len);
+    return ref == MTL__NONE ? MTL__NONE : mtl__arena_payload(&sp->arena, ref);
 }
 
 int mtl__strpool_intern(mtl__strpool *sp, mtl__allocator *a, const char *s,
@@ -39,9 +36,9 @@ int mtl__strpool_intern(mtl__strpool *sp, mtl__allocator *a, const char *s,
         return 1;
     }
     h = mtl__hash(s, len);
-    id = mtl__index_find(&sp->index, h, s, len, key_of, sp);
-    if (id != MTL__NONE) {
-        *out = id;
+    ref = mtl__index_find(&sp->index, &sp->arena, h, s, len);
+    if (ref != MTL__NONE) {
+        *out = mtl__arena_payload(&sp->arena, ref);
         return 1;
     }
     if (sp->count == 0)
@@ -51,12 +48,12 @@ int mtl__strpool_intern(mtl__strpool *sp, mtl__allocator *a, const char *s,
     if (!mtl__grow(a, (void **)&sp->refs, &sp->cap, sp->count + 1,
                    sizeof *sp->refs) ||
         !mtl__index_reserve(&sp->index, a, sp->index.count + 1) ||
-        !mtl__arena_store(&sp->arena, a, s, len, &ref))
+        !mtl__arena_store(&sp->arena, a, s, len, (uint32_t)sp->count, &ref))
         return 0;
     id = (uint32_t)sp->count;
     sp->refs[id] = ref;
     sp->count++;
-    mtl__index_insert(&sp->index, h, s, len, id, key_of, sp);
+    mtl__index_insert(&sp->index, &sp->arena, h, s, len, ref);
     *out = id;
     return 1;
 }
@@ -78,7 +75,7 @@ void mtl__strpool_rollback(mtl__strpool *sp, mtl__allocator *a,
         sp->count--;
         s = mtl__arena_at(&sp->arena, sp->refs[sp->count]);
         mtl__index_remove(&sp->index, mtl__hash(s, strlen(s)),
-                          (uint32_t)sp->count);
+                          sp->refs[sp->count]);
     }
     if (m.count == 0)
         sp->count = 0;

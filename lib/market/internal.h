@@ -114,7 +114,8 @@ typedef struct mtl__lead_chunk {
     int64_t *amount;
     double *probability;
     int32_t *created, *expected_close, *closed;
-    uint8_t *stage, *outcome, *status, *category, *decision;
+    uint8_t *stage, *outcome;
+    uint8_t *misc; /* status, category + 1 and decision step: see MTL__MISC */
     uint16_t tag[]; /* tag[i] == i; &tag[i] is the handle */
 } mtl__lead_chunk;
 
@@ -159,6 +160,17 @@ struct mtl_market {
     uint32_t event_free; /* index + 1, 0 = none */
 };
 
+/* The three small lead fields share one byte: status in bits 0-1,
+ * forecast category + 1 (0 = none) in bits 2-4, decision step in 5-7. */
+static inline uint8_t mtl__misc_pack(int32_t status, int32_t category,
+                                     int32_t decision)
+{
+    return (uint8_t)(status | (category + 1) << 2 | decision << 5);
+}
+static inline int32_t mtl__misc_status(uint8_t v) { return v & 3; }
+static inline int32_t mtl__misc_category(uint8_t v) { return ((v >> 2) & 7) - 1; }
+static inline int32_t mtl__misc_decision(uint8_t v) { return v >> 5; }
+
 static inline mtl_segment *mtl__segment_at(const mtl_market *m, uint32_t slot)
 {
     return slot == MTL__NONE ? NULL : (mtl_segment *)mtl__recs_at(&m->segments, slot);
@@ -195,7 +207,6 @@ static inline uint32_t mtl__lead_slot(const mtl__lead_chunk *c, uint32_t i)
  * removal checks scan instead of keeping per-record counters, which would
  * cost a random memory access per lead on the bulk path. */
 size_t mtl__leads_referencing(const mtl_market *m, int customer, uint32_t slot);
-const char *mtl__lead_key(const void *market, uint32_t slot);
 mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot);
 /* Chunk k holds 256 << k slots, at most 65,536: small markets stay small. */
 uint32_t mtl__lead_chunk_capacity(size_t k);

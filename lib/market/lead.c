@@ -16,7 +16,7 @@ static size_t chunk_bytes(uint32_t cap)
     n += (size_t)cap * (8 + 8);            /* amount, probability */
     n += (size_t)cap * 4 * 7;              /* id_ref .. history */
     n += (size_t)cap * 4 * 3;              /* dates */
-    n += (size_t)cap * 5;                  /* stage .. decision */
+    n += (size_t)cap * 3;                  /* stage, outcome, misc */
     return n;
 }
 
@@ -55,9 +55,7 @@ static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
     TAKE(closed, 4);
     TAKE(stage, 1);
     TAKE(outcome, 1);
-    TAKE(status, 1);
-    TAKE(category, 1);
-    TAKE(decision, 1);
+    TAKE(misc, 1);
 #undef TAKE
     return c;
 }
@@ -134,12 +132,6 @@ mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot)
                             slot & (MTL__LEAD_CHUNK_MAX - 1));
 }
 
-const char *mtl__lead_key(const void *market, uint32_t slot)
-{
-    const mtl_market *m = market;
-    const mtl__lead_chunk *c = m->chunks[slot >> MTL__LEAD_CHUNK_BITS];
-    return mtl__arena_at(&m->ids, c->id_ref[slot & (MTL__LEAD_CHUNK_MAX - 1)]);
-}
 
 /* ---- attributes ------------------------------------------------------- */
 
@@ -237,9 +229,8 @@ static void init_slot(mtl__lead_chunk *c, uint32_t i, uint32_t id_ref)
     c->created[i] = c->expected_close[i] = c->closed[i] = MTL_DATE_NONE;
     c->stage[i] = 0;
     c->outcome[i] = MTL_OUTCOME_OPEN;
-    c->status[i] = MTL_LEAD_STATUS_NEW;
-    c->category[i] = (uint8_t)MTL_CATEGORY_NONE;
-    c->decision[i] = MTL_DECISION_NONE;
+    c->misc[i] = mtl__misc_pack(MTL_LEAD_STATUS_NEW, MTL_CATEGORY_NONE,
+                                MTL_DECISION_NONE);
 }
 
 static void link_customer(mtl_market *m, mtl__lead_chunk *c, uint32_t i,
@@ -268,7 +259,7 @@ MTL_API mtl_status mtl_lead_add(mtl_lead **out, mtl_market *market,
     if (len > MTL_ID_MAX)
         return mtl__error(MTL_E_LIMIT, "lead id longer than %d bytes", MTL_ID_MAX);
     h = mtl__hash(id, len);
-    if (mtl__index_find(&m->lead_index, h, id, len, mtl__lead_key, m) != MTL__NONE)
+    if (mtl__index_find(&m->lead_index, &m->ids, h, id, len) != MTL__NONE)
         return mtl__error(MTL_E_DUPLICATE, "lead '%.64s' exists already", id);
     if (m->lead_free == MTL__NONE) {
         st = mtl__leads_reserve(m, 1);
@@ -277,26 +268,27 @@ MTL_API mtl_status mtl_lead_add(mtl_lead **out, mtl_market *market,
     }
     if (!mtl__index_reserve(&m->lead_index, &m->alloc, m->lead_index.count + 1))
         return mtl__error_oom();
-    mark = mtl__arena_get_mark(&m->ids);
-    if (!mtl__arena_store(&m->ids, &m->alloc, id, len, &ref)) {
-        mtl__arena_rollback(&m->ids, &m->alloc, mark);
-        return mtl__error_oom();
-    }
     if (m->lead_free != MTL__NONE) {
         slot = m->lead_free;
         ci = slot >> MTL__LEAD_CHUNK_BITS;
         i = slot & (MTL__LEAD_CHUNK_MAX - 1);
-        c = m->chunks[ci];
-        m->lead_free = c->history[i];
     } else {
         mtl__leads_end(m, &ci, &i);
-        c = m->chunks[ci];
-        c->used = i + 1;
-        slot = mtl__lead_slot(c, i);
+        slot = mtl__lead_slot(m->chunks[ci], i);
     }
+    c = m->chunks[ci];
+    mark = mtl__arena_get_mark(&m->ids);
+    if (!mtl__arena_store(&m->ids, &m->alloc, id, len, slot, &ref)) {
+        mtl__arena_rollback(&m->ids, &m->alloc, mark);
+        return mtl__error_oom();
+    }
+    if (slot == m->lead_free)
+        m->lead_free = c->history[i];
+    else
+        c->used = i + 1;
     init_slot(c, i, ref);
     attrs_clear_slot(m, ci, i);
-    mtl__index_insert(&m->lead_index, h, id, len, slot, mtl__lead_key, m);
+    mtl__index_insert(&m->lead_index, &m->ids, h, id, len, ref);
     m->lead_count++;
     if (customer)
         link_customer(m, c, i, customer);
@@ -308,13 +300,14 @@ MTL_API mtl_status mtl_lead_add(mtl_lead **out, mtl_market *market,
 MTL_API mtl_lead *mtl_lead_find(const mtl_market *market, const char *id)
 {
     size_t len;
-    uint32_t slot;
+    uint32_t ref;
     if (!market || !id)
         return NULL;
     len = strlen(id);
-    slot = mtl__index_find(&market->lead_index, mtl__hash(id, len), id, len,
-                           mtl__lead_key, market);
-    return slot == MTL__NONE ? NULL : mtl__lead_at(market, slot);
+    ref = mtl__index_find(&market->lead_index, &market->ids, mtl__hash(id, len),
+                          id, len);
+    return ref == MTL__NONE ? NULL
+                            : mtl__lead_at(market, mtl__arena_payload(&market->ids, ref));
 }
 
 MTL_API mtl_lead *mtl_lead_next(const mtl_market *market, const mtl_lead *prev)
@@ -372,8 +365,7 @@ MTL_API mtl_status mtl_lead_remove(mtl_lead *lead)
     {
         LEAD_VARS(lead);
         id = mtl__arena_at(&m->ids, c->id_ref[i]);
-        mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)),
-                          mtl__lead_slot(c, i));
+        mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)), c->id_ref[i]);
         c->customer[i] = c->segment[i] = MTL__NONE;
         events_free_list(m, c->history[i]);
         attrs_clear_slot(m, c->index, i);
@@ -406,13 +398,13 @@ GETTER(mtl_segment *, segment, NULL, mtl__segment_at(m, c->segment[i]))
 GETTER(const char *, owner, NULL, mtl__strpool_get(&m->strings, c->owner[i]))
 GETTER(const char *, region, NULL, mtl__strpool_get(&m->strings, c->region[i]))
 GETTER(const char *, source, NULL, mtl__strpool_get(&m->strings, c->source[i]))
-GETTER(int32_t, status, -1, c->status[i])
+GETTER(int32_t, status, -1, mtl__misc_status(c->misc[i]))
 GETTER(int32_t, stage, -1, c->stage[i])
 GETTER(int32_t, outcome, -1, c->outcome[i])
 GETTER(int64_t, amount, 0, c->amount[i])
 GETTER(double, probability, MTL_PROBABILITY_NONE, c->probability[i])
-GETTER(int32_t, category, MTL_CATEGORY_NONE, (int8_t)c->category[i])
-GETTER(int32_t, decision_step, MTL_DECISION_NONE, c->decision[i])
+GETTER(int32_t, category, MTL_CATEGORY_NONE, mtl__misc_category(c->misc[i]))
+GETTER(int32_t, decision_step, MTL_DECISION_NONE, mtl__misc_decision(c->misc[i]))
 GETTER(int32_t, created, MTL_DATE_NONE, c->created[i])
 GETTER(int32_t, expected_close, MTL_DATE_NONE, c->expected_close[i])
 GETTER(int32_t, closed, MTL_DATE_NONE, c->closed[i])
@@ -471,7 +463,8 @@ MTL_API mtl_status mtl_lead_set_status(mtl_lead *lead, int32_t status)
     {
         LEAD_VARS(lead);
         (void)m;
-        c->status[i] = (uint8_t)status;
+        c->misc[i] = mtl__misc_pack(status, mtl__misc_category(c->misc[i]),
+                                    mtl__misc_decision(c->misc[i]));
     }
     return MTL_OK;
 }
@@ -543,7 +536,8 @@ MTL_API mtl_status mtl_lead_set_category(mtl_lead *lead, int32_t category)
     {
         LEAD_VARS(lead);
         (void)m;
-        c->category[i] = (uint8_t)(int8_t)category;
+        c->misc[i] = mtl__misc_pack(mtl__misc_status(c->misc[i]), category,
+                                    mtl__misc_decision(c->misc[i]));
     }
     return MTL_OK;
 }
@@ -557,7 +551,8 @@ MTL_API mtl_status mtl_lead_set_decision_step(mtl_lead *lead, int32_t step)
     {
         LEAD_VARS(lead);
         (void)m;
-        c->decision[i] = (uint8_t)step;
+        c->misc[i] = mtl__misc_pack(mtl__misc_status(c->misc[i]),
+                                    mtl__misc_category(c->misc[i]), step);
     }
     return MTL_OK;
 }

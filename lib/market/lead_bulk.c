@@ -190,14 +190,34 @@ static mtl_status resolve_records(mtl_market *m, bulk_state *b,
     size_t r;
     if (col->codes && !col->values) {
         size_t d;
-        map = scratch(m, b, col->dict_count ? col->dict_count : 1);
+        size_t nd = col->dict_count;
+        uint64_t ring[MTL__PREFETCH_AHEAD];
+        map = scratch(m, b, nd ? nd : 1);
         if (!map)
             return mtl__error_oom();
-        for (d = 0; d < col->dict_count; d++) {
-            const mtl__rec *rec = col->dict[d] && *col->dict[d]
-                                      ? mtl__recs_find(recs, &m->ids, col->dict[d])
-                                      : NULL;
-            map[d] = rec ? rec->slot : MTL__NONE;
+        /* a three-stage pipeline: look up key d - 16, prefetch the stored
+         * string of key d - 8, hash key d and prefetch its index entry */
+        for (d = 0; d < nd + MTL__PREFETCH_AHEAD; d++) {
+            if (d >= MTL__PREFETCH_AHEAD / 2 && d - MTL__PREFETCH_AHEAD / 2 < nd)
+                mtl__index_prefetch_key(
+                    &recs->index, &m->ids,
+                    ring[(d - MTL__PREFETCH_AHEAD / 2) % MTL__PREFETCH_AHEAD]);
+            if (d >= MTL__PREFETCH_AHEAD) {
+                size_t e = d - MTL__PREFETCH_AHEAD;
+                const char *k = col->dict[e];
+                uint32_t ref = MTL__NONE;
+                if (k && *k)
+                    ref = mtl__index_find(&recs->index, &m->ids,
+                                          ring[e % MTL__PREFETCH_AHEAD], k,
+                                          strlen(k));
+                map[e] = ref == MTL__NONE ? MTL__NONE
+                                          : mtl__arena_payload(&m->ids, ref);
+            }
+            if (d < nd) {
+                const char *k = col->dict[d] ? col->dict[d] : "";
+                ring[d % MTL__PREFETCH_AHEAD] = mtl__hash(k, strlen(k));
+                mtl__index_prefetch(&recs->index, ring[d % MTL__PREFETCH_AHEAD]);
+            }
         }
     }
     cursor_start(m, b, &cu);
@@ -299,22 +319,39 @@ static void inherit_from_customer(mtl_market *m, bulk_state *b,
     }
 }
 
+/* Ids go into the arena and the index in row order; the index slot of a
+ * row a few rows ahead is prefetched so that the cache misses of the
+ * random inserts overlap. */
+#define PREFETCH_AHEAD MTL__PREFETCH_AHEAD
+
 static mtl_status insert_ids(mtl_market *m, bulk_state *b,
                              const mtl_lead_columns *c)
 {
+    uint64_t ring[PREFETCH_AHEAD];
     cursor cu;
-    size_t r;
+    size_t r, n = c->count;
+    for (r = 0; r < n && r < PREFETCH_AHEAD; r++) {
+        const char *id = column_get(&c->ids, r);
+        ring[r] = mtl__hash(id, strlen(id));
+        mtl__index_prefetch(&m->lead_index, ring[r]);
+    }
     cursor_start(m, b, &cu);
-    for (r = 0; r < c->count; r++, cursor_next(m, &cu)) {
+    for (r = 0; r < n; r++, cursor_next(m, &cu)) {
         const char *id = column_get(&c->ids, r);
         size_t len = strlen(id);
-        uint64_t h = mtl__hash(id, len);
-        uint32_t ref, slot = mtl__lead_slot(cu.c, cu.i), other;
-        if (!mtl__arena_store(&m->ids, &m->alloc, id, len, &ref))
+        uint64_t h = ring[r % PREFETCH_AHEAD];
+        uint32_t ref, other;
+        if (r + PREFETCH_AHEAD < n) {
+            const char *ahead = column_get(&c->ids, r + PREFETCH_AHEAD);
+            uint64_t ha = mtl__hash(ahead, strlen(ahead));
+            ring[r % PREFETCH_AHEAD] = ha;
+            mtl__index_prefetch(&m->lead_index, ha);
+        }
+        if (!mtl__arena_store(&m->ids, &m->alloc, id, len,
+                              mtl__lead_slot(cu.c, cu.i), &ref))
             return mtl__error_oom();
         cu.c->id_ref[cu.i] = ref;
-        other = mtl__index_insert(&m->lead_index, h, id, len, slot, mtl__lead_key,
-                                  m);
+        other = mtl__index_insert(&m->lead_index, &m->ids, h, id, len, ref);
         if (other != MTL__NONE)
             return ROW_ERROR(MTL_E_DUPLICATE, r, "row %zu: lead '%.64s' exists already",
                              r, id);
@@ -341,10 +378,9 @@ static void write_scalars(mtl_market *m, bulk_state *b, const mtl_lead_columns *
         k->closed[i] = c->closed ? c->closed[r] : MTL_DATE_NONE;
         k->stage[i] = (uint8_t)(c->stages ? c->stages[r] : 0);
         k->outcome[i] = (uint8_t)(c->outcomes ? c->outcomes[r] : MTL_OUTCOME_OPEN);
-        k->status[i] = (uint8_t)(c->statuses ? c->statuses[r] : MTL_LEAD_STATUS_NEW);
-        k->category[i] = (uint8_t)(int8_t)(c->categories ? c->categories[r]
-                                                         : MTL_CATEGORY_NONE);
-        k->decision[i] = MTL_DECISION_NONE;
+        k->misc[i] = mtl__misc_pack(
+            c->statuses ? c->statuses[r] : MTL_LEAD_STATUS_NEW,
+            c->categories ? c->categories[r] : MTL_CATEGORY_NONE, MTL_DECISION_NONE);
     }
 }
 
@@ -385,7 +421,7 @@ static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
             chunk++;
         }
         mtl__index_remove(&m->lead_index, mtl__hash(id, len),
-                          mtl__lead_slot(m->chunks[chunk], (uint32_t)pos));
+                          m->chunks[chunk]->id_ref[pos]);
     }
     mtl__arena_rollback(&m->ids, &m->alloc, b->ids);
     clear_attr_tail(m, b->chunk0, b->i0);

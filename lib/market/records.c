@@ -27,30 +27,15 @@ void *mtl__recs_at(const mtl__recs *r, uint32_t slot)
            (slot & (MTL__REC_CHUNK - 1)) * r->rec_size;
 }
 
-typedef struct {
-    const mtl__recs *recs;
-    const mtl__arena *ids;
-} key_ctx;
-
-static const char *rec_key(const void *ctx, uint32_t slot)
-{
-    const key_ctx *k = ctx;
-    const mtl__rec *rec = mtl__recs_at(k->recs, slot);
-    return mtl__arena_at(k->ids, rec->id_ref);
-}
-
 void *mtl__recs_find(const mtl__recs *r, const mtl__arena *ar, const char *id)
 {
-    key_ctx k;
     size_t len;
-    uint32_t slot;
+    uint32_t ref;
     if (!id)
         return NULL;
-    k.recs = r;
-    k.ids = ar;
     len = strlen(id);
-    slot = mtl__index_find(&r->index, mtl__hash(id, len), id, len, rec_key, &k);
-    return slot == MTL__NONE ? NULL : mtl__recs_at(r, slot);
+    ref = mtl__index_find(&r->index, ar, mtl__hash(id, len), id, len);
+    return ref == MTL__NONE ? NULL : mtl__recs_at(r, mtl__arena_payload(ar, ref));
 }
 
 mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
@@ -58,7 +43,6 @@ mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
 {
     mtl__allocator *a = &m->alloc;
     mtl__arena_mark mark;
-    key_ctx k;
     size_t len;
     uint64_t h;
     uint32_t slot, ref;
@@ -69,10 +53,8 @@ mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
     if (len > MTL_ID_MAX)
         return mtl__error(MTL_E_LIMIT, "%s id longer than %d bytes", kind,
                           MTL_ID_MAX);
-    k.recs = r;
-    k.ids = &m->ids;
     h = mtl__hash(id, len);
-    if (mtl__index_find(&r->index, h, id, len, rec_key, &k) != MTL__NONE)
+    if (mtl__index_find(&r->index, &m->ids, h, id, len) != MTL__NONE)
         return mtl__error(MTL_E_DUPLICATE, "%s '%.64s' exists already", kind, id);
     if (r->free_head == MTL__NONE) {
         if (r->high >= MTL__NONE - 1)
@@ -91,26 +73,24 @@ mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
     }
     if (!mtl__index_reserve(&r->index, a, r->index.count + 1))
         return mtl__error_oom();
+    slot = r->free_head != MTL__NONE ? r->free_head : r->high;
     mark = mtl__arena_get_mark(&m->ids);
-    if (!mtl__arena_store(&m->ids, a, id, len, &ref)) {
+    if (!mtl__arena_store(&m->ids, a, id, len, slot, &ref)) {
         mtl__arena_rollback(&m->ids, a, mark);
         return mtl__error_oom();
     }
-    if (r->free_head != MTL__NONE) {
-        slot = r->free_head;
-        rec = mtl__recs_at(r, slot);
+    rec = mtl__recs_at(r, slot);
+    if (slot == r->free_head)
         r->free_head = rec->next_free;
-    } else {
-        slot = r->high++;
-        rec = mtl__recs_at(r, slot);
-    }
+    else
+        r->high++;
     memset(rec, 0, r->rec_size);
     rec->market = m;
     rec->slot = slot;
     rec->next_free = MTL__NONE;
     rec->id_ref = ref;
     rec->alive = 1;
-    mtl__index_insert(&r->index, h, id, len, slot, rec_key, &k);
+    mtl__index_insert(&r->index, &m->ids, h, id, len, ref);
     r->live++;
     *out = rec;
     return MTL_OK;
@@ -119,7 +99,7 @@ mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
 void mtl__recs_remove(mtl__recs *r, mtl_market *m, mtl__rec *rec)
 {
     const char *id = mtl__arena_at(&m->ids, rec->id_ref);
-    mtl__index_remove(&r->index, mtl__hash(id, strlen(id)), rec->slot);
+    mtl__index_remove(&r->index, mtl__hash(id, strlen(id)), rec->id_ref);
     rec->alive = 0;
     rec->next_free = r->free_head;
     r->free_head = rec->slot;
