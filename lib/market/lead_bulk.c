@@ -8,7 +8,7 @@
  * index entries are removed newest first (an exact undo under linear
  * probing), arenas and the string pool are truncated to their marks, new
  * chunks and attribute columns are freed. */
-#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "market/internal.h"
@@ -28,6 +28,17 @@ MTL_API mtl_status mtl_lead_columns_init(mtl_lead_columns *columns,
 }
 
 #define ROW_ERROR(st, r, ...) mtl__error_at((st), (int64_t)(r) + 1, 0, __VA_ARGS__)
+
+/* Prefix the message of a failed check with the row (the message lives in
+ * the thread-local buffer the new one is formatted into: copy it first). */
+static mtl_status row_error_wrap(mtl_status st, size_t r, const char *id)
+{
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
+    if (id)
+        return ROW_ERROR(st, r, "row %zu (lead '%.64s'): %s", r, id, detail);
+    return ROW_ERROR(st, r, "row %zu: %s", r, detail);
+}
 
 static int column_present(const mtl_string_column *col)
 {
@@ -103,8 +114,7 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
             return ROW_ERROR(MTL_E_LIMIT, r, "row %zu: id longer than %d bytes", r,
                              MTL_ID_MAX);
         if ((st = mtl__check_stage_outcome(m, stage, outcome)) != MTL_OK)
-            return ROW_ERROR(st, r, "row %zu (lead '%.64s'): %s", r, id,
-                             mtl_last_error_message());
+            return row_error_wrap(st, r, id);
         if (c->statuses &&
             (c->statuses[r] < MTL_LEAD_STATUS_NEW ||
              c->statuses[r] > MTL_LEAD_STATUS_CLOSED))
@@ -285,7 +295,7 @@ static mtl_status intern_column(mtl_market *m, bulk_state *b,
         } else if (col->values) {
             mtl_status st = mtl__intern(m, col->values[r], name, &id);
             if (st)
-                return ROW_ERROR(st, r, "row %zu: %s", r, mtl_last_error_message());
+                return row_error_wrap(st, r, NULL);
         }
         if (column_of) {
             column_of(cu.c)[cu.i] = id;
@@ -300,22 +310,26 @@ static mtl_status intern_column(mtl_market *m, bulk_state *b,
     return MTL_OK;
 }
 
-/* Default segment and region from the customer where the row has none. */
+/* Default segment and region from the customer in the rows that have none
+ * (a missing column or an absent cell), as mtl_lead_add does. */
 static void inherit_from_customer(mtl_market *m, bulk_state *b,
-                                  const mtl_lead_columns *c, int segment,
-                                  int region)
+                                  const mtl_lead_columns *c)
 {
     cursor cu;
     size_t r;
     cursor_start(m, b, &cu);
     for (r = 0; r < c->count; r++, cursor_next(m, &cu)) {
-        const mtl_customer *cust = mtl__customer_at(m, cu.c->customer[cu.i]);
+        const mtl_customer *cust;
+        uint32_t i = cu.i;
+        if (cu.c->segment[i] != MTL__NONE && cu.c->region[i] != 0)
+            continue;
+        cust = mtl__customer_at(m, cu.c->customer[i]);
         if (!cust)
             continue;
-        if (segment && cu.c->segment[cu.i] == MTL__NONE)
-            cu.c->segment[cu.i] = cust->segment;
-        if (region && cu.c->region[cu.i] == 0)
-            cu.c->region[cu.i] = cust->region;
+        if (cu.c->segment[i] == MTL__NONE)
+            cu.c->segment[i] = cust->segment;
+        if (cu.c->region[i] == 0)
+            cu.c->region[i] = cust->region;
     }
 }
 
@@ -455,8 +469,6 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
     mtl_status st;
     size_t a;
     uint32_t ci, i;
-    int has_seg = column_present(&c->segments);
-    int has_reg = column_present(&c->regions);
 
     if (!mtl__index_reserve(&m->lead_index, &m->alloc, m->lead_index.count + c->count))
         return mtl__error_oom();
@@ -474,8 +486,8 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
         (st = intern_column(m, b, c, &c->regions, "region", region_col, 0)) ||
         (st = intern_column(m, b, c, &c->sources, "source", source_col, 0)))
         return st;
-    if (column_present(&c->customers) && (!has_seg || !has_reg))
-        inherit_from_customer(m, b, c, !has_seg, !has_reg);
+    if (column_present(&c->customers))
+        inherit_from_customer(m, b, c);
     for (a = 0; a < c->attribute_count; a++) {
         uint32_t key_id, k;
         if ((st = mtl__intern(m, c->attribute_keys[a], "attribute key", &key_id)) ||

@@ -53,6 +53,11 @@ MTL_API mtl_status mtl_market_create(mtl_market **out,
                           (long long)o.minor_per_major);
     if (o.stage_model && o.stage_model->count == 0)
         return mtl__error(MTL_E_RANGE, "the stage model has no stages");
+    /* new leads start open at stage 0, so it cannot be a terminal stage */
+    if (o.stage_model && o.stage_model->stages[0].flags)
+        return mtl__error(MTL_E_RANGE,
+                          "the first stage (%s) cannot be flagged won or lost",
+                          o.stage_model->stages[0].name);
 
     mtl__allocator_init(&a, o.alloc, o.alloc_user_data);
     m = mtl__alloc_zero(&a, sizeof *m);

@@ -43,9 +43,7 @@ MTL_API mtl_status mtl_segment_remove(mtl_segment *segment)
     if (!segment)
         return mtl__error_null("segment");
     m = segment->rec.market;
-    leads = segment->customers || segment->children
-                ? 0
-                : mtl__leads_referencing(m, 0, segment->rec.slot);
+    leads = mtl__leads_referencing(m, 0, segment->rec.slot);
     if (segment->customers || segment->children || leads)
         return mtl__error(MTL_E_IN_USE,
                           "segment '%.64s' is used by %u customers, %zu leads "
