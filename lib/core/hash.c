@@ -158,6 +158,31 @@ void mtl__index_prefetch_key(const mtl__index *ix, const mtl__arena *ar,
 #endif
 }
 
+void mtl__index_find_many(const mtl__index *ix, const mtl__arena *ar,
+                          const char *const *keys, size_t n, uint32_t *out)
+{
+    enum { AHEAD = MTL__PREFETCH_AHEAD, HALF = MTL__PREFETCH_AHEAD / 2 };
+    uint64_t ring[AHEAD];
+    size_t j;
+    for (j = 0; j < n + AHEAD; j++) {
+        if (j >= HALF && j - HALF < n)
+            mtl__index_prefetch_key(ix, ar, ring[(j - HALF) % AHEAD]);
+        if (j >= AHEAD) {
+            size_t e = j - AHEAD;
+            const char *k = keys[e];
+            uint32_t ref = MTL__NONE;
+            if (k && *k)
+                ref = mtl__index_find(ix, ar, ring[e % AHEAD], k, strlen(k));
+            out[e] = ref == MTL__NONE ? MTL__NONE : mtl__arena_payload(ar, ref);
+        }
+        if (j < n) {
+            const char *k = keys[j] ? keys[j] : "";
+            ring[j % AHEAD] = mtl__hash(k, strlen(k));
+            mtl__index_prefetch(ix, ring[j % AHEAD]);
+        }
+    }
+}
+
 void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t value)
 {
     size_t hole, j, mask = ix->mask;

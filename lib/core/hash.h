@@ -68,6 +68,14 @@ static inline void mtl__index_prefetch(const mtl__index *ix, uint64_t hash)
 void mtl__index_prefetch_key(const mtl__index *ix, const struct mtl__arena *ar,
                              uint64_t hash);
 
+/* Look up n keys (NULL or "" = absent): out[j] receives the payload of
+ * key j or MTL__NONE.  A three-stage software pipeline (look up key j - 16,
+ * prefetch the stored string of key j - 8, hash key j and prefetch its
+ * index entry) overlaps the cache misses of independent lookups instead of
+ * adding them up. */
+void mtl__index_find_many(const mtl__index *ix, const struct mtl__arena *ar,
+                          const char *const *keys, size_t n, uint32_t *out);
+
 /* Arena of immutable NUL-terminated strings named by 32-bit references
  * (block << 20 | offset): 4 bytes per reference instead of a pointer. */
 #define MTL__ARENA_BLOCK_BITS 20

@@ -310,6 +310,32 @@ MTL_API mtl_lead *mtl_lead_find(const mtl_market *market, const char *id)
                             : mtl__lead_at(market, mtl__arena_payload(&market->ids, ref));
 }
 
+MTL_API mtl_status mtl_lead_find_many(mtl_lead **out, const mtl_market *market,
+                                      const char *const *ids, size_t count)
+{
+    /* resolve in blocks so the slot buffer stays on the stack */
+    enum { BLOCK = 1024 };
+    uint32_t slots[BLOCK];
+    size_t done, j;
+    if (count == 0)
+        return MTL_OK;
+    if (!out)
+        return mtl__error_null("out");
+    if (!market)
+        return mtl__error_null("market");
+    if (!ids)
+        return mtl__error_null("ids");
+    for (done = 0; done < count; done += BLOCK) {
+        size_t n = count - done < BLOCK ? count - done : BLOCK;
+        mtl__index_find_many(&market->lead_index, &market->ids, ids + done, n,
+                             slots);
+        for (j = 0; j < n; j++)
+            out[done + j] =
+                slots[j] == MTL__NONE ? NULL : mtl__lead_at(market, slots[j]);
+    }
+    return MTL_OK;
+}
+
 MTL_API mtl_lead *mtl_lead_next(const mtl_market *market, const mtl_lead *prev)
 {
     size_t k;

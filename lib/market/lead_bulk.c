@@ -139,7 +139,7 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
     return MTL_OK;
 }
 
-/* Where row r goes: rows fill the end of the last chunk, then new ones. */
+/* Where the rows go: they fill the end of the last chunk, then new ones. */
 typedef struct {
     size_t chunk0, i0;   /* first destination */
     size_t nchunks0;     /* chunks before the append */
@@ -148,31 +148,46 @@ typedef struct {
     int reserved;        /* chunks reserved: slots from chunk0/i0 exist */
     mtl__arena_mark ids;
     mtl__strpool_mark strings;
-    uint32_t *tmp;       /* scratch for dictionary translations */
+    uint32_t *tmp;       /* scratch: dictionary translations, lookups */
     size_t tmp_cap;
 } bulk_state;
 
+/* A run of consecutive rows that land in one chunk: every pass works run
+ * by run, so its inner loop is a plain array loop. */
 typedef struct {
     mtl__lead_chunk *c;
-    uint32_t i;
-    size_t k;
-} cursor;
+    size_t k;   /* chunk number */
+    uint32_t i; /* first slot in the chunk */
+    size_t row; /* first row */
+    size_t len; /* rows in the run (0 = done) */
+} run;
 
-static void cursor_start(const mtl_market *m, const bulk_state *b, cursor *cu)
+static int run_first(const mtl_market *m, const bulk_state *b, size_t n, run *r)
 {
-    cu->k = b->chunk0;
-    cu->i = (uint32_t)b->i0;
-    cu->c = m->chunks[cu->k];
+    r->k = b->chunk0;
+    r->i = (uint32_t)b->i0;
+    r->row = 0;
+    r->c = m->chunks[r->k];
+    r->len = r->c->capacity - r->i;
+    if (r->len > n)
+        r->len = n;
+    return r->len != 0;
 }
 
-static inline void cursor_next(const mtl_market *m, cursor *cu)
+static int run_next(const mtl_market *m, size_t n, run *r)
 {
-    if (++cu->i == cu->c->capacity) {
-        cu->i = 0;
-        if (++cu->k < m->nchunks)
-            cu->c = m->chunks[cu->k];
-    }
+    r->row += r->len;
+    if (r->row >= n)
+        return 0;
+    r->c = m->chunks[++r->k];
+    r->i = 0;
+    r->len = r->c->capacity;
+    if (r->len > n - r->row)
+        r->len = n - r->row;
+    return 1;
 }
+
+#define FOR_RUNS(m, b, n, r) for (int ok_ = run_first(m, b, n, &r); ok_; ok_ = run_next(m, n, &r))
 
 static uint32_t *scratch(mtl_market *m, bulk_state *b, size_t n)
 {
@@ -190,216 +205,206 @@ static uint32_t *scratch(mtl_market *m, bulk_state *b, size_t n)
 /* Resolve a column of record ids (customers or segments) into slots. */
 static mtl_status resolve_records(mtl_market *m, bulk_state *b,
                                   const mtl_lead_columns *c,
-                                  const mtl_string_column *col, int customers,
-                                  uint32_t *(*column_of)(mtl__lead_chunk *))
+                                  const mtl_string_column *col, int customers)
 {
     const mtl__recs *recs = customers ? &m->customers : &m->segments;
     const char *kind = customers ? "customer" : "segment";
-    uint32_t *map = NULL;
-    cursor cu;
-    size_t r;
-    if (col->codes && !col->values) {
-        size_t d;
-        size_t nd = col->dict_count;
-        uint64_t ring[MTL__PREFETCH_AHEAD];
-        map = scratch(m, b, nd ? nd : 1);
-        if (!map)
-            return mtl__error_oom();
-        /* a three-stage pipeline: look up key d - 16, prefetch the stored
-         * string of key d - 8, hash key d and prefetch its index entry */
-        for (d = 0; d < nd + MTL__PREFETCH_AHEAD; d++) {
-            if (d >= MTL__PREFETCH_AHEAD / 2 && d - MTL__PREFETCH_AHEAD / 2 < nd)
-                mtl__index_prefetch_key(
-                    &recs->index, &m->ids,
-                    ring[(d - MTL__PREFETCH_AHEAD / 2) % MTL__PREFETCH_AHEAD]);
-            if (d >= MTL__PREFETCH_AHEAD) {
-                size_t e = d - MTL__PREFETCH_AHEAD;
-                const char *k = col->dict[e];
-                uint32_t ref = MTL__NONE;
-                if (k && *k)
-                    ref = mtl__index_find(&recs->index, &m->ids,
-                                          ring[e % MTL__PREFETCH_AHEAD], k,
-                                          strlen(k));
-                map[e] = ref == MTL__NONE ? MTL__NONE
-                                          : mtl__arena_payload(&m->ids, ref);
-            }
-            if (d < nd) {
-                const char *k = col->dict[d] ? col->dict[d] : "";
-                ring[d % MTL__PREFETCH_AHEAD] = mtl__hash(k, strlen(k));
-                mtl__index_prefetch(&recs->index, ring[d % MTL__PREFETCH_AHEAD]);
-            }
+    int dict = col->codes && !col->values;
+    uint32_t *found;
+    size_t n = c->count, j;
+    run r;
+    if (!column_present(col)) {
+        FOR_RUNS(m, b, n, r) {
+            uint32_t *dst = (customers ? r.c->customer : r.c->segment) + r.i;
+            for (j = 0; j < r.len; j++)
+                dst[j] = MTL__NONE;
         }
+        return MTL_OK;
     }
-    cursor_start(m, b, &cu);
-    for (r = 0; r < c->count; r++, cursor_next(m, &cu)) {
-        uint32_t slot = MTL__NONE;
-        const char *id;
-        if (!column_present(col))
-            goto store;
-        if (map) {
-            uint32_t code = col->codes[r];
-            if (code == MTL_CODE_NONE || !col->dict[code] || !*col->dict[code])
-                goto store;
-            slot = map[code];
-            id = col->dict[code];
-        } else {
-            const mtl__rec *rec;
-            id = col->values[r];
-            if (!id || !*id)
-                goto store;
-            rec = mtl__recs_find(recs, &m->ids, id);
-            slot = rec ? rec->slot : MTL__NONE;
+    found = scratch(m, b, dict ? (col->dict_count ? col->dict_count : 1) : n);
+    if (!found)
+        return mtl__error_oom();
+    if (dict)
+        mtl__index_find_many(&recs->index, &m->ids, col->dict, col->dict_count, found);
+    else
+        mtl__index_find_many(&recs->index, &m->ids, col->values, n, found);
+    FOR_RUNS(m, b, n, r) {
+        uint32_t *dst = (customers ? r.c->customer : r.c->segment) + r.i;
+        for (j = 0; j < r.len; j++) {
+            size_t row = r.row + j;
+            const char *id;
+            uint32_t slot;
+            if (dict) {
+                uint32_t code = col->codes[row];
+                id = code == MTL_CODE_NONE ? NULL : col->dict[code];
+                slot = code == MTL_CODE_NONE ? MTL__NONE : found[code];
+            } else {
+                id = col->values[row];
+                slot = found[row];
+            }
+            if (slot == MTL__NONE && id && *id)
+                return ROW_ERROR(MTL_E_NOT_FOUND, row, "row %zu: no %s '%.64s'", row,
+                                 kind, id);
+            dst[j] = slot;
         }
-        if (slot == MTL__NONE)
-            return ROW_ERROR(MTL_E_NOT_FOUND, r, "row %zu: no %s '%.64s'", r, kind,
-                             id);
-    store:
-        column_of(cu.c)[cu.i] = slot;
     }
     return MTL_OK;
 }
 
-static uint32_t *customer_col(mtl__lead_chunk *c) { return c->customer; }
-static uint32_t *segment_col(mtl__lead_chunk *c) { return c->segment; }
-static uint32_t *owner_col(mtl__lead_chunk *c) { return c->owner; }
-static uint32_t *region_col(mtl__lead_chunk *c) { return c->region; }
-static uint32_t *source_col(mtl__lead_chunk *c) { return c->source; }
-
-/* Intern a string column into a strpool-id column (or attribute k). */
+/* Intern a string column into dst_of(chunk) (owner, region, source) or,
+ * when dst_of is NULL, into attribute column attr. */
 static mtl_status intern_column(mtl_market *m, bulk_state *b,
                                 const mtl_lead_columns *c,
                                 const mtl_string_column *col, const char *name,
-                                uint32_t *(*column_of)(mtl__lead_chunk *),
+                                uint32_t *(*dst_of)(mtl__lead_chunk *),
                                 uint32_t attr)
 {
     uint32_t *map = NULL;
-    cursor cu;
-    size_t r;
+    size_t n = c->count, j;
+    run r;
     if (col->codes && !col->values) {
-        size_t d;
         map = scratch(m, b, col->dict_count ? col->dict_count : 1);
         if (!map)
             return mtl__error_oom();
-        for (d = 0; d < col->dict_count; d++) {
-            mtl_status st = mtl__intern(m, col->dict[d], name, &map[d]);
+        for (j = 0; j < col->dict_count; j++) {
+            mtl_status st = mtl__intern(m, col->dict[j], name, &map[j]);
             if (st)
                 return st;
         }
     }
-    cursor_start(m, b, &cu);
-    for (r = 0; r < c->count; r++, cursor_next(m, &cu)) {
-        uint32_t id = 0, *dst;
-        if (map) {
-            if (col->codes[r] != MTL_CODE_NONE)
-                id = map[col->codes[r]];
-        } else if (col->values) {
-            mtl_status st = mtl__intern(m, col->values[r], name, &id);
-            if (st)
-                return row_error_wrap(st, r, NULL);
-        }
-        if (column_of) {
-            column_of(cu.c)[cu.i] = id;
-            continue;
-        }
-        dst = mtl__attr_values(m, attr, cu.c->index, id != 0);
-        if (dst)
-            dst[cu.i] = id;
-        else if (id)
+    FOR_RUNS(m, b, n, r) {
+        uint32_t *dst;
+        if (dst_of)
+            dst = dst_of(r.c);
+        else if (!column_present(col))
+            continue; /* absent attribute values need no column */
+        else if (!(dst = mtl__attr_values(m, attr, r.c->index, 1)))
             return mtl__error_oom();
+        dst += r.i;
+        if (map) {
+            const uint32_t *codes = col->codes + r.row;
+            for (j = 0; j < r.len; j++)
+                dst[j] = codes[j] == MTL_CODE_NONE ? 0 : map[codes[j]];
+        } else if (col->values) {
+            for (j = 0; j < r.len; j++) {
+                mtl_status st = mtl__intern(m, col->values[r.row + j], name, &dst[j]);
+                if (st)
+                    return row_error_wrap(st, r.row + j, NULL);
+            }
+        } else {
+            memset(dst, 0, r.len * sizeof *dst);
+        }
     }
     return MTL_OK;
 }
+
+static uint32_t *owner_col(mtl__lead_chunk *c) { return c->owner; }
+static uint32_t *region_col(mtl__lead_chunk *c) { return c->region; }
+static uint32_t *source_col(mtl__lead_chunk *c) { return c->source; }
 
 /* Default segment and region from the customer in the rows that have none
  * (a missing column or an absent cell), as mtl_lead_add does. */
 static void inherit_from_customer(mtl_market *m, bulk_state *b,
                                   const mtl_lead_columns *c)
 {
-    cursor cu;
-    size_t r;
-    cursor_start(m, b, &cu);
-    for (r = 0; r < c->count; r++, cursor_next(m, &cu)) {
-        const mtl_customer *cust;
-        uint32_t i = cu.i;
-        if (cu.c->segment[i] != MTL__NONE && cu.c->region[i] != 0)
-            continue;
-        cust = mtl__customer_at(m, cu.c->customer[i]);
-        if (!cust)
-            continue;
-        if (cu.c->segment[i] == MTL__NONE)
-            cu.c->segment[i] = cust->segment;
-        if (cu.c->region[i] == 0)
-            cu.c->region[i] = cust->region;
+    size_t j;
+    run r;
+    FOR_RUNS(m, b, c->count, r) {
+        uint32_t *seg = r.c->segment + r.i, *reg = r.c->region + r.i;
+        const uint32_t *cus = r.c->customer + r.i;
+        for (j = 0; j < r.len; j++) {
+            const mtl_customer *cust;
+            if (seg[j] != MTL__NONE && reg[j] != 0)
+                continue;
+            cust = mtl__customer_at(m, cus[j]);
+            if (!cust)
+                continue;
+            if (seg[j] == MTL__NONE)
+                seg[j] = cust->segment;
+            if (reg[j] == 0)
+                reg[j] = cust->region;
+        }
     }
 }
 
-/* Ids go into the arena and the index in row order; the index slot of a
- * row a few rows ahead is prefetched so that the cache misses of the
- * random inserts overlap. */
-#define PREFETCH_AHEAD MTL__PREFETCH_AHEAD
-
+/* Ids go into the arena and the index in row order; the index entry of the
+ * row 16 ahead is prefetched so that the cache misses of the random inserts
+ * overlap. */
 static mtl_status insert_ids(mtl_market *m, bulk_state *b,
                              const mtl_lead_columns *c)
 {
-    uint64_t ring[PREFETCH_AHEAD];
-    cursor cu;
-    size_t r, n = c->count;
-    for (r = 0; r < n && r < PREFETCH_AHEAD; r++) {
-        const char *id = column_get(&c->ids, r);
-        ring[r] = mtl__hash(id, strlen(id));
-        mtl__index_prefetch(&m->lead_index, ring[r]);
+    enum { AHEAD = MTL__PREFETCH_AHEAD };
+    uint64_t ring[AHEAD];
+    size_t n = c->count, j;
+    run r;
+    for (j = 0; j < n && j < AHEAD; j++) {
+        const char *id = column_get(&c->ids, j);
+        ring[j] = mtl__hash(id, strlen(id));
+        mtl__index_prefetch(&m->lead_index, ring[j]);
     }
-    cursor_start(m, b, &cu);
-    for (r = 0; r < n; r++, cursor_next(m, &cu)) {
-        const char *id = column_get(&c->ids, r);
-        size_t len = strlen(id);
-        uint64_t h = ring[r % PREFETCH_AHEAD];
-        uint32_t ref, other;
-        if (r + PREFETCH_AHEAD < n) {
-            const char *ahead = column_get(&c->ids, r + PREFETCH_AHEAD);
-            uint64_t ha = mtl__hash(ahead, strlen(ahead));
-            ring[r % PREFETCH_AHEAD] = ha;
-            mtl__index_prefetch(&m->lead_index, ha);
+    FOR_RUNS(m, b, n, r) {
+        for (j = 0; j < r.len; j++) {
+            size_t row = r.row + j;
+            const char *id = column_get(&c->ids, row);
+            size_t len = strlen(id);
+            uint64_t h = ring[row % AHEAD];
+            uint32_t ref;
+            if (row + AHEAD < n) {
+                const char *ahead = column_get(&c->ids, row + AHEAD);
+                ring[row % AHEAD] = mtl__hash(ahead, strlen(ahead));
+                mtl__index_prefetch(&m->lead_index, ring[row % AHEAD]);
+            }
+            if (!mtl__arena_store(&m->ids, &m->alloc, id, len,
+                                  mtl__lead_slot(r.c, r.i + (uint32_t)j), &ref))
+                return mtl__error_oom();
+            r.c->id_ref[r.i + j] = ref;
+            if (mtl__index_insert(&m->lead_index, &m->ids, h, id, len, ref) !=
+                MTL__NONE)
+                return ROW_ERROR(MTL_E_DUPLICATE, row,
+                                 "row %zu: lead '%.64s' exists already", row, id);
+            b->inserted++;
         }
-        if (!mtl__arena_store(&m->ids, &m->alloc, id, len,
-                              mtl__lead_slot(cu.c, cu.i), &ref))
-            return mtl__error_oom();
-        cu.c->id_ref[cu.i] = ref;
-        other = mtl__index_insert(&m->lead_index, &m->ids, h, id, len, ref);
-        if (other != MTL__NONE)
-            return ROW_ERROR(MTL_E_DUPLICATE, r, "row %zu: lead '%.64s' exists already",
-                             r, id);
-        b->inserted++;
     }
     return MTL_OK;
 }
 
+#define COPY_OR(dst, src, dflt)                                                 \
+    do {                                                                        \
+        if (src)                                                                \
+            memcpy((dst), (src) + r.row, r.len * sizeof *(dst));                \
+        else                                                                    \
+            for (j = 0; j < r.len; j++)                                         \
+                (dst)[j] = (dflt);                                              \
+    } while (0)
+
 static void write_scalars(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
 {
-    cursor cu;
-    size_t r;
-    cursor_start(m, b, &cu);
-    for (r = 0; r < c->count; r++, cursor_next(m, &cu)) {
-        mtl__lead_chunk *k = cu.c;
-        uint32_t i = cu.i;
-        k->history[i] = 0;
-        k->amount[i] = c->amounts ? c->amounts[r] : 0;
-        k->probability[i] = c->probabilities ? c->probabilities[r]
-                                             : MTL_PROBABILITY_NONE;
-        k->created[i] = c->created ? c->created[r] : MTL_DATE_NONE;
-        k->expected_close[i] = c->expected_close ? c->expected_close[r]
-                                                 : MTL_DATE_NONE;
-        k->closed[i] = c->closed ? c->closed[r] : MTL_DATE_NONE;
-        k->stage[i] = (uint8_t)(c->stages ? c->stages[r] : 0);
-        k->outcome[i] = (uint8_t)(c->outcomes ? c->outcomes[r] : MTL_OUTCOME_OPEN);
-        k->misc[i] = mtl__misc_pack(
-            c->statuses ? c->statuses[r] : MTL_LEAD_STATUS_NEW,
-            c->categories ? c->categories[r] : MTL_CATEGORY_NONE, MTL_DECISION_NONE);
+    size_t j;
+    run r;
+    FOR_RUNS(m, b, c->count, r) {
+        mtl__lead_chunk *k = r.c;
+        uint32_t i = r.i;
+        memset(k->history + i, 0, r.len * sizeof *k->history);
+        COPY_OR(k->amount + i, c->amounts, 0);
+        COPY_OR(k->probability + i, c->probabilities, MTL_PROBABILITY_NONE);
+        COPY_OR(k->created + i, c->created, MTL_DATE_NONE);
+        COPY_OR(k->expected_close + i, c->expected_close, MTL_DATE_NONE);
+        COPY_OR(k->closed + i, c->closed, MTL_DATE_NONE);
+        for (j = 0; j < r.len; j++) {
+            size_t row = r.row + j;
+            k->stage[i + j] = (uint8_t)(c->stages ? c->stages[row] : 0);
+            k->outcome[i + j] =
+                (uint8_t)(c->outcomes ? c->outcomes[row] : MTL_OUTCOME_OPEN);
+            k->misc[i + j] = mtl__misc_pack(
+                c->statuses ? c->statuses[row] : MTL_LEAD_STATUS_NEW,
+                c->categories ? c->categories[row] : MTL_CATEGORY_NONE,
+                MTL_DECISION_NONE);
+        }
     }
 }
 
-/* Attribute values of existing keys that the append does not set must read
- * as absent in the new slots of the first (partly used) chunk. */
+/* Attribute values of existing keys must read as absent in the new slots
+ * of the first (partly used) chunk. */
 static void clear_attr_tail(mtl_market *m, size_t chunk, size_t from)
 {
     size_t k;
@@ -413,54 +418,57 @@ static void clear_attr_tail(mtl_market *m, size_t chunk, size_t from)
     }
 }
 
+static void free_attr_column(mtl_market *m, mtl__attr_column *ac, size_t from)
+{
+    size_t ch;
+    for (ch = from; ch < ac->nchunk; ch++)
+        if (ac->chunk[ch]) {
+            mtl__free(&m->alloc, ac->chunk[ch],
+                      (size_t)mtl__lead_chunk_capacity(ch) * sizeof(uint32_t));
+            ac->chunk[ch] = NULL;
+        }
+}
+
 static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
 {
-    size_t r, k, ch;
-    if (!b->reserved) {
-        /* failed while reserving: only whole new chunks to give back */
-        while (m->nchunks > b->nchunks0) {
-            mtl__lead_chunk *last = m->chunks[--m->nchunks];
-            mtl__free(&m->alloc, last, last->bytes);
-        }
-        return;
-    }
-    /* index entries, newest first: an exact undo */
-    for (r = b->inserted; r-- > 0;) {
-        const char *id = column_get(&c->ids, r);
-        size_t len = strlen(id);
-        size_t pos = b->i0 + r, chunk = b->chunk0;
-        /* locate row r's slot */
-        while (pos >= m->chunks[chunk]->capacity) {
-            pos -= m->chunks[chunk]->capacity;
-            chunk++;
-        }
-        mtl__index_remove(&m->lead_index, mtl__hash(id, len),
-                          m->chunks[chunk]->id_ref[pos]);
-    }
-    mtl__arena_rollback(&m->ids, &m->alloc, b->ids);
-    clear_attr_tail(m, b->chunk0, b->i0);
-    /* attribute columns of new chunks, then keys added by this append */
-    for (k = 0; k < m->nattrs; k++) {
-        mtl__attr_column *ac = &m->attrs[k];
-        for (ch = b->nchunks0; ch < ac->nchunk; ch++)
-            if (ac->chunk[ch]) {
-                mtl__free(&m->alloc, ac->chunk[ch],
-                          (size_t)mtl__lead_chunk_capacity(ch) * sizeof(uint32_t));
-                ac->chunk[ch] = NULL;
+    size_t k, j;
+    run r;
+    if (b->reserved) {
+        /* index entries, newest first: an exact undo under linear probing.
+         * Walk the runs backwards from the last one. */
+        run last = {0};
+        size_t row_end = c->count;
+        FOR_RUNS(m, b, c->count, r)
+            last = r;
+        for (k = last.k + 1; k-- > b->chunk0;) {
+            mtl__lead_chunk *ch = m->chunks[k];
+            size_t start = k == b->chunk0 ? b->i0 : 0;
+            size_t len = k == last.k ? last.len : ch->capacity - start;
+            for (j = len; j-- > 0;) {
+                size_t row = row_end - len + j;
+                const char *id;
+                if (row >= b->inserted)
+                    continue;
+                id = column_get(&c->ids, row);
+                mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)),
+                                  ch->id_ref[start + j]);
             }
-        if (k >= b->nattrs0) {
-            for (ch = 0; ch < ac->nchunk; ch++)
-                if (ac->chunk[ch])
-                    mtl__free(&m->alloc, ac->chunk[ch],
-                              (size_t)mtl__lead_chunk_capacity(ch) * sizeof(uint32_t));
-            mtl__free(&m->alloc, ac->chunk, ac->nchunk * sizeof *ac->chunk);
+            row_end -= len;
         }
+        mtl__arena_rollback(&m->ids, &m->alloc, b->ids);
+        clear_attr_tail(m, b->chunk0, b->i0);
+        for (k = 0; k < m->nattrs; k++) {
+            free_attr_column(m, &m->attrs[k], k >= b->nattrs0 ? 0 : b->nchunks0);
+            if (k >= b->nattrs0)
+                mtl__free(&m->alloc, m->attrs[k].chunk,
+                          m->attrs[k].nchunk * sizeof *m->attrs[k].chunk);
+        }
+        m->nattrs = b->nattrs0;
     }
-    m->nattrs = b->nattrs0;
     mtl__strpool_rollback(&m->strings, &m->alloc, b->strings);
     while (m->nchunks > b->nchunks0) {
-        mtl__lead_chunk *ch_ = m->chunks[--m->nchunks];
-        mtl__free(&m->alloc, ch_, ch_->bytes);
+        mtl__lead_chunk *last = m->chunks[--m->nchunks];
+        mtl__free(&m->alloc, last, last->bytes);
     }
 }
 
@@ -480,8 +488,8 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
     b->reserved = 1;
     clear_attr_tail(m, ci, i);
 
-    if ((st = resolve_records(m, b, c, &c->customers, 1, customer_col)) ||
-        (st = resolve_records(m, b, c, &c->segments, 0, segment_col)) ||
+    if ((st = resolve_records(m, b, c, &c->customers, 1)) ||
+        (st = resolve_records(m, b, c, &c->segments, 0)) ||
         (st = intern_column(m, b, c, &c->owners, "owner", owner_col, 0)) ||
         (st = intern_column(m, b, c, &c->regions, "region", region_col, 0)) ||
         (st = intern_column(m, b, c, &c->sources, "source", source_col, 0)))
@@ -509,8 +517,7 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
     const mtl_lead_columns *c = columns;
     bulk_state b;
     mtl_status st;
-    size_t left;
-    cursor cu;
+    run r;
 
     if (!m)
         return mtl__error_null("market");
@@ -541,20 +548,8 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
         return st;
     }
     /* commit: the new slots become visible */
-    cursor_start(m, &b, &cu);
-    left = c->count;
-    while (left) {
-        size_t take = cu.c->capacity - cu.i;
-        if (take > left)
-            take = left;
-        cu.c->used = cu.i + (uint32_t)take;
-        left -= take;
-        if (left) {
-            cu.k++;
-            cu.c = m->chunks[cu.k];
-            cu.i = 0;
-        }
-    }
+    FOR_RUNS(m, &b, c->count, r)
+        r.c->used = r.i + (uint32_t)r.len;
     m->lead_count += c->count;
     return MTL_OK;
 }
