@@ -1,0 +1,13 @@
+/*
+ * commands.h: the subcommands of the mtl tool, one file each.
+ *
+ * Each takes argv[0] = its own name and argv[1..argc-1] = its arguments,
+ * prints its own --help, and returns an exit status (CLI_EXIT_*).
+ */
+#ifndef MTL_CLI_COMMANDS_H
+#define MTL_CLI_COMMANDS_H
+
+/* demo.c: generate the sample market and summarise it. */
+int mtl_cmd_demo(int argc, char **argv);
+
+#endif /* MTL_CLI_COMMANDS_H */

@@ -1,0 +1,299 @@
+/*
+ * demo.c: `mtl demo` — generate the sample B2B market, load it through the
+ * public API and summarise it by stage and by segment.
+ *
+ * The output depends on the seed and the lead count only (no timings, no
+ * addresses, no locale), so two runs can be compared with diff.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mtl.h>
+
+#include "commands.h"
+#include "demo_data.h"
+#include "util.h"
+
+static const cli_option demo_opts[] = {
+    { "seed", 0, "N", "seed of the sample market, 0 to 2^64-1 (default 20261123)" },
+    { "leads", 0, "N", "number of leads, 0 to 1000000 (default 5000)" },
+    { "help", 'h', NULL, "show this help and exit" },
+};
+enum { OPT_SEED, OPT_LEADS, OPT_HELP };
+#define DEMO_OPT_COUNT (sizeof demo_opts / sizeof demo_opts[0])
+
+static void demo_help(FILE *out)
+{
+    fputs("Usage: mtl demo [--seed N] [--leads N]\n"
+          "\n"
+          "Generate a sample B2B market (10 industry segments, 500 customers\n"
+          "in six sales regions, 5,000 leads over the stages P0-P7 by\n"
+          "default), load it through libmtl and print the leads by stage and\n"
+          "by segment.  The same seed gives the same market and the same\n"
+          "output on every machine.\n"
+          "\n"
+          "Options:\n", out);
+    cli_print_options(out, demo_opts, DEMO_OPT_COUNT);
+    fputs("\n"
+          "Exit status: 0 on success, 1 on a library error, 2 on a usage error.\n",
+          out);
+}
+
+/* ---- the summary ---------------------------------------------------- */
+
+typedef struct stage_totals {
+    int64_t open, won, lost;
+    int64_t open_amount; /* minor units */
+} stage_totals;
+
+typedef struct segment_totals {
+    int64_t customers, leads, open, won, lost;
+    int64_t won_amount; /* minor units */
+} segment_totals;
+
+static void count_outcome(int32_t outcome, int64_t *open, int64_t *won,
+                          int64_t *lost)
+{
+    if (outcome == MTL_OUTCOME_WON)
+        (*won)++;
+    else if (outcome == MTL_OUTCOME_LOST)
+        (*lost)++;
+    else
+        (*open)++;
+}
+
+static int print_stage_table(const mtl_market *market)
+{
+    static const char *const headers[] = {
+        "stage", "phase", "open", "won", "lost", "open amount",
+    };
+    static const int aligns[] = {
+        CLI_ALIGN_LEFT, CLI_ALIGN_LEFT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
+        CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
+    };
+    stage_totals rows[MTL_STAGE_MAX], total;
+    int32_t stages = mtl_market_stage_count(market), s;
+    int64_t per = mtl_market_minor_per_major(market);
+    const mtl_lead *lead = NULL;
+    cli_table *table;
+    char b1[32], b2[32], b3[32], b4[32];
+    int rc;
+
+    if (stages < 0 || stages > MTL_STAGE_MAX)
+        stages = 0;
+    memset(rows, 0, sizeof rows);
+    memset(&total, 0, sizeof total);
+    while ((lead = mtl_lead_next(market, lead)) != NULL) {
+        int32_t stage = mtl_lead_stage(lead);
+        int32_t outcome = mtl_lead_outcome(lead);
+        stage_totals *row;
+
+        if (stage < 0 || stage >= stages)
+            continue; /* cannot happen: the library checks stages */
+        row = &rows[stage];
+        count_outcome(outcome, &row->open, &row->won, &row->lost);
+        count_outcome(outcome, &total.open, &total.won, &total.lost);
+        if (outcome == MTL_OUTCOME_OPEN) {
+            row->open_amount += mtl_lead_amount(lead);
+            total.open_amount += mtl_lead_amount(lead);
+        }
+    }
+
+    table = cli_table_new(6, headers, aligns);
+    if (table == NULL)
+        return -1;
+    for (s = 0; s < stages; s++) {
+        const char *name = mtl_market_stage_name(market, s);
+        const char *phase = mtl_market_stage_phase(market, s);
+
+        cli_table_add(table, name != NULL ? name : "?");
+        cli_table_add(table, phase != NULL ? phase : "");
+        cli_table_add(table, cli_format_int(b1, sizeof b1, rows[s].open));
+        cli_table_add(table, cli_format_int(b2, sizeof b2, rows[s].won));
+        cli_table_add(table, cli_format_int(b3, sizeof b3, rows[s].lost));
+        cli_table_add(table, cli_format_major(b4, sizeof b4,
+                                              rows[s].open_amount, per));
+    }
+    cli_table_rule(table);
+    cli_table_add(table, "total");
+    cli_table_add(table, "");
+    cli_table_add(table, cli_format_int(b1, sizeof b1, total.open));
+    cli_table_add(table, cli_format_int(b2, sizeof b2, total.won));
+    cli_table_add(table, cli_format_int(b3, sizeof b3, total.lost));
+    cli_table_add(table, cli_format_major(b4, sizeof b4, total.open_amount, per));
+
+    fputs("Leads by stage\n", stdout);
+    rc = cli_table_print(table, stdout);
+    cli_table_free(table);
+    return rc;
+}
+
+static void add_segment_row(cli_table *table, const char *id, const char *name,
+                            const segment_totals *t, int64_t per)
+{
+    char b[6][32];
+
+    cli_table_add(table, id);
+    cli_table_add(table, name);
+    cli_table_add(table, cli_format_int(b[0], sizeof b[0], t->customers));
+    cli_table_add(table, cli_format_int(b[1], sizeof b[1], t->leads));
+    cli_table_add(table, cli_format_int(b[2], sizeof b[2], t->open));
+    cli_table_add(table, cli_format_int(b[3], sizeof b[3], t->won));
+    cli_table_add(table, cli_format_int(b[4], sizeof b[4], t->lost));
+    cli_table_add(table, cli_format_major(b[5], sizeof b[5], t->won_amount, per));
+}
+
+static int print_segment_table(const mtl_market *market)
+{
+    static const char *const headers[] = {
+        "segment", "name", "customers", "leads", "open", "won", "lost",
+        "won amount",
+    };
+    static const int aligns[] = {
+        CLI_ALIGN_LEFT, CLI_ALIGN_LEFT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
+        CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
+    };
+    int64_t per = mtl_market_minor_per_major(market);
+    size_t count = 0, i;
+    const mtl_segment **segments = NULL;
+    const mtl_segment *seg = NULL;
+    const mtl_customer *customer = NULL;
+    const mtl_lead *lead = NULL;
+    segment_totals *rows = NULL, total;
+    cli_ptr_index index = { NULL, 0, 0 };
+    cli_table *table = NULL;
+    int rc = -1;
+
+    /* Segments in storage order; one more row for records without one. */
+    while ((seg = mtl_segment_next(market, seg)) != NULL)
+        count++;
+    segments = malloc((count + 1) * sizeof *segments);
+    rows = calloc(count + 1, sizeof *rows);
+    if (segments == NULL || rows == NULL)
+        goto done;
+    if (cli_ptr_index_init(&index, count) != 0)
+        goto done;
+    count = 0;
+    while ((seg = mtl_segment_next(market, seg)) != NULL) {
+        segments[count++] = seg;
+        cli_ptr_index_add(&index, seg);
+    }
+    cli_ptr_index_sort(&index);
+
+    while ((customer = mtl_customer_next(market, customer)) != NULL) {
+        size_t at = cli_ptr_index_find(&index, mtl_customer_segment(customer));
+        rows[at == (size_t)-1 ? count : at].customers++;
+    }
+    memset(&total, 0, sizeof total);
+    while ((lead = mtl_lead_next(market, lead)) != NULL) {
+        size_t at = cli_ptr_index_find(&index, mtl_lead_segment(lead));
+        segment_totals *row = &rows[at == (size_t)-1 ? count : at];
+        int32_t outcome = mtl_lead_outcome(lead);
+
+        row->leads++;
+        count_outcome(outcome, &row->open, &row->won, &row->lost);
+        if (outcome == MTL_OUTCOME_WON)
+            row->won_amount += mtl_lead_amount(lead);
+    }
+
+    table = cli_table_new(8, headers, aligns);
+    if (table == NULL)
+        goto done;
+    for (i = 0; i <= count; i++) {
+        const segment_totals *r = &rows[i];
+
+        if (i == count && r->customers == 0 && r->leads == 0)
+            break; /* every record has a segment */
+        add_segment_row(table, i < count ? mtl_segment_id(segments[i]) : "-",
+                        i < count ? mtl_segment_name(segments[i]) : "(no segment)",
+                        r, per);
+        total.customers += r->customers;
+        total.leads += r->leads;
+        total.open += r->open;
+        total.won += r->won;
+        total.lost += r->lost;
+        total.won_amount += r->won_amount;
+    }
+    cli_table_rule(table);
+    add_segment_row(table, "total", "", &total, per);
+
+    fputs("Leads by segment\n", stdout);
+    rc = cli_table_print(table, stdout);
+
+done:
+    cli_table_free(table);
+    cli_ptr_index_free(&index);
+    free(rows);
+    free(segments);
+    return rc;
+}
+
+static int print_summary(const mtl_market *market, uint64_t seed)
+{
+    int64_t per = mtl_market_minor_per_major(market);
+    char b1[32], b2[32], b3[32], b4[32];
+    size_t segments = mtl_market_segment_count(market);
+    size_t customers = mtl_market_customer_count(market);
+    size_t leads = mtl_market_lead_count(market);
+
+    printf("mtl demo: sample B2B market, seed %llu\n", (unsigned long long)seed);
+    printf("market: %s segment%s, %s customer%s, %s lead%s\n",
+           cli_format_int(b1, sizeof b1, (int64_t)segments), segments == 1 ? "" : "s",
+           cli_format_int(b2, sizeof b2, (int64_t)customers), customers == 1 ? "" : "s",
+           cli_format_int(b3, sizeof b3, (int64_t)leads), leads == 1 ? "" : "s");
+    printf("amounts: major currency units (%s minor units each), rounded\n\n",
+           cli_format_int(b4, sizeof b4, per));
+    if (print_stage_table(market) != 0)
+        return -1;
+    fputc('\n', stdout);
+    return print_segment_table(market);
+}
+
+/* ---- the command ---------------------------------------------------- */
+
+int mtl_cmd_demo(int argc, char **argv)
+{
+    demo_options options;
+    cli_parser parser;
+    mtl_market *market = NULL;
+    int opt, status;
+
+    options.seed = DEMO_DEFAULT_SEED;
+    options.leads = DEMO_DEFAULT_LEADS;
+    cli_parser_init(&parser, "mtl demo", argc, argv);
+    while ((opt = cli_parser_next(&parser, demo_opts, DEMO_OPT_COUNT)) != CLI_OPT_END) {
+        uint64_t value;
+
+        switch (opt) {
+        case OPT_SEED:
+            if (cli_parser_uint64(&parser, UINT64_MAX, &value) != 0)
+                return CLI_EXIT_USAGE;
+            options.seed = value;
+            break;
+        case OPT_LEADS:
+            if (cli_parser_uint64(&parser, DEMO_MAX_LEADS, &value) != 0)
+                return CLI_EXIT_USAGE;
+            options.leads = (size_t)value;
+            break;
+        case OPT_HELP:
+            demo_help(stdout);
+            return CLI_EXIT_OK;
+        case CLI_OPT_POSITIONAL:
+            return cli_usage_error(parser.command, "unexpected argument '%s'",
+                                   parser.value);
+        default: /* CLI_OPT_ERROR, already reported */
+            return CLI_EXIT_USAGE;
+        }
+    }
+
+    status = demo_market_build(&market, &options);
+    if (status != CLI_EXIT_OK)
+        return status;
+    if (print_summary(market, options.seed) != 0) {
+        fprintf(stderr, "mtl: demo: out of memory while printing\n");
+        status = CLI_EXIT_ERROR;
+    }
+    mtl_market_unref(market);
+    return status;
+}
