@@ -22,7 +22,7 @@ uint64_t mtl__hash(const void *data, size_t len);
 struct mtl__arena;
 
 /* Prefetch distance of the pipelined bulk lookups and inserts. */
-#define MTL__PREFETCH_AHEAD 16
+#define MTL__PREFETCH_AHEAD 64
 
 /* Maps a string to the arena reference where it is stored; the arena keeps
  * a 32-bit payload (record slot, string id) just before each string, so a
@@ -69,8 +69,8 @@ void mtl__index_prefetch_key(const mtl__index *ix, const struct mtl__arena *ar,
                              uint64_t hash);
 
 /* Look up n keys (NULL or "" = absent): out[j] receives the payload of
- * key j or MTL__NONE.  A three-stage software pipeline (look up key j - 16,
- * prefetch the stored string of key j - 8, hash key j and prefetch its
+ * key j or MTL__NONE.  A three-stage software pipeline (look up key j - 64,
+ * prefetch the stored string of key j - 32, hash key j and prefetch its
  * index entry) overlaps the cache misses of independent lookups instead of
  * adding them up. */
 void mtl__index_find_many(const mtl__index *ix, const struct mtl__arena *ar,

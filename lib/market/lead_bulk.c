@@ -328,7 +328,7 @@ static void inherit_from_customer(mtl_market *m, bulk_state *b,
 }
 
 /* Ids go into the arena and the index in row order; the index entry of the
- * row 16 ahead is prefetched so that the cache misses of the random inserts
+ * row MTL__PREFETCH_AHEAD ahead is prefetched so that the cache misses of the random inserts
  * overlap. */
 static mtl_status insert_ids(mtl_market *m, bulk_state *b,
                              const mtl_lead_columns *c)
