@@ -60,7 +60,10 @@ MTL_API mtl_lead *mtl_lead_next(const mtl_market *market, const mtl_lead *prev);
 /** Remove a lead with its attributes and history.  @since 0.1 */
 MTL_API mtl_status mtl_lead_remove(mtl_lead *lead);
 
-/* ---- reading a lead (NULL lead: 0, NULL or the "none" value) ---------- */
+/* ---- reading a lead --------------------------------------------------
+ * A NULL lead reads as NULL (pointers), -1 (status, stage, outcome),
+ * MTL_CATEGORY_NONE, MTL_DECISION_NONE, MTL_PROBABILITY_NONE,
+ * MTL_DATE_NONE or 0 (amount). */
 
 /** The owning market.  @since 0.1 */
 MTL_API mtl_market *mtl_lead_market(const mtl_lead *lead);
@@ -169,7 +172,8 @@ MTL_API mtl_status mtl_lead_set_closed(mtl_lead *lead, int32_t day);
 /* ---- categorical attributes (key -> value) ---------------------------- */
 
 /**
- * Set an attribute; value NULL removes it.  Keys and values are interned.
+ * Set an attribute; value NULL or "" removes it.  Keys and values are
+ * interned.
  * @return MTL_OK; MTL_E_INVALID_ARGUMENT (NULL or empty key); MTL_E_LIMIT
  *         (more than MTL_ATTRIBUTE_KEYS_MAX keys in the market, too long);
  *         MTL_E_NO_MEMORY.
@@ -253,7 +257,7 @@ typedef struct mtl_lead_columns {
     const int32_t *created;         /**< day numbers or MTL_DATE_NONE */
     const int32_t *expected_close;
     const int32_t *closed;
-    size_t attribute_count;         /**< number of attribute columns */
+    size_t attribute_count;         /**< number of attribute columns (distinct keys) */
     const char *const *attribute_keys;     /**< attribute_count keys */
     const mtl_string_column *attributes;   /**< attribute_count columns */
 } mtl_lead_columns;
@@ -273,7 +277,8 @@ MTL_API mtl_status mtl_lead_columns_init(mtl_lead_columns *columns,
  * left exactly as it was and the error message names the row (also
  * mtl_last_error_line() = row + 1).
  * @return MTL_OK; MTL_E_INVALID_ARGUMENT; MTL_E_VERSION; MTL_E_NOT_FOUND;
- *         MTL_E_DUPLICATE; MTL_E_RANGE; MTL_E_STATE; MTL_E_LIMIT;
+ *         MTL_E_DUPLICATE (also an attribute key given twice); MTL_E_RANGE;
+ *         MTL_E_STATE; MTL_E_LIMIT;
  *         MTL_E_NO_MEMORY.
  * @since 0.1
  */

@@ -37,8 +37,9 @@ MTL_API mtl_status mtl_market_options_init(mtl_market_options *options,
  * @param out      receives the market (NULL on failure)
  * @param options  NULL for defaults
  * @return MTL_OK; MTL_E_INVALID_ARGUMENT (NULL out); MTL_E_VERSION (unknown
- *         struct_size); MTL_E_RANGE (minor_per_major < 0 or not a power of
- *         ten up to 10^6; an empty stage model); MTL_E_NO_MEMORY.
+ *         struct_size); MTL_E_RANGE (minor_per_major not a power of ten
+ *         from 1 to 10^6; an empty stage model; a first stage flagged won or
+ *         lost, since new leads start open at stage 0); MTL_E_NO_MEMORY.
  * @since 0.1
  */
 MTL_API mtl_status mtl_market_create(mtl_market **out,

@@ -241,6 +241,8 @@ int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
         /* blocks grow 4 KiB, 8 KiB ... up to 1 MiB: small markets stay small */
         size_t size = ar->nblocks ? ar->blocks[ar->nblocks - 1].size * 2 : 4096;
         char *b;
+        if (size < need)
+            size = need; /* the first block must hold the longest string */
         if (size > BLOCK_MAX)
             size = BLOCK_MAX;
         if (ar->nblocks >= MTL__ARENA_MAX_BLOCKS)

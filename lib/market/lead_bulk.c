@@ -99,6 +99,10 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
         if (!key || !*key || strlen(key) > MTL_ID_MAX)
             return mtl__error(MTL_E_INVALID_ARGUMENT,
                               "attribute key %zu is NULL, empty or too long", a);
+        for (size_t b = 0; b < a; b++)
+            if (strcmp(c->attribute_keys[b], key) == 0)
+                return mtl__error(MTL_E_DUPLICATE,
+                                  "attribute key '%.64s' given twice", key);
         if ((st = check_column(&c->attributes[a], n, key)))
             return st;
     }
