@@ -1,0 +1,301 @@
+/*
+ * test_lifecycle.c: every handle type's life (create / ref / unref /
+ * destroy, add / remove), and NULL handles given to every public function:
+ * a status (MTL_E_INVALID_ARGUMENT) or the documented "none" value, never a
+ * crash.
+ *
+ * Public functions exercised here: all MTL_API functions of
+ * include/mtl/ headers are called with a NULL handle (or NULL out-pointer) in
+ * test_null_handles; the checklist is the list of calls there, grouped by
+ * header.  tests/tools/api_coverage.py checks that every MTL_API name
+ * appears in this file and in at least one other test.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mtl.h"
+#include "support/test_alloc.h"
+
+#define INVALID(expr) assert_int_equal((expr), MTL_E_INVALID_ARGUMENT)
+
+static void test_null_handles(void **state)
+{
+    int32_t i32 = 7;
+    const char *k = "unchanged", *v = "unchanged";
+    mtl_segment *sout = (mtl_segment *)&i32;
+    mtl_customer *cout = (mtl_customer *)&i32;
+    mtl_lead *lout = (mtl_lead *)&i32;
+    mtl_lead_columns cols;
+    mtl_market_options opts;
+    int32_t status_of_null;
+    (void)state;
+
+    /* common.h, status.h: no handles; a NULL-free call each */
+    assert_non_null(mtl_version_string());
+    assert_int_equal(mtl_version_number(), MTL_VERSION_NUMBER);
+    assert_non_null(mtl_status_string(MTL_OK));
+
+    /* date.h */
+    INVALID(mtl_date_from_ymd(NULL, 2000, 1, 1));
+    assert_int_equal(mtl_date_to_ymd(0, NULL, NULL, NULL), MTL_OK);
+    INVALID(mtl_date_parse(NULL, "2000-01-01", 10));
+    INVALID(mtl_date_parse(&i32, NULL, 10));
+    INVALID(mtl_date_format(NULL, 11, 0));
+    assert_int_equal(i32, 7);
+
+    /* stage.h */
+    INVALID(mtl_stage_model_create(NULL, NULL, NULL));
+    INVALID(mtl_stage_model_create_default(NULL, NULL, NULL));
+    mtl_stage_model_destroy(NULL);
+    INVALID(mtl_stage_model_add(NULL, "P0", NULL, 0.5, 0, 0));
+    assert_int_equal(mtl_stage_model_count(NULL), 0);
+
+    /* market.h */
+    INVALID(mtl_market_options_init(NULL, sizeof opts));
+    INVALID(mtl_market_create(NULL, NULL));
+    assert_null(mtl_market_ref(NULL));
+    mtl_market_unref(NULL);
+    assert_int_equal(mtl_market_minor_per_major(NULL), 0);
+    assert_int_equal(mtl_market_memory_used(NULL), 0);
+    assert_int_equal(mtl_market_stage_count(NULL), 0);
+    assert_null(mtl_market_stage_name(NULL, 0));
+    assert_null(mtl_market_stage_phase(NULL, 0));
+    assert_true(mtl_market_stage_probability(NULL, 0) == -1.0);
+    assert_int_equal(mtl_market_stage_category(NULL, 0), MTL_CATEGORY_NONE);
+    assert_int_equal(mtl_market_stage_flags(NULL, 0), 0);
+    INVALID(mtl_market_stage_find(&i32, NULL, "P0"));
+    assert_int_equal(i32, 7);
+    assert_int_equal(mtl_market_segment_count(NULL), 0);
+    assert_int_equal(mtl_market_customer_count(NULL), 0);
+    assert_int_equal(mtl_market_lead_count(NULL), 0);
+
+    /* segment.h */
+    INVALID(mtl_segment_add(&sout, NULL, "s"));
+    assert_null(sout);
+    assert_null(mtl_segment_find(NULL, "s"));
+    assert_null(mtl_segment_next(NULL, NULL));
+    INVALID(mtl_segment_remove(NULL));
+    assert_null(mtl_segment_market(NULL));
+    assert_null(mtl_segment_id(NULL));
+    assert_null(mtl_segment_name(NULL));
+    assert_null(mtl_segment_parent(NULL));
+    INVALID(mtl_segment_set_name(NULL, "n"));
+    INVALID(mtl_segment_set_parent(NULL, NULL));
+
+    /* customer.h */
+    INVALID(mtl_customer_add(&cout, NULL, "c", NULL));
+    assert_null(cout);
+    assert_null(mtl_customer_find(NULL, "c"));
+    assert_null(mtl_customer_next(NULL, NULL));
+    INVALID(mtl_customer_remove(NULL));
+    assert_null(mtl_customer_market(NULL));
+    assert_null(mtl_customer_id(NULL));
+    assert_null(mtl_customer_name(NULL));
+    assert_null(mtl_customer_segment(NULL));
+    assert_null(mtl_customer_region(NULL));
+    assert_null(mtl_customer_owner(NULL));
+    assert_int_equal(mtl_customer_revenue(NULL), 0);
+    assert_int_equal(mtl_customer_investment(NULL), 0);
+    assert_true(mtl_customer_participation(NULL) == 0.0);
+    assert_int_equal(mtl_customer_grade(NULL), MTL_GRADE_NONE);
+    INVALID(mtl_customer_set_name(NULL, "n"));
+    INVALID(mtl_customer_set_segment(NULL, NULL));
+    INVALID(mtl_customer_set_region(NULL, "r"));
+    INVALID(mtl_customer_set_owner(NULL, "o"));
+    INVALID(mtl_customer_set_revenue(NULL, 1));
+    INVALID(mtl_customer_set_investment(NULL, 1));
+    INVALID(mtl_customer_set_participation(NULL, 0.5));
+    INVALID(mtl_customer_set_grade(NULL, 1));
+
+    /* lead.h */
+    INVALID(mtl_lead_add(&lout, NULL, "l", NULL));
+    assert_null(lout);
+    assert_null(mtl_lead_find(NULL, "l"));
+    {
+        const char *ids[1] = {"l"};
+        mtl_lead *found[1] = {(mtl_lead *)&i32};
+        INVALID(mtl_lead_find_many(found, NULL, ids, 1));
+        INVALID(mtl_lead_find_many(NULL, NULL, ids, 1));
+    }
+    assert_null(mtl_lead_next(NULL, NULL));
+    INVALID(mtl_lead_remove(NULL));
+    assert_null(mtl_lead_market(NULL));
+    assert_null(mtl_lead_id(NULL));
+    assert_null(mtl_lead_customer(NULL));
+    assert_null(mtl_lead_segment(NULL));
+    assert_null(mtl_lead_owner(NULL));
+    assert_null(mtl_lead_region(NULL));
+    assert_null(mtl_lead_source(NULL));
+    /* status has no "none" value: the header allows 0, -1 is what stage
+     * and outcome give; anything else would be a real status */
+    status_of_null = mtl_lead_status(NULL);
+    assert_true(status_of_null == 0 || status_of_null == -1);
+    assert_int_equal(mtl_lead_stage(NULL), -1);
+    assert_int_equal(mtl_lead_outcome(NULL), -1);
+    assert_int_equal(mtl_lead_amount(NULL), 0);
+    assert_true(mtl_lead_probability(NULL) == MTL_PROBABILITY_NONE);
+    assert_int_equal(mtl_lead_category(NULL), MTL_CATEGORY_NONE);
+    assert_int_equal(mtl_lead_decision_step(NULL), MTL_DECISION_NONE);
+    assert_int_equal(mtl_lead_created(NULL), MTL_DATE_NONE);
+    assert_int_equal(mtl_lead_expected_close(NULL), MTL_DATE_NONE);
+    assert_int_equal(mtl_lead_closed(NULL), MTL_DATE_NONE);
+    INVALID(mtl_lead_set_customer(NULL, NULL));
+    INVALID(mtl_lead_set_segment(NULL, NULL));
+    INVALID(mtl_lead_set_owner(NULL, "o"));
+    INVALID(mtl_lead_set_region(NULL, "r"));
+    INVALID(mtl_lead_set_source(NULL, "s"));
+    INVALID(mtl_lead_set_status(NULL, 1));
+    INVALID(mtl_lead_set_stage(NULL, 1));
+    INVALID(mtl_lead_set_outcome(NULL, 0));
+    INVALID(mtl_lead_set_stage_outcome(NULL, 1, 0));
+    INVALID(mtl_lead_set_amount(NULL, 1));
+    INVALID(mtl_lead_set_probability(NULL, 0.5));
+    INVALID(mtl_lead_set_category(NULL, 1));
+    INVALID(mtl_lead_set_decision_step(NULL, 1));
+    INVALID(mtl_lead_set_created(NULL, 0));
+    INVALID(mtl_lead_set_expected_close(NULL, 0));
+    INVALID(mtl_lead_set_closed(NULL, 0));
+    INVALID(mtl_lead_set_attribute(NULL, "k", "v"));
+    assert_null(mtl_lead_attribute(NULL, "k"));
+    assert_int_equal(mtl_lead_attribute_count(NULL), 0);
+    INVALID(mtl_lead_attribute_at(NULL, 0, &k, &v));
+    assert_string_equal(k, "unchanged");
+    INVALID(mtl_lead_add_event(NULL, 0, 0));
+    assert_int_equal(mtl_lead_event_count(NULL), 0);
+    INVALID(mtl_lead_event_at(NULL, 0, &i32, &i32));
+    assert_int_equal(i32, 7);
+    INVALID(mtl_lead_clear_events(NULL));
+    INVALID(mtl_lead_columns_init(NULL, sizeof cols));
+    assert_int_equal(mtl_lead_columns_init(&cols, sizeof cols), MTL_OK);
+    INVALID(mtl_lead_append_columns(NULL, &cols));
+    /* every failure above recorded its status, without a position */
+    assert_int_equal(mtl_last_error_status(), MTL_E_INVALID_ARGUMENT);
+    assert_int_equal(mtl_last_error_line(), 0);
+    assert_int_equal(mtl_last_error_column(), 0);
+    assert_non_null(mtl_last_error_message());
+    assert_true(strlen(mtl_last_error_message()) > 0);
+}
+
+/* NULL in the non-handle arguments of a live market's functions. */
+static void test_null_arguments(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_segment *s = NULL;
+    mtl_customer *c = NULL;
+    mtl_lead *l = NULL;
+    int32_t i32 = 3;
+    (void)state;
+    assert_int_equal(mtl_segment_add(&s, m, "s"), MTL_OK);
+    assert_int_equal(mtl_customer_add(&c, m, "c", NULL), MTL_OK);
+    assert_int_equal(mtl_lead_add(&l, m, "l", NULL), MTL_OK);
+    INVALID(mtl_market_stage_find(NULL, m, "P0"));
+    INVALID(mtl_market_stage_find(&i32, m, NULL));
+    assert_int_equal(i32, 3);
+    INVALID(mtl_segment_add(NULL, m, NULL));
+    INVALID(mtl_customer_add(NULL, m, NULL, NULL));
+    INVALID(mtl_lead_add(NULL, m, NULL, NULL));
+    INVALID(mtl_lead_append_columns(m, NULL));
+    INVALID(mtl_lead_set_attribute(l, NULL, "v"));
+    assert_null(mtl_segment_find(m, NULL));
+    assert_null(mtl_customer_find(m, NULL));
+    assert_null(mtl_lead_find(m, NULL));
+    assert_null(mtl_lead_attribute(l, NULL));
+    /* NULL values are "clear" where documented */
+    assert_int_equal(mtl_segment_set_name(s, NULL), MTL_OK);
+    assert_int_equal(mtl_segment_set_parent(s, NULL), MTL_OK);
+    assert_int_equal(mtl_customer_set_name(c, NULL), MTL_OK);
+    assert_int_equal(mtl_customer_set_segment(c, NULL), MTL_OK);
+    assert_int_equal(mtl_customer_set_region(c, NULL), MTL_OK);
+    assert_int_equal(mtl_customer_set_owner(c, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_customer(l, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_segment(l, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_owner(l, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_region(l, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_source(l, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_attribute(l, "k", NULL), MTL_OK);
+    /* out-pointers that may be NULL */
+    assert_int_equal(mtl_lead_add_event(l, 1, 1), MTL_OK);
+    assert_int_equal(mtl_lead_event_at(l, 0, NULL, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_attribute(l, "k", "v"), MTL_OK);
+    assert_int_equal(mtl_lead_attribute_at(l, 0, NULL, NULL), MTL_OK);
+    test_market_free(m, &ta);
+}
+
+/* Every handle type through its life, on one allocator: nothing is left. */
+static void test_handle_lifecycle(void **state)
+{
+    test_alloc ta, tmodel;
+    mtl_stage_model *model = NULL;
+    mtl_market *m = NULL, *again;
+    mtl_market_options o;
+    mtl_segment *s = NULL;
+    mtl_customer *c = NULL;
+    mtl_lead *l = NULL;
+    (void)state;
+
+    /* stage model: create, fill, destroy (a value, not reference-counted) */
+    test_alloc_init(&tmodel);
+    assert_int_equal(mtl_stage_model_create_default(&model, test_alloc_fn, &tmodel),
+                     MTL_OK);
+    assert_non_null(model);
+    assert_int_equal(mtl_stage_model_add(model, "P8", NULL, 1.0, 4, 0), MTL_OK);
+
+    /* market: create with the model, which may go at once */
+    test_alloc_init(&ta);
+    assert_int_equal(mtl_market_options_init(&o, sizeof o), MTL_OK);
+    o.alloc = test_alloc_fn;
+    o.alloc_user_data = &ta;
+    o.stage_model = model;
+    assert_int_equal(mtl_market_create(&m, &o), MTL_OK);
+    mtl_stage_model_destroy(model);
+    test_alloc_assert_clean(&tmodel);
+    assert_int_equal(mtl_market_stage_count(m), 9);
+
+    /* records: add, use, remove, add again */
+    assert_int_equal(mtl_segment_add(&s, m, "s"), MTL_OK);
+    assert_int_equal(mtl_customer_add(&c, m, "c", s), MTL_OK);
+    assert_int_equal(mtl_lead_add(&l, m, "l", c), MTL_OK);
+    assert_int_equal(mtl_lead_set_attribute(l, "k", "v"), MTL_OK);
+    assert_int_equal(mtl_lead_add_event(l, 1, 8), MTL_OK);
+    assert_ptr_equal(mtl_segment_market(s), m);
+    assert_ptr_equal(mtl_customer_market(c), m);
+    assert_ptr_equal(mtl_lead_market(l), m);
+    assert_int_equal(mtl_lead_remove(l), MTL_OK);
+    assert_int_equal(mtl_customer_remove(c), MTL_OK);
+    assert_int_equal(mtl_segment_remove(s), MTL_OK);
+    assert_int_equal(mtl_segment_add(&s, m, "s"), MTL_OK);
+    assert_int_equal(mtl_customer_add(&c, m, "c", s), MTL_OK);
+    assert_int_equal(mtl_lead_add(&l, m, "l", c), MTL_OK);
+
+    /* a second reference keeps the market and its handles alive */
+    again = mtl_market_ref(m);
+    assert_ptr_equal(again, m);
+    mtl_market_unref(m);
+    assert_string_equal(mtl_segment_id(s), "s");
+    assert_string_equal(mtl_customer_id(c), "c");
+    assert_string_equal(mtl_lead_id(l), "l");
+    assert_ptr_equal(mtl_lead_customer(l), c);
+    assert_ptr_equal(mtl_lead_segment(l), s);
+    assert_int_equal(mtl_market_memory_used(again), ta.live_bytes);
+    /* the last reference releases records with the market */
+    mtl_market_unref(again);
+    test_alloc_assert_clean(&ta);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        test_case(test_null_handles),
+        test_case(test_null_arguments),
+        test_case(test_handle_lifecycle),
+    };
+    return cmocka_run_group_tests_name("lifecycle", tests, NULL, NULL);
+}
