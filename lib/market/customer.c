@@ -207,3 +207,13 @@ MTL_API mtl_status mtl_customer_set_grade(mtl_customer *customer, int32_t grade)
     customer->grade = grade;
     return MTL_OK;
 }
+
+void mtl__customer_drop(mtl_customer *customer)
+{
+    mtl_market *m = customer->rec.market;
+    if (customer->segment != MTL__NONE)
+        mtl__segment_at(m, customer->segment)->customers--;
+    mtl__strfree(&m->alloc, customer->name);
+    customer->name = NULL;
+    mtl__recs_remove(&m->customers, m, &customer->rec);
+}

@@ -94,6 +94,11 @@ void *mtl__recs_next(const mtl__recs *r, const mtl__rec *prev);
 mtl_status mtl__set_text(mtl__allocator *a, char **slot, const char *text,
                          const char *what);
 
+/* Remove a record that nothing refers to, without the reference scan (the
+ * import's rollback of records it created itself). */
+void mtl__customer_drop(mtl_customer *customer);
+void mtl__segment_drop(mtl_segment *segment);
+
 /* ---- leads ------------------------------------------------------------ */
 
 #define MTL__LEAD_CHUNK_BITS 16

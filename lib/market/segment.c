@@ -112,3 +112,13 @@ MTL_API mtl_status mtl_segment_set_parent(mtl_segment *segment,
         parent->children++;
     return MTL_OK;
 }
+
+void mtl__segment_drop(mtl_segment *segment)
+{
+    mtl_market *m = segment->rec.market;
+    if (segment->parent != MTL__NONE)
+        mtl__segment_at(m, segment->parent)->children--;
+    mtl__strfree(&m->alloc, segment->name);
+    segment->name = NULL;
+    mtl__recs_remove(&m->segments, m, &segment->rec);
+}

@@ -1,0 +1,1588 @@
+/* CSV import of leads, customers and segments (SPEC 9; docs/formats.md).
+ *
+ * Leads are parsed into columns (categorical fields dictionary-encoded on
+ * the way) and added with one bulk append, so stop-at-first-error leaves
+ * the market exactly as it was: records the import created for leads that
+ * named them are dropped again when anything fails. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/csv_reader.h"
+#include "market/internal.h"
+
+/* ---- canonical fields and their aliases ------------------------------- */
+
+enum {
+    F_ID, F_CUSTOMER, F_SEGMENT, F_OWNER, F_REGION, F_SOURCE, F_STAGE,
+    F_OUTCOME, F_AMOUNT, F_PROBABILITY, F_CATEGORY, F_CREATED,
+    F_EXPECTED_CLOSE, F_CLOSED, F_STATUS, F_DECISION, F_LOST, F_NAME,
+    F_PARENT, F_REVENUE, F_INVESTMENT, F_PARTICIPATION, F_GRADE, F_COUNT,
+    F_ATTRIBUTE = -1
+};
+
+static const char *const field_names[F_COUNT] = {
+    "id", "customer", "segment", "owner", "region", "source", "stage",
+    "outcome", "amount", "probability", "category", "created",
+    "expected_close", "closed", "status", "decision_step", "lost", "name",
+    "parent", "revenue", "investment", "participation", "grade",
+};
+
+/* Which fields each kind takes (bit per field). */
+#define B(f) (1u << (f))
+static const uint32_t kind_fields[3] = {
+    B(F_ID) | B(F_CUSTOMER) | B(F_SEGMENT) | B(F_OWNER) | B(F_REGION) |
+        B(F_SOURCE) | B(F_STAGE) | B(F_OUTCOME) | B(F_AMOUNT) |
+        B(F_PROBABILITY) | B(F_CATEGORY) | B(F_CREATED) | B(F_EXPECTED_CLOSE) |
+        B(F_CLOSED) | B(F_STATUS) | B(F_DECISION) | B(F_LOST),
+    B(F_ID) | B(F_NAME) | B(F_SEGMENT) | B(F_REGION) | B(F_OWNER) |
+        B(F_REVENUE) | B(F_INVESTMENT) | B(F_PARTICIPATION) | B(F_GRADE),
+    B(F_ID) | B(F_NAME) | B(F_PARENT),
+};
+
+/* Header aliases (compared after lower-casing ASCII and turning spaces and
+ * '-' into '_'); the canonical names are aliases of themselves. */
+static const struct {
+    const char *alias;
+    int field;
+} aliases[] = {
+    {"lead_id", F_ID}, {"opportunity_id", F_ID}, {"opportunity", F_ID},
+    {"deal_id", F_ID}, {"编号", F_ID}, {"线索编号", F_ID}, {"机会编号", F_ID},
+    {"商机编号", F_ID}, {"客户编号", F_ID},
+    {"customer_id", F_CUSTOMER}, {"account", F_CUSTOMER},
+    {"account_id", F_CUSTOMER}, {"account_name", F_CUSTOMER}, {"客户", F_CUSTOMER},
+    {"客户名称", F_CUSTOMER},
+    {"segment_id", F_SEGMENT}, {"market_segment", F_SEGMENT},
+    {"细分市场", F_SEGMENT}, {"市场", F_SEGMENT},
+    {"owner_id", F_OWNER}, {"sales_agent", F_OWNER}, {"sales_rep", F_OWNER},
+    {"salesperson", F_OWNER}, {"负责人", F_OWNER}, {"销售", F_OWNER},
+    {"客户经理", F_OWNER}, {"销售代表", F_OWNER},
+    {"区域", F_REGION}, {"大区", F_REGION}, {"地区", F_REGION},
+    {"lead_source", F_SOURCE}, {"来源", F_SOURCE}, {"线索来源", F_SOURCE},
+    {"deal_stage", F_STAGE}, {"sales_stage", F_STAGE}, {"阶段", F_STAGE},
+    {"销售阶段", F_STAGE},
+    {"result", F_OUTCOME}, {"结果", F_OUTCOME}, {"赢丢", F_OUTCOME},
+    {"value", F_AMOUNT}, {"deal_value", F_AMOUNT}, {"金额", F_AMOUNT},
+    {"预计金额", F_AMOUNT}, {"合同金额", F_AMOUNT},
+    {"win_probability", F_PROBABILITY}, {"概率", F_PROBABILITY},
+    {"赢率", F_PROBABILITY}, {"成交概率", F_PROBABILITY},
+    {"forecast_category", F_CATEGORY}, {"预测类别", F_CATEGORY},
+    {"created_date", F_CREATED}, {"create_date", F_CREATED},
+    {"created_at", F_CREATED}, {"创建日期", F_CREATED}, {"创建时间", F_CREATED},
+    {"expected_close_date", F_EXPECTED_CLOSE}, {"预计成交日期", F_EXPECTED_CLOSE},
+    {"预计签约日期", F_EXPECTED_CLOSE},
+    {"closed_date", F_CLOSED}, {"close_date_actual", F_CLOSED},
+    {"成交日期", F_CLOSED}, {"关闭日期", F_CLOSED},
+    {"lead_status", F_STATUS}, {"状态", F_STATUS}, {"线索状态", F_STATUS},
+    {"decision", F_DECISION}, {"决策阶段", F_DECISION},
+    {"名称", F_NAME}, {"segment_name", F_NAME}, {"customer_name", F_NAME},
+    {"parent_id", F_PARENT}, {"上级", F_PARENT}, {"上级市场", F_PARENT},
+    {"收入", F_REVENUE}, {"年收入", F_REVENUE}, {"投资", F_INVESTMENT},
+    {"预计投资", F_INVESTMENT}, {"参与概率", F_PARTICIPATION},
+    {"等级", F_GRADE}, {"客户等级", F_GRADE},
+};
+
+/* Header text normalised for matching: ASCII lower case, ' ' and '-' as
+ * '_', surrounding spaces dropped.  Returns 0 if it does not fit. */
+static int normalise(const char *p, size_t len, char *out, size_t cap)
+{
+    size_t i, n = 0;
+    while (len && (*p == ' ' || *p == '\t'))
+        p++, len--;
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    if (len + 1 > cap)
+        return 0;
+    for (i = 0; i < len; i++) {
+        char c = p[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        else if (c == ' ' || c == '-')
+            c = '_';
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return 1;
+}
+
+static int field_by_name(const char *norm)
+{
+    size_t i;
+    for (i = 0; i < F_COUNT; i++)
+        if (strcmp(norm, field_names[i]) == 0)
+            return (int)i;
+    for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(norm, aliases[i].alias) == 0)
+            return aliases[i].field;
+    return F_ATTRIBUTE;
+}
+
+/* ---- "a=b,c=d" maps ---------------------------------------------------- */
+
+typedef struct {
+    char from[128];
+    char to[64];
+} map_entry;
+
+typedef struct {
+    map_entry *e;
+    size_t n;
+} mapping;
+
+static mtl_status parse_mapping(mtl__allocator *a, const char *text,
+                                const char *what, mapping *out)
+{
+    const char *p = text;
+    size_t n = 1, k = 0;
+    out->e = NULL;
+    out->n = 0;
+    if (!text || !*text)
+        return MTL_OK;
+    for (; *p; p++)
+        n += *p == ',';
+    out->e = mtl__alloc_array(a, n, sizeof *out->e);
+    if (!out->e)
+        return mtl__error_oom();
+    for (p = text; *p;) {
+        const char *comma = strchr(p, ','), *eq;
+        size_t len = comma ? (size_t)(comma - p) : strlen(p), fl;
+        eq = memchr(p, '=', len);
+        if (len == 0) {
+            p += comma ? 1 : 0;
+            if (!comma)
+                break;
+            continue;
+        }
+        fl = eq ? (size_t)(eq - p) : 0;
+        if (!eq || fl == 0 || len - fl - 1 == 0 ||
+            !normalise(p, fl, out->e[k].from, sizeof out->e[k].from) ||
+            !normalise(eq + 1, len - fl - 1, out->e[k].to, sizeof out->e[k].to)) {
+            mtl__free(a, out->e, n * sizeof *out->e);
+            out->e = NULL;
+            return mtl__error(MTL_E_INVALID_ARGUMENT,
+                              "%s: '%.*s' is not NAME=VALUE", what, (int)len, p);
+        }
+        k++;
+        p += len + (comma ? 1 : 0);
+    }
+    out->n = k;
+    return MTL_OK;
+}
+
+static void mapping_free(mtl__allocator *a, mapping *m, const char *text)
+{
+    size_t n = 1;
+    const char *p;
+    if (!m->e)
+        return;
+    for (p = text; *p; p++)
+        n += *p == ',';
+    mtl__free(a, m->e, n * sizeof *m->e);
+    m->e = NULL;
+}
+
+static const char *mapping_find(const mapping *m, const char *norm)
+{
+    size_t i;
+    for (i = 0; i < m->n; i++)
+        if (strcmp(m->e[i].from, norm) == 0)
+            return m->e[i].to;
+    return NULL;
+}
+
+/* ---- field values ------------------------------------------------------ */
+
+static void trim(mtl__csv_field *f)
+{
+    while (f->len && (f->p[0] == ' ' || f->p[0] == '\t'))
+        f->p++, f->len--, f->column++;
+    while (f->len && (f->p[f->len - 1] == ' ' || f->p[f->len - 1] == '\t'))
+        f->len--;
+}
+
+static int ieq(const mtl__csv_field *f, const char *word)
+{
+    size_t i, n = strlen(word);
+    if (f->len != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = f->p[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != word[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int one_of(const mtl__csv_field *f, const char *const *words)
+{
+    for (; *words; words++)
+        if (ieq(f, *words))
+            return 1;
+    return 0;
+}
+
+/* Decimal text to minor units, exactly: "1234.5" with 100 per major unit
+ * is 123450.  digits = log10(minor_per_major). */
+static mtl_status parse_amount(const mtl__csv_field *f, int digits, int64_t *out)
+{
+    const char *p = f->p, *end = f->p + f->len;
+    int64_t v = 0;
+    int frac = -1, any = 0;
+    if (p < end && *p == '+')
+        p++;
+    if (p < end && *p == '-')
+        return mtl__csv_field_error(f, MTL_E_RANGE, "negative amount");
+    for (; p < end; p++) {
+        int d;
+        if (*p == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9')
+            return mtl__csv_field_error(f, MTL_E_PARSE, "amount is not a number");
+        d = *p - '0';
+        any = 1;
+        if (frac >= 0 && frac >= digits) {
+            if (d != 0)
+                return mtl__csv_field_error(
+                    f, MTL_E_RANGE, "more decimal places than the minor unit");
+            continue;
+        }
+        if (v > (INT64_MAX - d) / 10)
+            return mtl__csv_field_error(f, MTL_E_RANGE, "amount too large");
+        v = v * 10 + d;
+        if (frac >= 0)
+            frac++;
+    }
+    if (!any)
+        return mtl__csv_field_error(f, MTL_E_PARSE, "amount is not a number");
+    for (frac = frac < 0 ? 0 : frac; frac < digits; frac++) {
+        if (v > INT64_MAX / 10)
+            return mtl__csv_field_error(f, MTL_E_RANGE, "amount too large");
+        v *= 10;
+    }
+    *out = v;
+    return MTL_OK;
+}
+
+/* A probability: "0.35", "35%"; in [0, 1]. */
+static mtl_status parse_probability(const mtl__csv_field *f, double *out)
+{
+    char buf[64], *endp;
+    size_t n = f->len;
+    int percent = 0;
+    double v;
+    if (n && f->p[n - 1] == '%')
+        percent = 1, n--;
+    if (n == 0 || n >= sizeof buf)
+        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
+    memcpy(buf, f->p, n);
+    buf[n] = '\0';
+    if (!((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '.'))
+        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
+    v = strtod(buf, &endp);
+    if (*endp != '\0' || !isfinite(v))
+        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
+    if (percent)
+        v /= 100.0;
+    if (!(v >= 0.0 && v <= 1.0))
+        return mtl__csv_field_error(f, MTL_E_RANGE, "probability outside [0, 1]");
+    *out = v;
+    return MTL_OK;
+}
+
+static mtl_status parse_day(const mtl__csv_field *f, int32_t *out)
+{
+    mtl_status st;
+    if (f->len == 0) {
+        *out = MTL_DATE_NONE;
+        return MTL_OK;
+    }
+    st = mtl_date_parse(out, f->p, f->len);
+    if (st == MTL_OK)
+        return MTL_OK;
+    return mtl__csv_field_error(f, st,
+                                st == MTL_E_RANGE ? "impossible date"
+                                                  : "date is not YYYY-MM-DD");
+}
+
+static const char *const won_words[] = {"won", "win", "closed won", "closed_won",
+                                        "yes", "y", "true", "赢单", "成交", NULL};
+static const char *const lost_words[] = {"lost", "lose", "closed lost",
+                                         "closed_lost", "no", "n", "false",
+                                         "丢单", "输单", NULL};
+static const char *const open_words[] = {"open", "进行中", "跟进中", NULL};
+
+static mtl_status parse_outcome(const mtl__csv_field *f, int32_t *out)
+{
+    if (one_of(f, won_words))
+        *out = MTL_OUTCOME_WON;
+    else if (one_of(f, lost_words))
+        *out = MTL_OUTCOME_LOST;
+    else if (one_of(f, open_words))
+        *out = MTL_OUTCOME_OPEN;
+    else
+        return mtl__csv_field_error(f, MTL_E_PARSE,
+                                    "outcome must be open, won or lost");
+    return MTL_OK;
+}
+
+static mtl_status parse_flag(const mtl__csv_field *f, int32_t *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "y", "是", NULL};
+    static const char *const no[] = {"0", "false", "no", "n", "否", NULL};
+    if (f->len == 0 || one_of(f, no))
+        *out = 0;
+    else if (one_of(f, yes))
+        *out = 1;
+    else
+        return mtl__csv_field_error(f, MTL_E_PARSE, "expected 0 or 1");
+    return MTL_OK;
+}
+
+static mtl_status parse_enum(const mtl__csv_field *f, const char *const *names,
+                             int32_t count, int32_t first, const char *what,
+                             int32_t *out)
+{
+    int32_t i;
+    char msg[96];
+    for (i = 0; i < count; i++)
+        if (ieq(f, names[i])) {
+            *out = first + i;
+            return MTL_OK;
+        }
+    if (f->len == 1 && f->p[0] >= '0' && f->p[0] - '0' < count) {
+        *out = first + (f->p[0] - '0');
+        return MTL_OK;
+    }
+    snprintf(msg, sizeof msg, "unknown %s", what);
+    return mtl__csv_field_error(f, MTL_E_PARSE, msg);
+}
+
+static const char *const category_names[] = {"pipeline", "best case", "commit",
+                                              "closed", "omitted"};
+static const char *const category_names2[] = {"pipeline", "best_case", "commit",
+                                               "closed", "omitted"};
+static const char *const status_names[] = {"new", "nurture", "converted",
+                                           "closed"};
+static const char *const grade_names[] = {"none", "strategic", "partner",
+                                          "commercial", "general"};
+static const char *const grade_names_zh[] = {"无", "战略", "伙伴", "商业", "一般"};
+
+static mtl_status parse_category(const mtl__csv_field *f, int32_t *out)
+{
+    if (f->len == 0) {
+        *out = MTL_CATEGORY_NONE;
+        return MTL_OK;
+    }
+    if (parse_enum(f, category_names2, 5, 0, "forecast category", out) == MTL_OK)
+        return MTL_OK;
+    return parse_enum(f, category_names, 5, 0, "forecast category", out);
+}
+
+static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
+{
+    if (f->len == 0) {
+        *out = MTL_GRADE_NONE;
+        return MTL_OK;
+    }
+    if (parse_enum(f, grade_names_zh, 5, 0, "grade", out) == MTL_OK)
+        return MTL_OK;
+    return parse_enum(f, grade_names, 5, 0, "grade", out);
+}
+
+/* ---- the import state --------------------------------------------------- */
+
+/* What the import knows of one distinct value of a text column. */
+typedef struct {
+    int64_t line, column; /* where it was first seen */
+    int missing;          /* customer/segment not in the market */
+} code_info;
+
+/* A dictionary-encoded text column under construction. */
+typedef struct {
+    mtl__strpool pool; /* value -> code (pool id; 0 = empty) */
+    uint32_t *codes;   /* per row, MTL_CODE_NONE = empty */
+    code_info *info;   /* per code */
+    size_t cap_info;
+} text_column;
+
+typedef struct {
+    void *rec;
+    int customer; /* 1 customer, 0 segment */
+} created_rec;
+
+typedef struct {
+    mtl_market *m;
+    mtl__allocator *a;
+    const mtl_csv_options *o;
+    mtl_csv_result *res;
+    int kind;
+    int digits; /* decimal places of the minor unit */
+    int won_stage, lost_stage;
+    mapping stages;
+    /* header */
+    int *col_field;        /* per CSV column: field or F_ATTRIBUTE */
+    int *col_attr;         /* per CSV column: attribute index */
+    size_t ncols;
+    int field_col[F_COUNT]; /* per field: CSV column or -1 */
+    size_t nattr;
+    mtl__strpool attr_names; /* attribute k is id k + 1 */
+    mtl__index seen_ids;     /* skip-bad-rows mode: ids of the rows kept */
+    /* rows */
+    size_t n, cap;
+    uint64_t records; /* data records read, bad ones included */
+    mtl__arena ids;         /* lead ids with their row as payload */
+    uint32_t *id_ref;
+    uint32_t *row_line;     /* per row: line of the record (error reports) */
+    uint32_t *row_id_col;   /* per row: column of the id field */
+    text_column text[F_COUNT]; /* for customer, segment, owner, region, source */
+    text_column *attr;
+    int32_t *stage, *outcome, *status, *category, *created, *expected, *closed;
+    int64_t *amount;
+    double *probability;
+    /* stage value cache */
+    mtl__strpool stage_pool;
+    int32_t *stage_code; /* per stage_pool id: stage | outcome << 8, -1 unknown */
+    size_t cap_stage_code;
+    /* records created for leads that named them (dropped on failure) */
+    created_rec *made;
+    size_t nmade, cap_made;
+} importer;
+
+static void record_error(importer *im, mtl_status st)
+{
+    mtl_csv_result *r = im->res;
+    mtl_csv_error *e;
+    if (!r || r->error_count >= MTL_CSV_ERRORS_MAX)
+        return;
+    e = &r->errors[r->error_count++];
+    e->status = st;
+    e->line = mtl_last_error_line();
+    e->column = mtl_last_error_column();
+    snprintf(e->message, sizeof e->message, "%s", mtl_last_error_message());
+}
+
+static int is_text_field(int f)
+{
+    return f == F_CUSTOMER || f == F_SEGMENT || f == F_OWNER || f == F_REGION ||
+           f == F_SOURCE;
+}
+
+static void text_free(importer *im, text_column *t)
+{
+    mtl__strpool_free(&t->pool, im->a);
+    mtl__free(im->a, t->codes, im->cap * sizeof *t->codes);
+    mtl__free(im->a, t->info, t->cap_info * sizeof *t->info);
+}
+
+/* Grow every per-row array to hold cap rows. */
+static int grow_rows(importer *im, size_t need)
+{
+    size_t ncap = im->cap ? im->cap : 1024, f, k;
+    if (need <= im->cap)
+        return 1;
+    while (ncap < need)
+        ncap *= 2;
+#define GROW(arr)                                                               \
+    do {                                                                        \
+        if (arr) {                                                              \
+            void *p_ = mtl__realloc(im->a, arr, im->cap * sizeof *(arr),        \
+                                    ncap * sizeof *(arr));                      \
+            if (!p_)                                                            \
+                return 0;                                                       \
+            arr = p_;                                                           \
+        }                                                                       \
+    } while (0)
+    GROW(im->id_ref);
+    GROW(im->row_line);
+    GROW(im->row_id_col);
+    for (f = 0; f < F_COUNT; f++)
+        GROW(im->text[f].codes);
+    for (k = 0; k < im->nattr; k++)
+        GROW(im->attr[k].codes);
+    GROW(im->stage);
+    GROW(im->outcome);
+    GROW(im->status);
+    GROW(im->category);
+    GROW(im->created);
+    GROW(im->expected);
+    GROW(im->closed);
+    GROW(im->amount);
+    GROW(im->probability);
+#undef GROW
+    im->cap = ncap;
+    return 1;
+}
+
+/* Allocate (at im->cap) the per-row arrays of the fields present. */
+static int alloc_rows(importer *im)
+{
+    size_t cap = im->cap, f, k;
+#define ALLOC(arr, cond)                                                        \
+    do {                                                                        \
+        if (cond) {                                                             \
+            arr = mtl__alloc_array(im->a, cap, sizeof *(arr));                  \
+            if (!arr)                                                           \
+                return 0;                                                       \
+        }                                                                       \
+    } while (0)
+    ALLOC(im->id_ref, 1);
+    ALLOC(im->row_line, 1);
+    ALLOC(im->row_id_col, 1);
+    for (f = 0; f < F_COUNT; f++)
+        ALLOC(im->text[f].codes, is_text_field((int)f) && im->field_col[f] >= 0);
+    for (k = 0; k < im->nattr; k++)
+        ALLOC(im->attr[k].codes, 1);
+    ALLOC(im->stage, im->field_col[F_STAGE] >= 0 || im->field_col[F_OUTCOME] >= 0 ||
+                         im->field_col[F_LOST] >= 0);
+    ALLOC(im->outcome, im->stage != NULL);
+    ALLOC(im->status, im->field_col[F_STATUS] >= 0);
+    ALLOC(im->category, im->field_col[F_CATEGORY] >= 0);
+    ALLOC(im->created, im->field_col[F_CREATED] >= 0);
+    ALLOC(im->expected, im->field_col[F_EXPECTED_CLOSE] >= 0);
+    ALLOC(im->closed, im->field_col[F_CLOSED] >= 0);
+    ALLOC(im->amount, im->field_col[F_AMOUNT] >= 0);
+    ALLOC(im->probability, im->field_col[F_PROBABILITY] >= 0);
+#undef ALLOC
+    return 1;
+}
+
+static void importer_free(importer *im)
+{
+    size_t f, k;
+    mtl__arena_free(&im->ids, im->a);
+    mtl__free(im->a, im->id_ref, im->cap * sizeof *im->id_ref);
+    mtl__free(im->a, im->row_line, im->cap * sizeof *im->row_line);
+    mtl__free(im->a, im->row_id_col, im->cap * sizeof *im->row_id_col);
+    for (f = 0; f < F_COUNT; f++)
+        text_free(im, &im->text[f]);
+    for (k = 0; k < im->nattr; k++)
+        text_free(im, &im->attr[k]);
+    mtl__free(im->a, im->attr, im->nattr * sizeof *im->attr);
+    mtl__free(im->a, im->stage, im->cap * sizeof *im->stage);
+    mtl__free(im->a, im->outcome, im->cap * sizeof *im->outcome);
+    mtl__free(im->a, im->status, im->cap * sizeof *im->status);
+    mtl__free(im->a, im->category, im->cap * sizeof *im->category);
+    mtl__free(im->a, im->created, im->cap * sizeof *im->created);
+    mtl__free(im->a, im->expected, im->cap * sizeof *im->expected);
+    mtl__free(im->a, im->closed, im->cap * sizeof *im->closed);
+    mtl__free(im->a, im->amount, im->cap * sizeof *im->amount);
+    mtl__free(im->a, im->probability, im->cap * sizeof *im->probability);
+    mtl__strpool_free(&im->stage_pool, im->a);
+    mtl__strpool_free(&im->attr_names, im->a);
+    mtl__index_free(&im->seen_ids, im->a);
+    mtl__free(im->a, im->stage_code, im->cap_stage_code * sizeof *im->stage_code);
+    mtl__free(im->a, im->col_field, im->ncols * sizeof *im->col_field);
+    mtl__free(im->a, im->col_attr, im->ncols * sizeof *im->col_attr);
+    mtl__free(im->a, im->made, im->cap_made * sizeof *im->made);
+    mapping_free(im->a, &im->stages, im->o->stage_map ? im->o->stage_map : "");
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+static mtl_status read_header(importer *im, mtl__csv_reader *rd)
+{
+    mapping fmap;
+    mtl_status st;
+    size_t c, k;
+    int got = mtl__csv_next(rd, &st);
+    if (got < 0)
+        return st;
+    if (got == 0)
+        return mtl__error_at(MTL_E_PARSE, 1, 1, "line 1, column 1: empty input: "
+                                                "no header line");
+    if ((st = parse_mapping(im->a, im->o->field_map, "field map", &fmap)))
+        return st;
+    for (k = 0; k < fmap.n; k++) {
+        int f = field_by_name(fmap.e[k].to);
+        if (f == F_ATTRIBUTE || !(kind_fields[im->kind] & B(f))) {
+            mapping_free(im->a, &fmap, im->o->field_map);
+            return mtl__error(MTL_E_INVALID_ARGUMENT,
+                              "field map: '%s' is not a field of this kind",
+                              fmap.e[k].to);
+        }
+    }
+    im->ncols = rd->nfields;
+    im->col_field = mtl__alloc_array(im->a, im->ncols, sizeof *im->col_field);
+    im->col_attr = mtl__alloc_array(im->a, im->ncols, sizeof *im->col_attr);
+    if (!im->col_field || !im->col_attr) {
+        mapping_free(im->a, &fmap, im->o->field_map);
+        return mtl__error_oom();
+    }
+    for (k = 0; k < F_COUNT; k++)
+        im->field_col[k] = -1;
+    for (c = 0; c < im->ncols; c++) {
+        mtl__csv_field *h = &rd->fields[c];
+        char norm[256];
+        const char *to;
+        int f;
+        im->col_attr[c] = -1;
+        if (!normalise(h->p, h->len, norm, sizeof norm)) {
+            mapping_free(im->a, &fmap, im->o->field_map);
+            return mtl__csv_field_error(h, MTL_E_LIMIT, "header name too long");
+        }
+        to = mapping_find(&fmap, norm);
+        f = to ? field_by_name(to) : field_by_name(norm);
+        if (f != F_ATTRIBUTE && !(kind_fields[im->kind] & B(f)))
+            f = F_ATTRIBUTE;
+        if (norm[0] == '\0') {
+            mapping_free(im->a, &fmap, im->o->field_map);
+            return mtl__csv_field_error(h, MTL_E_PARSE, "empty header name");
+        }
+        if (f != F_ATTRIBUTE && im->field_col[f] >= 0) {
+            mapping_free(im->a, &fmap, im->o->field_map);
+            return mtl__csv_field_error(h, MTL_E_DUPLICATE,
+                                        "a second column for the same field");
+        }
+        if (f == F_ATTRIBUTE) {
+            uint32_t d;
+            if (im->kind != MTL_KIND_LEADS) {
+                im->col_field[c] = F_ATTRIBUTE; /* ignored for this kind */
+                continue;
+            }
+            for (d = 0; d < c; d++)
+                if (im->col_field[d] == F_ATTRIBUTE &&
+                    rd->fields[d].len == h->len &&
+                    memcmp(rd->fields[d].p, h->p, h->len) == 0) {
+                    mapping_free(im->a, &fmap, im->o->field_map);
+                    return mtl__csv_field_error(h, MTL_E_DUPLICATE,
+                                                "duplicate column name");
+                }
+            if (!mtl__strpool_intern(&im->attr_names, im->a, h->p, h->len, &d)) {
+                mapping_free(im->a, &fmap, im->o->field_map);
+                return mtl__error_oom();
+            }
+            im->col_attr[c] = (int)d - 1;
+        } else
+            im->field_col[f] = (int)c;
+        im->col_field[c] = f;
+    }
+    im->nattr = im->attr_names.count ? im->attr_names.count - 1 : 0;
+    if (im->nattr) {
+        im->attr = mtl__alloc_zero(im->a, im->nattr * sizeof *im->attr);
+        if (!im->attr) {
+            mapping_free(im->a, &fmap, im->o->field_map);
+            return mtl__error_oom();
+        }
+    }
+    mapping_free(im->a, &fmap, im->o->field_map);
+    if (im->field_col[F_ID] < 0 && im->kind != MTL_KIND_LEADS)
+        return mtl__error_at(MTL_E_PARSE, 1, 1,
+                             "line 1, column 1: no id column (name one with the "
+                             "field map, e.g. opportunity_id=id)");
+    return MTL_OK;
+}
+
+/* ---- stage values --------------------------------------------------------- */
+
+/* stage | outcome << 8; outcome 3 = "not said by the stage" */
+#define NO_OUTCOME 3
+
+/* A stage by name: exact match first, then ignoring ASCII case. */
+static int stage_index(const mtl_market *m, const char *name, size_t len)
+{
+    int32_t i;
+    mtl__csv_field f;
+    for (i = 0; i < m->stage_count; i++)
+        if (strlen(m->stages[i].name) == len && memcmp(m->stages[i].name, name, len) == 0)
+            return i;
+    for (i = 0; i < m->stage_count; i++) {
+        char lower[MTL_STAGE_NAME_MAX + 1];
+        size_t k, n = strlen(m->stages[i].name);
+        for (k = 0; k <= n; k++) {
+            char c = m->stages[i].name[k];
+            lower[k] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        f.p = name;
+        f.len = len;
+        if (ieq(&f, lower))
+            return i;
+    }
+    return -1;
+}
+
+static int32_t resolve_stage_word(const importer *im, const char *word, size_t len)
+{
+    mtl__csv_field f;
+    int s;
+    f.p = word;
+    f.len = len;
+    if (ieq(&f, "won"))
+        return im->won_stage | MTL_OUTCOME_WON << 8;
+    if (ieq(&f, "lost"))
+        return im->lost_stage | MTL_OUTCOME_LOST << 8;
+    s = stage_index(im->m, word, len);
+    return s < 0 ? -1 : s | NO_OUTCOME << 8;
+}
+
+static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *out)
+{
+    uint32_t id;
+    int32_t code;
+    if (!mtl__strpool_intern(&im->stage_pool, im->a, f->p, f->len, &id))
+        return mtl__error_oom();
+    if (!mtl__grow(im->a, (void **)&im->stage_code, &im->cap_stage_code, id + 1,
+                   sizeof *im->stage_code))
+        return mtl__error_oom();
+    if (id + 1 == im->stage_pool.count || im->stage_code[id] == -2) {
+        char norm[256];
+        const char *to = NULL;
+        code = -1;
+        if (normalise(f->p, f->len, norm, sizeof norm)) {
+            size_t k;
+            for (k = 0; k < im->stages.n; k++)
+                if (strcmp(im->stages.e[k].from, norm) == 0)
+                    to = im->stages.e[k].to;
+        }
+        if (to) /* the map's right side: a stage name (any case) or won/lost */
+            code = resolve_stage_word(im, to, strlen(to));
+        else
+            code = resolve_stage_word(im, f->p, f->len);
+        im->stage_code[id] = code;
+    }
+    code = im->stage_code[id];
+    if (code < 0)
+        return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
+                                    "not a stage of the stage model (map it with "
+                                    "the stage map)");
+    *out = code;
+    return MTL_OK;
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+static mtl_status check_field_count(const mtl__csv_reader *rd, size_t ncols)
+{
+    if (rd->nfields == ncols)
+        return MTL_OK;
+    if (rd->nfields > ncols) {
+        const mtl__csv_field *x = &rd->fields[ncols];
+        return mtl__error_at(MTL_E_PARSE, x->line, x->column,
+                             "line %lld, column %lld: %zu fields, the header has %zu",
+                             (long long)x->line, (long long)x->column,
+                             rd->nfields, ncols);
+    }
+    return mtl__error_at(MTL_E_PARSE, rd->end_line, rd->end_column,
+                         "line %lld, column %lld: %zu fields, the header has %zu",
+                         (long long)rd->end_line, (long long)rd->end_column,
+                         rd->nfields, ncols);
+}
+
+static mtl_status text_intern(importer *im, text_column *t,
+                              const mtl__csv_field *f, uint32_t *out, int *is_new)
+{
+    uint32_t id;
+    size_t before = t->pool.count;
+    if (f->len > MTL_ID_MAX)
+        return mtl__csv_field_error(f, MTL_E_LIMIT, "value longer than 4096 bytes");
+    if (f->len == 0) {
+        *out = MTL_CODE_NONE;
+        *is_new = 0;
+        return MTL_OK;
+    }
+    if (!mtl__strpool_intern(&t->pool, im->a, f->p, f->len, &id))
+        return mtl__error_oom();
+    *is_new = t->pool.count != before;
+    if (*is_new) {
+        if (!mtl__grow(im->a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
+                       sizeof *t->info))
+            return mtl__error_oom();
+        t->info[id].line = f->line;
+        t->info[id].column = f->column;
+        t->info[id].missing = 0;
+    }
+    *out = id;
+    return MTL_OK;
+}
+
+/* Is the record named by code of column f (customer or segment) missing
+ * from the market?  Decided once per code. */
+static int record_missing(importer *im, int f, uint32_t code)
+{
+    text_column *t = &im->text[f];
+    const char *id = mtl__strpool_get(&t->pool, code);
+    int exists = f == F_CUSTOMER ? mtl_customer_find(im->m, id) != NULL
+                                 : mtl_segment_find(im->m, id) != NULL;
+    t->info[code].missing = !exists;
+    return !exists;
+}
+
+static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
+{
+    mtl__csv_field *fs = rd->fields;
+    size_t row = im->n, c;
+    int32_t stage = 0, outcome = -1, stage_outcome = NO_OUTCOME, lost = 0;
+    int32_t status = MTL_LEAD_STATUS_NEW, category = MTL_CATEGORY_NONE;
+    int32_t created = MTL_DATE_NONE, expected = MTL_DATE_NONE,
+            closed = MTL_DATE_NONE;
+    int64_t amount = 0;
+    double prob = MTL_PROBABILITY_NONE;
+    mtl_status st;
+    mtl__csv_field *idf, generated;
+    char number[24];
+    if (im->field_col[F_ID] >= 0)
+        idf = &fs[im->field_col[F_ID]];
+    else {
+        /* no id column: the data row number is the id (docs/formats.md) */
+        generated.len = (size_t)snprintf(number, sizeof number, "%zu",
+                                         (size_t)im->records);
+        generated.p = number;
+        generated.line = rd->record_line;
+        generated.column = 1;
+        generated.scratch_off = 0;
+        idf = &generated;
+    }
+    /* scalars first: a bad row must not leave dictionary entries behind */
+    for (c = 0; c < im->ncols; c++) {
+        mtl__csv_field *f = &fs[c];
+        int fld = im->col_field[c];
+        trim(f);
+        switch (fld) {
+        case F_ID:
+            if (f->len == 0)
+                return mtl__csv_field_error(f, MTL_E_PARSE, "empty id");
+            if (f->len > MTL_ID_MAX)
+                return mtl__csv_field_error(f, MTL_E_LIMIT, "id longer than 4096 bytes");
+            break;
+        case F_STAGE:
+            if (f->len == 0)
+                break;
+            if ((st = stage_value(im, f, &stage)))
+                return st;
+            stage_outcome = stage >> 8;
+            stage &= 0xff;
+            break;
+        case F_OUTCOME:
+            if (f->len && (st = parse_outcome(f, &outcome)))
+                return st;
+            break;
+        case F_LOST:
+            if ((st = parse_flag(f, &lost)))
+                return st;
+            break;
+        case F_AMOUNT:
+            if (f->len && (st = parse_amount(f, im->digits, &amount)))
+                return st;
+            break;
+        case F_PROBABILITY:
+            if (f->len && (st = parse_probability(f, &prob)))
+                return st;
+            break;
+        case F_CATEGORY:
+            if ((st = parse_category(f, &category)))
+                return st;
+            break;
+        case F_STATUS:
+            if (f->len &&
+                (st = parse_enum(f, status_names, 4, 0, "lead status", &status)))
+                return st;
+            break;
+        case F_CREATED:
+            if ((st = parse_day(f, &created)))
+                return st;
+            break;
+        case F_EXPECTED_CLOSE:
+            if ((st = parse_day(f, &expected)))
+                return st;
+            break;
+        case F_CLOSED:
+            if ((st = parse_day(f, &closed)))
+                return st;
+            break;
+        default:
+            if (f->len > MTL_ID_MAX)
+                return mtl__csv_field_error(f, MTL_E_LIMIT,
+                                            "value longer than 4096 bytes");
+            break;
+        }
+    }
+    /* the outcome: said by the outcome column, else by the stage value
+     * (won/lost), else by the lost flag, else by a terminal stage */
+    if (outcome < 0) {
+        if (stage_outcome != NO_OUTCOME)
+            outcome = stage_outcome;
+        else if (lost)
+            outcome = MTL_OUTCOME_LOST;
+        else if (im->m->stages[stage].flags & MTL_STAGE_FLAG_WON)
+            outcome = MTL_OUTCOME_WON;
+        else if (im->m->stages[stage].flags & MTL_STAGE_FLAG_LOST)
+            outcome = MTL_OUTCOME_LOST;
+        else
+            outcome = MTL_OUTCOME_OPEN;
+    }
+    if (mtl__check_stage_outcome(im->m, stage, outcome) != MTL_OK) {
+        const mtl__csv_field *sf =
+            im->field_col[F_STAGE] >= 0 ? &fs[im->field_col[F_STAGE]] : idf;
+        return mtl__csv_field_error(sf, MTL_E_STATE,
+                                    "the stage contradicts the outcome");
+    }
+    /* text columns: customers and segments must exist in strict mode */
+    for (c = 0; c < im->ncols; c++) {
+        mtl__csv_field *f = &fs[c];
+        int fld = im->col_field[c], is_new;
+        uint32_t code;
+        if (fld == F_ATTRIBUTE) {
+            if ((st = text_intern(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
+                return st;
+            im->attr[im->col_attr[c]].codes[row] = code;
+        } else if (is_text_field(fld)) {
+            text_column *t = &im->text[fld];
+            if ((st = text_intern(im, t, f, &code, &is_new)))
+                return st;
+            if ((fld == F_CUSTOMER || fld == F_SEGMENT) && code != MTL_CODE_NONE &&
+                (is_new ? record_missing(im, fld, code) : t->info[code].missing) &&
+                im->o->strict)
+                return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
+                                            fld == F_CUSTOMER
+                                                ? "no such customer (strict mode)"
+                                                : "no such segment (strict mode)");
+            t->codes[row] = code;
+        }
+    }
+    if (!mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
+                          &im->id_ref[row]))
+        return mtl__error_oom();
+    im->row_line[row] = (uint32_t)idf->line;
+    im->row_id_col[row] = (uint32_t)idf->column;
+    if (im->stage) {
+        im->stage[row] = stage;
+        im->outcome[row] = outcome;
+    }
+    if (im->status)
+        im->status[row] = status;
+    if (im->category)
+        im->category[row] = category;
+    if (im->created)
+        im->created[row] = created;
+    if (im->expected)
+        im->expected[row] = expected;
+    if (im->closed)
+        im->closed[row] = closed;
+    if (im->amount)
+        im->amount[row] = amount;
+    if (im->probability)
+        im->probability[row] = prob;
+    im->n++;
+    return MTL_OK;
+}
+
+/* ---- records created for leads --------------------------------------------- */
+
+static void drop_created(importer *im)
+{
+    /* newest first: customers before the segments they may name */
+    while (im->nmade) {
+        created_rec *c = &im->made[--im->nmade];
+        if (c->customer)
+            mtl__customer_drop(c->rec);
+        else
+            mtl__segment_drop(c->rec);
+    }
+}
+
+/* Create the customers or segments that rows name and the market lacks. */
+static mtl_status create_missing(importer *im, int f)
+{
+    text_column *t = &im->text[f];
+    size_t r, code;
+    mtl_status st;
+    if (!t->codes || !t->info)
+        return MTL_OK;
+    /* only codes used by imported rows: a skipped row may have left one */
+    for (code = 0; code < t->pool.count; code++)
+        if (code < t->cap_info && t->info[code].missing)
+            t->info[code].missing = 2;
+    for (r = 0; r < im->n; r++)
+        if (t->codes[r] != MTL_CODE_NONE && t->info[t->codes[r]].missing == 2)
+            t->info[t->codes[r]].missing = 3;
+    for (code = 1; code < t->pool.count; code++) {
+        void *rec;
+        if (t->info[code].missing != 3)
+            continue;
+        t->info[code].missing = 0;
+        if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+                       im->nmade + 1, sizeof *im->made))
+            return mtl__error_oom();
+        st = f == F_CUSTOMER
+                 ? mtl_customer_add((mtl_customer **)&rec, im->m,
+                                    mtl__strpool_get(&t->pool, (uint32_t)code), NULL)
+                 : mtl_segment_add((mtl_segment **)&rec, im->m,
+                                   mtl__strpool_get(&t->pool, (uint32_t)code));
+        if (st)
+            return mtl__error_at(st, t->info[code].line, t->info[code].column,
+                                 "line %lld, column %lld: %s",
+                                 (long long)t->info[code].line,
+                                 (long long)t->info[code].column,
+                                 mtl_last_error_message());
+        im->made[im->nmade].rec = rec;
+        im->made[im->nmade].customer = f == F_CUSTOMER;
+        im->nmade++;
+        if (im->res) {
+            if (f == F_CUSTOMER)
+                im->res->customers_created++;
+            else
+                im->res->segments_created++;
+        }
+    }
+    return MTL_OK;
+}
+
+/* ---- the bulk append ---------------------------------------------------------- */
+
+static void text_to_column(importer *im, text_column *t, mtl_string_column *col,
+                           const char **dict)
+{
+    size_t k;
+    for (k = 1; k < t->pool.count; k++)
+        dict[k] = mtl__strpool_get(&t->pool, (uint32_t)k);
+    dict[0] = "";
+    memset(col, 0, sizeof *col);
+    col->codes = t->codes;
+    col->dict = dict;
+    col->dict_count = t->pool.count ? t->pool.count : 1;
+    (void)im;
+}
+
+static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
+{
+    mtl_lead_columns c;
+    mtl_string_column *attrs = NULL;
+    const char **ids = NULL, **dicts = NULL, **attr_keys = NULL;
+    size_t ndict = 0, k, f, off;
+    mtl_status st;
+    (void)rd;
+    if (im->n == 0)
+        return MTL_OK;
+    ids = mtl__alloc_array(im->a, im->n, sizeof *ids);
+    for (f = 0; f < F_COUNT; f++)
+        if (im->text[f].codes)
+            ndict += im->text[f].pool.count + 1;
+    for (k = 0; k < im->nattr; k++)
+        ndict += im->attr[k].pool.count + 1;
+    dicts = mtl__alloc_array(im->a, ndict ? ndict : 1, sizeof *dicts);
+    attrs = mtl__alloc_array(im->a, im->nattr ? im->nattr : 1, sizeof *attrs);
+    attr_keys = mtl__alloc_array(im->a, im->nattr ? im->nattr : 1, sizeof *attr_keys);
+    if (!ids || !dicts || !attrs || !attr_keys) {
+        st = mtl__error_oom();
+        goto done;
+    }
+    for (k = 0; k < im->n; k++)
+        ids[k] = mtl__arena_at(&im->ids, im->id_ref[k]);
+    mtl_lead_columns_init(&c, sizeof c);
+    c.count = im->n;
+    c.ids.values = ids;
+    off = 0;
+#define TEXT(fld, member)                                                       \
+    if (im->text[fld].codes) {                                                  \
+        text_to_column(im, &im->text[fld], &c.member, dicts + off);             \
+        off += im->text[fld].pool.count + 1;                                    \
+    }
+    TEXT(F_CUSTOMER, customers)
+    TEXT(F_SEGMENT, segments)
+    TEXT(F_OWNER, owners)
+    TEXT(F_REGION, regions)
+    TEXT(F_SOURCE, sources)
+#undef TEXT
+    for (k = 0; k < im->nattr; k++) {
+        text_to_column(im, &im->attr[k], &attrs[k], dicts + off);
+        off += im->attr[k].pool.count + 1;
+        attr_keys[k] = mtl__strpool_get(&im->attr_names, (uint32_t)k + 1);
+    }
+    c.attribute_count = im->nattr;
+    c.attribute_keys = attr_keys;
+    c.attributes = attrs;
+    c.stages = im->stage;
+    c.outcomes = im->outcome;
+    c.statuses = im->status;
+    c.categories = im->category;
+    c.amounts = im->amount;
+    c.probabilities = im->probability;
+    c.created = im->created;
+    c.expected_close = im->expected;
+    c.closed = im->closed;
+    st = mtl_lead_append_columns(im->m, &c);
+    if (st) {
+        /* name the input position of the row the append refused */
+        int64_t row = mtl_last_error_line() - 1;
+        char detail[MTL_CSV_MESSAGE_MAX];
+        snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
+        if (row >= 0 && (size_t)row < im->n)
+            mtl__error_at(st, im->row_line[row], im->row_id_col[row],
+                          "line %lu, column %lu: %s", (unsigned long)im->row_line[row],
+                          (unsigned long)im->row_id_col[row], detail);
+    }
+done:
+    mtl__free(im->a, ids, im->n * sizeof *ids);
+    mtl__free(im->a, dicts, (ndict ? ndict : 1) * sizeof *dicts);
+    mtl__free(im->a, attrs, (im->nattr ? im->nattr : 1) * sizeof *attrs);
+    mtl__free(im->a, attr_keys, (im->nattr ? im->nattr : 1) * sizeof *attr_keys);
+    return st;
+}
+
+/* ---- customers and segments, row by row -------------------------------------- */
+
+static const mtl__csv_field *col_of(const importer *im, const mtl__csv_reader *rd,
+                                    int f)
+{
+    return im->field_col[f] >= 0 ? &rd->fields[im->field_col[f]] : NULL;
+}
+
+/* NUL-terminated copy of a field (ids and names are at most 4096 bytes) */
+static const char *cstr(const mtl__csv_field *f, char *buf)
+{
+    memcpy(buf, f->p, f->len);
+    buf[f->len] = '\0';
+    return buf;
+}
+
+static mtl_status segment_for(importer *im, const mtl__csv_field *f,
+                              mtl_segment **out)
+{
+    char buf[MTL_ID_MAX + 1];
+    mtl_segment *s;
+    mtl_status st;
+    *out = NULL;
+    if (!f || f->len == 0)
+        return MTL_OK;
+    if (f->len > MTL_ID_MAX)
+        return mtl__csv_field_error(f, MTL_E_LIMIT, "segment id longer than 4096 bytes");
+    s = mtl_segment_find(im->m, cstr(f, buf));
+    if (!s) {
+        if (im->o->strict)
+            return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
+                                        "no such segment (strict mode)");
+        if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+                       im->nmade + 1, sizeof *im->made))
+            return mtl__error_oom();
+        if ((st = mtl_segment_add(&s, im->m, buf)))
+            return st;
+        im->made[im->nmade].rec = s;
+        im->made[im->nmade].customer = 0;
+        im->nmade++;
+        if (im->res)
+            im->res->segments_created++;
+    }
+    *out = s;
+    return MTL_OK;
+}
+
+static mtl_status parse_customer_row(importer *im, mtl__csv_reader *rd)
+{
+    char buf[MTL_ID_MAX + 1];
+    const mtl__csv_field *idf = col_of(im, rd, F_ID), *f;
+    mtl_customer *cu;
+    mtl_segment *seg;
+    int64_t revenue = 0, investment = 0;
+    double participation = 0.0;
+    int32_t grade = MTL_GRADE_NONE;
+    size_t c;
+    mtl_status st;
+    for (c = 0; c < im->ncols; c++)
+        trim(&rd->fields[c]);
+    if (idf->len == 0)
+        return mtl__csv_field_error(idf, MTL_E_PARSE, "empty id");
+    if (idf->len > MTL_ID_MAX)
+        return mtl__csv_field_error(idf, MTL_E_LIMIT, "id longer than 4096 bytes");
+    if ((f = col_of(im, rd, F_REVENUE)) && f->len &&
+        (st = parse_amount(f, im->digits, &revenue)))
+        return st;
+    if ((f = col_of(im, rd, F_INVESTMENT)) && f->len &&
+        (st = parse_amount(f, im->digits, &investment)))
+        return st;
+    if ((f = col_of(im, rd, F_PARTICIPATION)) && f->len &&
+        (st = parse_probability(f, &participation)))
+        return st;
+    if ((f = col_of(im, rd, F_GRADE)) && (st = parse_grade(f, &grade)))
+        return st;
+    for (c = 0; c < im->ncols; c++)
+        if (rd->fields[c].len > MTL_ID_MAX)
+            return mtl__csv_field_error(&rd->fields[c], MTL_E_LIMIT,
+                                        "value longer than 4096 bytes");
+    if (mtl_customer_find(im->m, cstr(idf, buf)))
+        return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "customer exists already");
+    if ((st = segment_for(im, col_of(im, rd, F_SEGMENT), &seg)))
+        return st;
+    if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+                   im->nmade + 1, sizeof *im->made))
+        return mtl__error_oom();
+    if ((st = mtl_customer_add(&cu, im->m, cstr(idf, buf), seg)))
+        return st;
+    im->made[im->nmade].rec = cu;
+    im->made[im->nmade].customer = 1;
+    im->nmade++;
+    mtl_customer_set_revenue(cu, revenue);
+    mtl_customer_set_investment(cu, investment);
+    mtl_customer_set_participation(cu, participation);
+    mtl_customer_set_grade(cu, grade);
+    if (((f = col_of(im, rd, F_NAME)) &&
+         (st = mtl_customer_set_name(cu, cstr(f, buf)))) ||
+        ((f = col_of(im, rd, F_REGION)) &&
+         (st = mtl_customer_set_region(cu, cstr(f, buf)))) ||
+        ((f = col_of(im, rd, F_OWNER)) &&
+         (st = mtl_customer_set_owner(cu, cstr(f, buf))))) {
+        /* out of memory half way: this row's customer goes again */
+        im->nmade--;
+        mtl__customer_drop(cu);
+        return st;
+    }
+    im->n++;
+    return MTL_OK;
+}
+
+/* Segments: parents are set after every row is in, so a child may come
+ * before its parent in the file. */
+typedef struct {
+    mtl_segment *seg;
+    int64_t line, column;
+    char *parent;
+} pending_parent;
+
+static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd,
+                                    pending_parent **pend, size_t *npend,
+                                    size_t *cap_pend)
+{
+    char buf[MTL_ID_MAX + 1];
+    const mtl__csv_field *idf = col_of(im, rd, F_ID), *f;
+    mtl_segment *seg;
+    mtl_status st;
+    size_t c;
+    for (c = 0; c < im->ncols; c++) {
+        trim(&rd->fields[c]);
+        if (rd->fields[c].len > MTL_ID_MAX)
+            return mtl__csv_field_error(&rd->fields[c], MTL_E_LIMIT,
+                                        "value longer than 4096 bytes");
+    }
+    if (idf->len == 0)
+        return mtl__csv_field_error(idf, MTL_E_PARSE, "empty id");
+    if (mtl_segment_find(im->m, cstr(idf, buf)))
+        return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "segment exists already");
+    f = col_of(im, rd, F_PARENT);
+    if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+                   im->nmade + 1, sizeof *im->made) ||
+        (f && f->len &&
+         !mtl__grow(im->a, (void **)pend, cap_pend, *npend + 1, sizeof **pend)))
+        return mtl__error_oom();
+    if ((st = mtl_segment_add(&seg, im->m, buf)))
+        return st;
+    im->made[im->nmade].rec = seg;
+    im->made[im->nmade].customer = 0;
+    im->nmade++;
+    if ((f = col_of(im, rd, F_NAME)) && (st = mtl_segment_set_name(seg, cstr(f, buf))))
+        return st;
+    if ((f = col_of(im, rd, F_PARENT)) && f->len) {
+        pending_parent *p = &(*pend)[*npend];
+        p->parent = mtl__strndup(im->a, f->p, f->len);
+        if (!p->parent)
+            return mtl__error_oom();
+        p->seg = seg;
+        p->line = f->line;
+        p->column = f->column;
+        (*npend)++;
+    }
+    im->n++;
+    return MTL_OK;
+}
+
+static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++) {
+        mtl_segment *parent = mtl_segment_find(im->m, pend[k].parent);
+        mtl_status st;
+        if (!parent)
+            return mtl__error_at(MTL_E_NOT_FOUND, pend[k].line, pend[k].column,
+                                 "line %lld, column %lld: no parent segment '%.64s'",
+                                 (long long)pend[k].line, (long long)pend[k].column,
+                                 pend[k].parent);
+        if ((st = mtl_segment_set_parent(pend[k].seg, parent)))
+            return mtl__error_at(st, pend[k].line, pend[k].column,
+                                 "line %lld, column %lld: parent '%.64s' would make "
+                                 "a cycle",
+                                 (long long)pend[k].line, (long long)pend[k].column,
+                                 pend[k].parent);
+    }
+    return MTL_OK;
+}
+
+/* ---- the driver --------------------------------------------------------------- */
+
+/* Skip-bad-rows mode: a lead id seen before in the file or present in the
+ * market is refused here, so the bulk append cannot fail on it. */
+static const char *row_key(const importer *im, uint32_t ref)
+{
+    return mtl__arena_at(&im->ids, ref);
+}
+
+static mtl_status check_new_id(importer *im, const mtl__csv_field *idf)
+{
+    uint32_t ref = im->id_ref[im->n - 1];
+    const char *id = row_key(im, ref);
+    size_t len = strlen(id);
+    uint64_t h = mtl__hash(id, len);
+    mtl__csv_field gen;
+    if (!idf) { /* a generated id */
+        gen.p = id;
+        gen.len = len;
+        gen.line = im->row_line[im->n - 1];
+        gen.column = 1;
+        idf = &gen;
+    }
+    if (mtl_lead_find(im->m, id))
+        return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
+    if (!mtl__index_reserve(&im->seen_ids, im->a, im->seen_ids.count + 1))
+        return mtl__error_oom();
+    if (mtl__index_insert(&im->seen_ids, &im->ids, h, id, len, ref) != MTL__NONE)
+        return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
+                                    "lead id given twice in the input");
+    return MTL_OK;
+}
+
+static int stage_flagged(const mtl_market *m, int flag, int fallback)
+{
+    int32_t i;
+    for (i = 0; i < m->stage_count; i++)
+        if (m->stages[i].flags & flag)
+            return i;
+    return fallback;
+}
+
+static mtl_status run_import(importer *im, const char *data, size_t len)
+{
+    mtl__csv_reader rd;
+    pending_parent *pend = NULL;
+    size_t npend = 0, cap_pend = 0, k, lines = 0, progress_step;
+    uint64_t next_progress;
+    mtl_status st = MTL_OK;
+    const char *p;
+
+    mtl__csv_reader_init(&rd, im->a, data, len, (char)im->o->separator);
+    if (im->res)
+        im->res->separator = rd.sep;
+    if ((st = read_header(im, &rd)))
+        goto out;
+    /* size the row arrays from the line count: no regrowth on big files */
+    for (p = rd.pos; p < rd.end; p++) {
+        p = memchr(p, '\n', (size_t)(rd.end - p));
+        if (!p)
+            break;
+        lines++;
+    }
+    im->cap = lines + 1;
+    if (im->kind == MTL_KIND_LEADS && !alloc_rows(im)) {
+        st = mtl__error_oom();
+        goto out;
+    }
+    progress_step = len / 100 + 1;
+    next_progress = progress_step;
+    for (;;) {
+        int got = mtl__csv_next(&rd, &st);
+        if (got == 0) {
+            st = MTL_OK;
+            break;
+        }
+        if (im->o->progress && mtl__csv_offset(&rd) >= next_progress) {
+            im->o->progress(mtl__csv_offset(&rd), len, im->o->progress_user_data);
+            next_progress = mtl__csv_offset(&rd) + progress_step;
+        }
+        im->records++;
+        if (got > 0) {
+            if (im->res)
+                im->res->rows++;
+            st = check_field_count(&rd, im->ncols);
+            if (st == MTL_OK) {
+                if (im->kind == MTL_KIND_LEADS) {
+                    if (!grow_rows(im, im->n + 1))
+                        st = mtl__error_oom();
+                    else if ((st = parse_lead_row(im, &rd)) == MTL_OK &&
+                             im->o->skip_bad_rows &&
+                             (st = check_new_id(im, im->field_col[F_ID] >= 0
+                                                        ? &rd.fields[im->field_col[F_ID]]
+                                                        : NULL)))
+                        im->n--; /* refused: the row is not kept */
+                } else if (im->kind == MTL_KIND_CUSTOMERS)
+                    st = parse_customer_row(im, &rd);
+                else
+                    st = parse_segment_row(im, &rd, &pend, &npend, &cap_pend);
+            }
+        } else if (im->res)
+            im->res->rows++;
+        if (st == MTL_OK)
+            continue;
+        record_error(im, st);
+        if (!im->o->skip_bad_rows || st == MTL_E_NO_MEMORY)
+            goto out;
+        if (im->res)
+            im->res->skipped++;
+        if (got < 0 && !mtl__csv_skip_line(&rd))
+            break;
+        st = MTL_OK;
+    }
+    if (im->kind == MTL_KIND_LEADS) {
+        if ((st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
+            (st = append_leads(im, &rd))) {
+            record_error(im, st);
+            goto out;
+        }
+    } else if (im->kind == MTL_KIND_SEGMENTS && (st = link_parents(im, pend, npend))) {
+        record_error(im, st);
+        goto out;
+    }
+    if (im->res)
+        im->res->imported = im->n;
+    im->nmade = 0; /* kept */
+out:
+    if (st != MTL_OK) {
+        /* stop-at-first-error (or out of memory): undo what was added */
+        mtl_status keep = st;
+        char detail[MTL_CSV_MESSAGE_MAX];
+        int64_t line = mtl_last_error_line(), column = mtl_last_error_column();
+        snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
+        if (im->kind == MTL_KIND_SEGMENTS)
+            for (k = 0; k < im->nmade; k++)
+                mtl_segment_set_parent(im->made[k].rec, NULL);
+        drop_created(im);
+        if (im->res) {
+            im->res->imported = 0;
+            im->res->customers_created = im->res->segments_created = 0;
+        }
+        mtl__error_at(keep, line, column, "%s", detail);
+    }
+    for (k = 0; k < npend; k++)
+        mtl__strfree(im->a, pend[k].parent);
+    mtl__free(im->a, pend, cap_pend * sizeof *pend);
+    mtl__csv_reader_free(&rd);
+    return st;
+}
+
+static int log10_of(int64_t v)
+{
+    int d = 0;
+    while (v >= 10)
+        v /= 10, d++;
+    return d;
+}
+
+MTL_API mtl_status mtl_csv_options_init(mtl_csv_options *options, size_t struct_size)
+{
+    if (!options)
+        return mtl__error_null("options");
+    if (struct_size < sizeof *options)
+        return mtl__error(MTL_E_VERSION, "mtl_csv_options: struct_size %zu, expected %zu",
+                          struct_size, sizeof *options);
+    memset(options, 0, sizeof *options);
+    options->struct_size = sizeof *options;
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_csv_result_init(mtl_csv_result *result, size_t struct_size)
+{
+    if (!result)
+        return mtl__error_null("result");
+    if (struct_size < sizeof *result)
+        return mtl__error(MTL_E_VERSION, "mtl_csv_result: struct_size %zu, expected %zu",
+                          struct_size, sizeof *result);
+    memset(result, 0, sizeof *result);
+    result->struct_size = sizeof *result;
+    return MTL_OK;
+}
+
+MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t len,
+                                  const mtl_csv_options *options,
+                                  mtl_csv_result *result)
+{
+    mtl_csv_options defaults;
+    importer im;
+    mtl_status st;
+    if (!market)
+        return mtl__error_null("market");
+    if (!data && len)
+        return mtl__error_null("data");
+    if (result) {
+        if (result->struct_size < sizeof *result)
+            return mtl__error(MTL_E_VERSION, "mtl_csv_result: struct_size %zu unknown "
+                                             "(call mtl_csv_result_init)",
+                              result->struct_size);
+        mtl_csv_result_init(result, sizeof *result);
+    }
+    if (!options) {
+        mtl_csv_options_init(&defaults, sizeof defaults);
+        options = &defaults;
+    } else if (options->struct_size < sizeof *options)
+        return mtl__error(MTL_E_VERSION, "mtl_csv_options: struct_size %zu unknown "
+                                         "(call mtl_csv_options_init)",
+                          options->struct_size);
+    if (options->kind < MTL_KIND_LEADS || options->kind > MTL_KIND_SEGMENTS)
+        return mtl__error(MTL_E_RANGE, "kind %d: 0 leads, 1 customers, 2 segments",
+                          (int)options->kind);
+    if (options->separator && options->separator != ',' && options->separator != ';' &&
+        options->separator != '\t')
+        return mtl__error(MTL_E_RANGE, "separator must be ',', ';' or tab");
+    memset(&im, 0, sizeof im);
+    im.m = market;
+    im.a = &market->alloc;
+    im.o = options;
+    im.res = result;
+    im.kind = options->kind;
+    im.digits = log10_of(market->minor_per_major);
+    im.won_stage = stage_flagged(market, MTL_STAGE_FLAG_WON, market->stage_count - 1);
+    im.lost_stage = stage_flagged(market, MTL_STAGE_FLAG_LOST, 0);
+    if ((st = parse_mapping(im.a, options->stage_map, "stage map", &im.stages)))
+        return st;
+    /* every right side of the stage map must name a stage or won/lost */
+    {
+        size_t k;
+        for (k = 0; k < im.stages.n; k++) {
+            const char *to = im.stages.e[k].to;
+            if (resolve_stage_word(&im, to, strlen(to)) < 0) {
+                mtl__error(MTL_E_INVALID_ARGUMENT,
+                           "stage map: '%s' is not a stage or won/lost", to);
+                mapping_free(im.a, &im.stages, options->stage_map);
+                return MTL_E_INVALID_ARGUMENT;
+            }
+        }
+    }
+    st = run_import(&im, data ? data : "", len);
+    importer_free(&im);
+    return st;
+}
+
+MTL_API mtl_status mtl_csv_import_file(mtl_market *market, const char *path,
+                                       const mtl_csv_options *options,
+                                       mtl_csv_result *result)
+{
+    FILE *f;
+    char *buf;
+    long size;
+    size_t got;
+    mtl_status st;
+    if (!market)
+        return mtl__error_null("market");
+    if (!path)
+        return mtl__error_null("path");
+    f = fopen(path, "rb");
+    if (!f)
+        return mtl__error(MTL_E_IO, "cannot open '%.200s'", path);
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return mtl__error(MTL_E_IO, "cannot read '%.200s'", path);
+    }
+    buf = mtl__alloc(&market->alloc, (size_t)size + 1);
+    if (!buf) {
+        fclose(f);
+        return mtl__error_oom();
+    }
+    got = fread(buf, 1, (size_t)size, f);
+    fclose(f);
+    if (got != (size_t)size) {
+        mtl__free(&market->alloc, buf, (size_t)size + 1);
+        return mtl__error(MTL_E_IO, "cannot read '%.200s'", path);
+    }
+    st = mtl_csv_import(market, buf, (size_t)size, options, result);
+    mtl__free(&market->alloc, buf, (size_t)size + 1);
+    return st;
+}

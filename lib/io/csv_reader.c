@@ -1,0 +1,327 @@
+/* RFC 4180 record reader (see csv_reader.h). */
+#include "io/csv_reader.h"
+
+#include <string.h>
+
+#include "core/error.h"
+
+enum { C_PLAIN, C_SEP, C_EOL, C_QUOTE, C_NUL, C_HIGH };
+
+/* Byte classes for one separator; computed per call site (cheap) rather
+ * than kept as global state. */
+static inline int byte_class(unsigned char c, char sep)
+{
+    if (c >= 0x80)
+        return C_HIGH;
+    if (c == (unsigned char)sep)
+        return C_SEP;
+    if (c == '\n' || c == '\r')
+        return C_EOL;
+    if (c == '"')
+        return C_QUOTE;
+    if (c == 0)
+        return C_NUL;
+    return C_PLAIN;
+}
+
+/* Length of the valid UTF-8 sequence at p (p[0] >= 0x80), 0 if invalid:
+ * no overlongs, no surrogates, nothing above U+10FFFF (RFC 3629). */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0];
+    size_t n = (size_t)(end - p);
+    if (c >= 0xC2 && c <= 0xDF)
+        return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && p[1] < 0xA0)
+            return 0; /* overlong */
+        if (c == 0xED && p[1] >= 0xA0)
+            return 0; /* surrogate */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+            (p[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && p[1] < 0x90)
+            return 0; /* overlong */
+        if (c == 0xF4 && p[1] >= 0x90)
+            return 0; /* above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+static char detect_separator(const char *p, const char *end)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    int quoted = 0;
+    for (; p < end; p++) {
+        char c = *p;
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted)
+            comma += c == ',', semi += c == ';', tab += c == '\t';
+    }
+    if (tab > comma && tab > semi)
+        return '\t';
+    if (semi > comma)
+        return ';';
+    return ',';
+}
+
+void mtl__csv_reader_init(mtl__csv_reader *r, mtl__allocator *a,
+                          const char *data, size_t len, char sep)
+{
+    memset(r, 0, sizeof *r);
+    r->alloc = a;
+    r->data = data;
+    r->end = data + len;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        data += 3;
+    r->pos = data;
+    r->line = 1;
+    r->line_start = data;
+    r->sep = sep ? sep : detect_separator(data, r->end);
+}
+
+void mtl__csv_reader_free(mtl__csv_reader *r)
+{
+    mtl__free(r->alloc, r->fields, r->cap_fields * sizeof *r->fields);
+    mtl__free(r->alloc, r->scratch, r->scratch_cap);
+    r->fields = NULL;
+    r->scratch = NULL;
+}
+
+static mtl_status error_at(mtl__csv_reader *r, const char *at, int64_t line,
+                           const char *line_start, mtl_status st, const char *what)
+{
+    (void)r;
+    return mtl__error_at(st, line, (int64_t)(at - line_start) + 1,
+                         "line %lld, column %lld: %s", (long long)line,
+                         (long long)(at - line_start) + 1, what);
+}
+
+mtl_status mtl__csv_field_error(const mtl__csv_field *f, mtl_status st,
+                                const char *what)
+{
+    size_t n = f->len < 64 ? f->len : 64;
+    /* do not cut a UTF-8 character in the quote */
+    while (n < f->len && n > 0 && ((unsigned char)f->p[n] & 0xC0) == 0x80)
+        n--;
+    return mtl__error_at(st, f->line, f->column,
+                         "line %lld, column %lld: %s: '%.*s'%s",
+                         (long long)f->line, (long long)f->column, what, (int)n,
+                         f->p, n < f->len ? "..." : "");
+}
+
+static int push_field(mtl__csv_reader *r, const char *p, size_t len,
+                      int64_t line, int64_t column)
+{
+    mtl__csv_field *f;
+    if (!mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, r->nfields + 1,
+                   sizeof *r->fields))
+        return 0;
+    f = &r->fields[r->nfields++];
+    f->p = p;
+    f->len = len;
+    f->line = line;
+    f->column = column;
+    f->scratch_off = 0;
+    return 1;
+}
+
+static int scratch_append(mtl__csv_reader *r, const char *p, size_t len)
+{
+    if (!mtl__grow(r->alloc, (void **)&r->scratch, &r->scratch_cap,
+                   r->scratch_len + len + 1, 1))
+        return 0;
+    memcpy(r->scratch + r->scratch_len, p, len);
+    r->scratch_len += len;
+    return 1;
+}
+
+/* A quoted field starting at r->pos (the opening quote). */
+static int read_quoted(mtl__csv_reader *r, mtl_status *st)
+{
+    const char *open = r->pos, *p = r->pos + 1, *seg = p;
+    const char *open_line_start = r->line_start;
+    int64_t line = r->line, column = (int64_t)(open - r->line_start) + 1;
+    size_t off = r->scratch_len;
+    int escaped = 0;
+    for (;;) {
+        unsigned char c;
+        if (p >= r->end) {
+            *st = error_at(r, open, line, open_line_start, MTL_E_PARSE,
+                           "quoted field is not closed");
+            return 0;
+        }
+        c = (unsigned char)*p;
+        if (c == '"') {
+            if (p + 1 < r->end && p[1] == '"') {
+                if (!scratch_append(r, seg, (size_t)(p + 1 - seg)))
+                    goto oom;
+                escaped = 1;
+                p += 2;
+                seg = p;
+                continue;
+            }
+            break;
+        }
+        if (c == '\n' || (c == '\r' && !(p + 1 < r->end && p[1] == '\n'))) {
+            r->line++;
+            r->line_start = p + 1;
+        } else if (c == 0) {
+            *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
+                           "NUL byte in the input");
+            return 0;
+        } else if (c >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)p,
+                                (const unsigned char *)r->end);
+            if (!n) {
+                *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
+                               "invalid UTF-8");
+                return 0;
+            }
+            p += n;
+            continue;
+        }
+        p++;
+    }
+    /* p is the closing quote */
+    if (escaped) {
+        if (!scratch_append(r, seg, (size_t)(p - seg)))
+            goto oom;
+        /* the pointer is fixed up once the record is complete */
+        if (!push_field(r, NULL, r->scratch_len - off, line, column))
+            goto oom;
+        r->fields[r->nfields - 1].scratch_off = off + 1;
+    } else if (!push_field(r, open + 1, (size_t)(p - open - 1), line, column))
+        goto oom;
+    r->pos = p + 1;
+    if (r->pos < r->end && *r->pos != r->sep && *r->pos != '\n' && *r->pos != '\r') {
+        *st = error_at(r, r->pos, r->line, r->line_start, MTL_E_PARSE,
+                       "text after a closing quote");
+        return 0;
+    }
+    return 1;
+oom:
+    *st = mtl__error_oom();
+    return 0;
+}
+
+/* An unquoted field starting at r->pos. */
+static int read_plain(mtl__csv_reader *r, mtl_status *st)
+{
+    const char *start = r->pos, *p = start, *end = r->end;
+    char sep = r->sep;
+    for (; p < end; p++) {
+        int k = byte_class((unsigned char)*p, sep);
+        if (k == C_PLAIN)
+            continue;
+        if (k == C_SEP || k == C_EOL)
+            break;
+        if (k == C_QUOTE) {
+            *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
+                           "quote inside an unquoted field");
+            return 0;
+        }
+        if (k == C_NUL) {
+            *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
+                           "NUL byte in the input");
+            return 0;
+        }
+        {
+            size_t n = utf8_len((const unsigned char *)p, (const unsigned char *)end);
+            if (!n) {
+                *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
+                               "invalid UTF-8");
+                return 0;
+            }
+            p += n - 1;
+        }
+    }
+    if (!push_field(r, start, (size_t)(p - start), r->line,
+                    (int64_t)(start - r->line_start) + 1)) {
+        *st = mtl__error_oom();
+        return 0;
+    }
+    r->pos = p;
+    return 1;
+}
+
+int mtl__csv_next(mtl__csv_reader *r, mtl_status *out_status)
+{
+    size_t i;
+    mtl_status st = MTL_OK;
+    /* skip empty lines */
+    while (r->pos < r->end && (*r->pos == '\n' || *r->pos == '\r')) {
+        if (*r->pos == '\r' && r->pos + 1 < r->end && r->pos[1] == '\n')
+            r->pos++;
+        r->pos++;
+        r->line++;
+        r->line_start = r->pos;
+    }
+    if (r->pos >= r->end)
+        return 0;
+    r->nfields = 0;
+    r->scratch_len = 0;
+    r->record_line = r->line;
+    for (;;) {
+        int ok = *r->pos == '"' ? read_quoted(r, &st) : read_plain(r, &st);
+        if (!ok) {
+            *out_status = st;
+            return -1;
+        }
+        if (r->pos < r->end && *r->pos == r->sep) {
+            r->pos++;
+            if (r->pos >= r->end || *r->pos == '\n' || *r->pos == '\r') {
+                /* a separator at the end of the record: one more empty field */
+                if (!push_field(r, r->pos, 0, r->line,
+                                (int64_t)(r->pos - r->line_start) + 1)) {
+                    *out_status = mtl__error_oom();
+                    return -1;
+                }
+                break;
+            }
+            continue;
+        }
+        break;
+    }
+    r->record_end = r->pos;
+    r->end_line = r->line;
+    r->end_column = (int64_t)(r->pos - r->line_start) + 1;
+    if (r->pos < r->end) {
+        if (*r->pos == '\r' && r->pos + 1 < r->end && r->pos[1] == '\n')
+            r->pos++;
+        r->pos++;
+        r->line++;
+        r->line_start = r->pos;
+    }
+    /* fields unescaped into scratch: their offsets become pointers now that
+     * the scratch buffer no longer moves */
+    for (i = 0; i < r->nfields; i++)
+        if (r->fields[i].scratch_off)
+            r->fields[i].p = r->scratch + (r->fields[i].scratch_off - 1);
+    return 1;
+}
+
+int mtl__csv_skip_line(mtl__csv_reader *r)
+{
+    const char *p = r->pos;
+    while (p < r->end && *p != '\n' && *p != '\r')
+        p++;
+    if (p < r->end) {
+        if (*p == '\r' && p + 1 < r->end && p[1] == '\n')
+            p++;
+        p++;
+        r->line++;
+        r->line_start = p;
+    }
+    r->pos = p;
+    return p < r->end;
+}
