@@ -29,13 +29,21 @@ uint32_t mtl__strpool_find(const mtl__strpool *sp, const char *s, size_t len)
 int mtl__strpool_intern(mtl__strpool *sp, mtl__allocator *a, const char *s,
                         size_t len, uint32_t *out)
 {
-    uint64_t h;
+    if (len == 0) {
+        *out = 0;
+        return 1;
+    }
+    return mtl__strpool_intern_hashed(sp, a, s, len, mtl__hash(s, len), out);
+}
+
+int mtl__strpool_intern_hashed(mtl__strpool *sp, mtl__allocator *a, const char *s,
+                               size_t len, uint64_t h, uint32_t *out)
+{
     uint32_t id, ref;
     if (len == 0) {
         *out = 0;
         return 1;
     }
-    h = mtl__hash(s, len);
     ref = mtl__index_find(&sp->index, &sp->arena, h, s, len);
     if (ref != MTL__NONE) {
         *out = mtl__arena_payload(&sp->arena, ref);

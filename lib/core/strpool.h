@@ -21,6 +21,10 @@ void mtl__strpool_free(mtl__strpool *sp, mtl__allocator *a);
 /* Intern s (len bytes); *out receives its id.  0 on OOM or limit. */
 int mtl__strpool_intern(mtl__strpool *sp, mtl__allocator *a, const char *s,
                         size_t len, uint32_t *out);
+/* The same with the hash of s already computed (mtl__hash(s, len)), for
+ * pipelined callers that prefetch with it first. */
+int mtl__strpool_intern_hashed(mtl__strpool *sp, mtl__allocator *a, const char *s,
+                               size_t len, uint64_t hash, uint32_t *out);
 /* The id of s if interned, else MTL__NONE (never allocates). */
 uint32_t mtl__strpool_find(const mtl__strpool *sp, const char *s, size_t len);
 const char *mtl__strpool_get(const mtl__strpool *sp, uint32_t id);

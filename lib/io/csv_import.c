@@ -396,14 +396,40 @@ static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
 
 /* ---- the import state --------------------------------------------------- */
 
+#define DEFER_BLOCK 256 /* see defer_customer */
+
 /* What the import knows of one distinct value of a text column. */
 typedef struct {
     int64_t line, column; /* where it was first seen */
     int missing;          /* customer/segment not in the market */
 } code_info;
 
+/* Values of at most 8 bytes (stages, regions, owner codes, flags...) are
+ * looked up in a small direct-mapped cache before the string pool: one
+ * compare instead of hashing and probing.  Pool ids never change during an
+ * import, so entries never go stale. */
+#define SMALL_CACHE 256
+
+typedef struct {
+    uint64_t word; /* the bytes, zero-padded */
+    uint32_t len;  /* 0 = empty entry */
+    uint32_t code;
+} small_entry;
+
+static inline int small_key(const char *p, size_t len, uint64_t *word, size_t *slot)
+{
+    uint64_t w = 0;
+    if (len == 0 || len > 8)
+        return 0;
+    memcpy(&w, p, len);
+    *word = w;
+    *slot = (size_t)(((w ^ len) * 0x9e3779b97f4a7c15ULL) >> 56) & (SMALL_CACHE - 1);
+    return 1;
+}
+
 /* A dictionary-encoded text column under construction. */
 typedef struct {
+    small_entry *cache; /* SMALL_CACHE entries, allocated on first use */
     mtl__strpool pool; /* value -> code (pool id; 0 = empty) */
     uint32_t *codes;   /* per row, MTL_CODE_NONE = empty */
     code_info *info;   /* per code */
@@ -446,8 +472,17 @@ typedef struct {
     double *probability;
     /* stage value cache */
     mtl__strpool stage_pool;
+    small_entry stage_cache[SMALL_CACHE];
     int32_t *stage_code; /* per stage_pool id: stage | outcome << 8, -1 unknown */
     size_t cap_stage_code;
+    /* customer values waiting to be interned in a pipelined block */
+    struct deferred {
+        size_t row, off, len;
+        int64_t line, column;
+    } *def;
+    size_t ndef;
+    char *defbuf;
+    size_t deflen, defcap;
     /* records created for leads that named them (dropped on failure) */
     created_rec *made;
     size_t nmade, cap_made;
@@ -477,6 +512,7 @@ static void text_free(importer *im, text_column *t)
     mtl__strpool_free(&t->pool, im->a);
     mtl__free(im->a, t->codes, im->cap * sizeof *t->codes);
     mtl__free(im->a, t->info, t->cap_info * sizeof *t->info);
+    mtl__free(im->a, t->cache, SMALL_CACHE * sizeof *t->cache);
 }
 
 /* Grow every per-row array to hold cap rows. */
@@ -579,6 +615,8 @@ static void importer_free(importer *im)
     mtl__free(im->a, im->col_field, im->ncols * sizeof *im->col_field);
     mtl__free(im->a, im->col_attr, im->ncols * sizeof *im->col_attr);
     mtl__free(im->a, im->made, im->cap_made * sizeof *im->made);
+    mtl__free(im->a, im->def, DEFER_BLOCK * sizeof *im->def);
+    mtl__free(im->a, im->defbuf, im->defcap);
     mapping_free(im->a, &im->stages, im->o->stage_map ? im->o->stage_map : "");
 }
 
@@ -723,6 +761,14 @@ static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *ou
 {
     uint32_t id;
     int32_t code;
+    uint64_t word = 0;
+    size_t slot = 0;
+    int small = small_key(f->p, f->len, &word, &slot);
+    if (small && im->stage_cache[slot].len == f->len &&
+        im->stage_cache[slot].word == word) {
+        *out = im->stage_code[im->stage_cache[slot].code];
+        return MTL_OK;
+    }
     if (!mtl__strpool_intern(&im->stage_pool, im->a, f->p, f->len, &id))
         return mtl__error_oom();
     if (!mtl__grow(im->a, (void **)&im->stage_code, &im->cap_stage_code, id + 1,
@@ -745,6 +791,11 @@ static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *ou
         im->stage_code[id] = code;
     }
     code = im->stage_code[id];
+    if (small && code >= 0) {
+        im->stage_cache[slot].word = word;
+        im->stage_cache[slot].len = (uint32_t)f->len;
+        im->stage_cache[slot].code = id;
+    }
     if (code < 0)
         return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
                                     "not a stage of the stage model (map it with "
@@ -776,7 +827,9 @@ static mtl_status text_intern(importer *im, text_column *t,
                               const mtl__csv_field *f, uint32_t *out, int *is_new)
 {
     uint32_t id;
-    size_t before = t->pool.count;
+    size_t before = t->pool.count, slot = 0;
+    uint64_t word = 0;
+    int small;
     if (f->len > MTL_ID_MAX)
         return mtl__csv_field_error(f, MTL_E_LIMIT, "value longer than 4096 bytes");
     if (f->len == 0) {
@@ -784,8 +837,21 @@ static mtl_status text_intern(importer *im, text_column *t,
         *is_new = 0;
         return MTL_OK;
     }
+    small = small_key(f->p, f->len, &word, &slot);
+    if (small && t->cache && t->cache[slot].len == f->len && t->cache[slot].word == word) {
+        *out = t->cache[slot].code;
+        *is_new = 0;
+        return MTL_OK;
+    }
     if (!mtl__strpool_intern(&t->pool, im->a, f->p, f->len, &id))
         return mtl__error_oom();
+    if (small) {
+        if (!t->cache && !(t->cache = mtl__alloc_zero(im->a, SMALL_CACHE * sizeof *t->cache)))
+            return mtl__error_oom();
+        t->cache[slot].word = word;
+        t->cache[slot].len = (uint32_t)f->len;
+        t->cache[slot].code = id;
+    }
     *is_new = t->pool.count != before;
     if (*is_new) {
         if (!mtl__grow(im->a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
@@ -796,6 +862,66 @@ static mtl_status text_intern(importer *im, text_column *t,
         t->info[id].missing = 0;
     }
     *out = id;
+    return MTL_OK;
+}
+
+/* The customer column has as many distinct values as a market has
+ * customers (millions): a lookup per row would pay two cache misses one
+ * after the other.  Outside strict mode (where nothing can fail on the
+ * value) the values wait in blocks of DEFER_BLOCK and are interned with
+ * the hashes computed and the index entries and stored strings prefetched
+ * first, so the misses of a block overlap. */
+static mtl_status defer_customer(importer *im, const mtl__csv_field *f, size_t row)
+{
+    struct deferred *d;
+    if (!im->def) {
+        im->def = mtl__alloc_array(im->a, DEFER_BLOCK, sizeof *im->def);
+        if (!im->def)
+            return mtl__error_oom();
+    }
+    if (!mtl__grow(im->a, (void **)&im->defbuf, &im->defcap, im->deflen + f->len, 1))
+        return mtl__error_oom();
+    d = &im->def[im->ndef++];
+    d->row = row;
+    d->off = im->deflen;
+    d->len = f->len;
+    d->line = f->line;
+    d->column = f->column;
+    memcpy(im->defbuf + im->deflen, f->p, f->len);
+    im->deflen += f->len;
+    return MTL_OK;
+}
+
+static mtl_status flush_customers(importer *im)
+{
+    text_column *t = &im->text[F_CUSTOMER];
+    uint64_t h[DEFER_BLOCK];
+    size_t j, n = im->ndef;
+    for (j = 0; j < n; j++) {
+        h[j] = mtl__hash(im->defbuf + im->def[j].off, im->def[j].len);
+        mtl__index_prefetch(&t->pool.index, h[j]);
+    }
+    for (j = 0; j < n; j++)
+        mtl__index_prefetch_key(&t->pool.index, &t->pool.arena, h[j]);
+    for (j = 0; j < n; j++) {
+        struct deferred *d = &im->def[j];
+        size_t before = t->pool.count;
+        uint32_t id;
+        if (!mtl__strpool_intern_hashed(&t->pool, im->a, im->defbuf + d->off, d->len,
+                                        h[j], &id))
+            return mtl__error_oom();
+        if (t->pool.count != before) {
+            if (!mtl__grow(im->a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
+                           sizeof *t->info))
+                return mtl__error_oom();
+            t->info[id].line = d->line;
+            t->info[id].column = d->column;
+            t->info[id].missing = -1; /* not looked up yet */
+        }
+        t->codes[d->row] = id;
+    }
+    im->ndef = 0;
+    im->deflen = 0;
     return MTL_OK;
 }
 
@@ -822,7 +948,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     int64_t amount = 0;
     double prob = MTL_PROBABILITY_NONE;
     mtl_status st;
-    mtl__csv_field *idf, generated;
+    mtl__csv_field *idf, generated, *cust = NULL;
     char number[24];
     if (im->field_col[F_ID] >= 0)
         idf = &fs[im->field_col[F_ID]];
@@ -929,6 +1055,11 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             if ((st = text_intern(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
                 return st;
             im->attr[im->col_attr[c]].codes[row] = code;
+        } else if (fld == F_CUSTOMER && !im->o->strict) {
+            if (f->len > MTL_ID_MAX)
+                return mtl__csv_field_error(f, MTL_E_LIMIT,
+                                            "value longer than 4096 bytes");
+            cust = f;
         } else if (is_text_field(fld)) {
             text_column *t = &im->text[fld];
             if ((st = text_intern(im, t, f, &code, &is_new)))
@@ -946,6 +1077,12 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     if (!mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
                           &im->id_ref[row]))
         return mtl__error_oom();
+    if (cust) {
+        if (cust->len == 0)
+            im->text[F_CUSTOMER].codes[row] = MTL_CODE_NONE;
+        else if ((st = defer_customer(im, cust, row)))
+            return st;
+    }
     im->row_line[row] = (uint32_t)idf->line;
     im->row_id_col[row] = (uint32_t)idf->column;
     if (im->stage) {
@@ -967,6 +1104,8 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     if (im->probability)
         im->probability[row] = prob;
     im->n++;
+    if (im->ndef == DEFER_BLOCK)
+        return flush_customers(im);
     return MTL_OK;
 }
 
@@ -992,6 +1131,27 @@ static mtl_status create_missing(importer *im, int f)
     mtl_status st;
     if (!t->codes || !t->info)
         return MTL_OK;
+    /* values interned in blocks were not looked up in the market yet: look
+     * them all up at once, pipelined */
+    if (f == F_CUSTOMER && !im->o->strict && t->pool.count > 1) {
+        size_t nd = t->pool.count;
+        const char **keys = mtl__alloc_array(im->a, nd, sizeof *keys);
+        uint32_t *slots = mtl__alloc_array(im->a, nd, sizeof *slots);
+        if (!keys || !slots) {
+            mtl__free(im->a, keys, nd * sizeof *keys);
+            mtl__free(im->a, slots, nd * sizeof *slots);
+            return mtl__error_oom();
+        }
+        keys[0] = NULL;
+        for (code = 1; code < nd; code++)
+            keys[code] = mtl__strpool_get(&t->pool, (uint32_t)code);
+        mtl__index_find_many(&im->m->customers.index, &im->m->ids, keys, nd, slots);
+        for (code = 1; code < nd; code++)
+            if (t->info[code].missing == -1)
+                t->info[code].missing = slots[code] == MTL__NONE;
+        mtl__free(im->a, keys, nd * sizeof *keys);
+        mtl__free(im->a, slots, nd * sizeof *slots);
+    }
     /* only codes used by imported rows: a skipped row may have left one */
     for (code = 0; code < t->pool.count; code++)
         if (code < t->cap_info && t->info[code].missing)
@@ -1422,7 +1582,8 @@ static mtl_status run_import(importer *im, const char *data, size_t len)
         st = MTL_OK;
     }
     if (im->kind == MTL_KIND_LEADS) {
-        if ((st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
+        if ((im->ndef && (st = flush_customers(im))) ||
+            (st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
             (st = append_leads(im, &rd))) {
             record_error(im, st);
             goto out;
