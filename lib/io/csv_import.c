@@ -638,10 +638,10 @@ static mtl_status read_header(importer *im, mtl__csv_reader *rd)
     for (k = 0; k < fmap.n; k++) {
         int f = field_by_name(fmap.e[k].to);
         if (f == F_ATTRIBUTE || !(kind_fields[im->kind] & B(f))) {
+            mtl__error(MTL_E_INVALID_ARGUMENT,
+                       "field map: '%s' is not a field of this kind", fmap.e[k].to);
             mapping_free(im->a, &fmap, im->o->field_map);
-            return mtl__error(MTL_E_INVALID_ARGUMENT,
-                              "field map: '%s' is not a field of this kind",
-                              fmap.e[k].to);
+            return MTL_E_INVALID_ARGUMENT;
         }
     }
     im->ncols = rd->nfields;
@@ -1153,7 +1153,7 @@ static mtl_status create_missing(importer *im, int f)
         mtl__free(im->a, slots, nd * sizeof *slots);
     }
     /* only codes used by imported rows: a skipped row may have left one */
-    for (code = 0; code < t->pool.count; code++)
+    for (code = 1; code < t->pool.count; code++) /* code 0 is the empty value */
         if (code < t->cap_info && t->info[code].missing)
             t->info[code].missing = 2;
     for (r = 0; r < im->n; r++)

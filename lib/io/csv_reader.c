@@ -158,6 +158,7 @@ static int read_quoted(mtl__csv_reader *r, mtl_status *st)
         if (p >= r->end) {
             *st = error_at(r, open, line, open_line_start, MTL_E_PARSE,
                            "quoted field is not closed");
+            r->pos = r->end;
             return 0;
         }
         c = (unsigned char)*p;
@@ -178,6 +179,7 @@ static int read_quoted(mtl__csv_reader *r, mtl_status *st)
         } else if (c == 0) {
             *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
                            "NUL byte in the input");
+            r->pos = p; /* resume (skip-bad-rows) from the error's line */
             return 0;
         } else if (c >= 0x80) {
             size_t n = utf8_len((const unsigned char *)p,
@@ -185,6 +187,7 @@ static int read_quoted(mtl__csv_reader *r, mtl_status *st)
             if (!n) {
                 *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
                                "invalid UTF-8");
+                r->pos = p;
                 return 0;
             }
             p += n;
@@ -228,11 +231,13 @@ static int read_plain(mtl__csv_reader *r, mtl_status *st)
         if (k == C_QUOTE) {
             *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
                            "quote inside an unquoted field");
+            r->pos = p;
             return 0;
         }
         if (k == C_NUL) {
             *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
                            "NUL byte in the input");
+            r->pos = p;
             return 0;
         }
         {
@@ -240,6 +245,7 @@ static int read_plain(mtl__csv_reader *r, mtl_status *st)
             if (!n) {
                 *st = error_at(r, p, r->line, r->line_start, MTL_E_PARSE,
                                "invalid UTF-8");
+                r->pos = p;
                 return 0;
             }
             p += n - 1;
