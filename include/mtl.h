@@ -16,5 +16,7 @@
 #include "mtl/segment.h"
 #include "mtl/customer.h"
 #include "mtl/lead.h"
+#include "mtl/io.h"
+#include "mtl/json.h"
 
 #endif /* MTL_H */

@@ -175,6 +175,23 @@ static void test_null_handles(void **state)
     INVALID(mtl_lead_columns_init(NULL, sizeof cols));
     assert_int_equal(mtl_lead_columns_init(&cols, sizeof cols), MTL_OK);
     INVALID(mtl_lead_append_columns(NULL, &cols));
+
+    /* json.h (more in test_json.c) */
+    INVALID(mtl_json_create(NULL, NULL, NULL, 0, NULL, NULL));
+    mtl_json_destroy(NULL);
+    INVALID(mtl_json_begin_object(NULL));
+    INVALID(mtl_json_end_object(NULL));
+    INVALID(mtl_json_begin_array(NULL));
+    INVALID(mtl_json_end_array(NULL));
+    INVALID(mtl_json_key(NULL, "k"));
+    INVALID(mtl_json_key_len(NULL, "k", 1));
+    INVALID(mtl_json_string(NULL, "s"));
+    INVALID(mtl_json_string_len(NULL, "s", 1));
+    INVALID(mtl_json_int(NULL, 1));
+    INVALID(mtl_json_double(NULL, 1.0));
+    INVALID(mtl_json_bool(NULL, 1));
+    INVALID(mtl_json_null(NULL));
+    INVALID(mtl_json_finish(NULL));
     /* every failure above recorded its status, without a position */
     assert_int_equal(mtl_last_error_status(), MTL_E_INVALID_ARGUMENT);
     assert_int_equal(mtl_last_error_line(), 0);

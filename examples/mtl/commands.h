@@ -10,4 +10,13 @@
 /* demo.c: generate the sample market and summarise it. */
 int mtl_cmd_demo(int argc, char **argv);
 
+/* import.c: CSV files into a snapshot. */
+int mtl_cmd_import(int argc, char **argv);
+
+/* export.c: one record kind of a snapshot as CSV. */
+int mtl_cmd_export(int argc, char **argv);
+
+/* info.c: counts of a snapshot or CSV file, as a table or JSON. */
+int mtl_cmd_info(int argc, char **argv);
+
 #endif /* MTL_CLI_COMMANDS_H */

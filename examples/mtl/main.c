@@ -26,6 +26,12 @@ typedef struct cli_command {
 } cli_command;
 
 static const cli_command commands[] = {
+    { "import", "import CSV files of leads, customers or segments into a snapshot",
+      mtl_cmd_import },
+    { "export", "write the leads, customers or segments of a snapshot as CSV",
+      mtl_cmd_export },
+    { "info", "show the counts of a snapshot or CSV file (table or JSON)",
+      mtl_cmd_info },
     { "demo", "generate a sample B2B market and summarise it by stage and segment",
       mtl_cmd_demo },
 };

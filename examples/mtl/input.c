@@ -1,0 +1,387 @@
+/*
+ * input.c: CSV import with progress and error reports, snapshot detection
+ * and stream output, shared by `mtl import`, `mtl export` and `mtl info`.
+ */
+#include "input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* ---- option values ---------------------------------------------------- */
+
+int cli_parse_kind(const char *text, int32_t *out)
+{
+    static const struct { const char *name; int32_t kind; } kinds[] = {
+        { "leads", MTL_KIND_LEADS },         { "lead", MTL_KIND_LEADS },
+        { "customers", MTL_KIND_CUSTOMERS }, { "customer", MTL_KIND_CUSTOMERS },
+        { "segments", MTL_KIND_SEGMENTS },   { "segment", MTL_KIND_SEGMENTS },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(text, kinds[i].name) == 0) {
+            *out = kinds[i].kind;
+            return 0;
+        }
+    return -1;
+}
+
+const char *cli_kind_name(int32_t kind)
+{
+    switch (kind) {
+    case MTL_KIND_LEADS: return "leads";
+    case MTL_KIND_CUSTOMERS: return "customers";
+    case MTL_KIND_SEGMENTS: return "segments";
+    default: return "?";
+    }
+}
+
+int cli_parse_separator(const char *text, int32_t *out)
+{
+    if (strcmp(text, ",") == 0)
+        *out = ',';
+    else if (strcmp(text, ";") == 0)
+        *out = ';';
+    else if (strcmp(text, "tab") == 0 || strcmp(text, "TAB") == 0 ||
+             strcmp(text, "\t") == 0 || strcmp(text, "\\t") == 0)
+        *out = '\t';
+    else
+        return -1;
+    return 0;
+}
+
+int cli_check_pairs(const char *text)
+{
+    const char *p = text;
+
+    if (*p == '\0')
+        return -1;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        const char *eq;
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+
+        eq = memchr(p, '=', len);
+        if (eq == NULL || eq == p || eq == p + len - 1)
+            return -1;
+        if (end == NULL)
+            return 0;
+        p = end + 1;
+    }
+}
+
+const char *cli_display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* ---- files ------------------------------------------------------------ */
+
+int cli_read_all(const char *path, char **out, size_t *out_len)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    int err = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    if (fp == NULL) {
+        fprintf(stderr, "mtl: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        size_t n;
+        if (cap - len < 65536) {
+            size_t ncap = cap == 0 ? 65536 : cap * 2;
+            char *p = ncap > cap ? realloc(data, ncap) : NULL;
+            if (p == NULL) {
+                err = ENOMEM;
+                break;
+            }
+            data = p;
+            cap = ncap;
+        }
+        n = fread(data + len, 1, cap - len, fp);
+        len += n;
+        if (n == 0) {
+            if (ferror(fp))
+                err = errno != 0 ? errno : EIO;
+            break;
+        }
+    }
+    if (!is_stdin)
+        fclose(fp);
+    if (err != 0) {
+        fprintf(stderr, "mtl: %s: %s\n", cli_display_name(path), strerror(err));
+        free(data);
+        return -1;
+    }
+    *out = data;
+    *out_len = len;
+    return 0;
+}
+
+int cli_bytes_are_snapshot(const char *data, size_t len)
+{
+    return len >= CLI_SNAPSHOT_MAGIC_LEN &&
+           memcmp(data, CLI_SNAPSHOT_MAGIC, CLI_SNAPSHOT_MAGIC_LEN) == 0;
+}
+
+int cli_file_is_snapshot(const char *path)
+{
+    char head[CLI_SNAPSHOT_MAGIC_LEN];
+    size_t n;
+    FILE *fp = fopen(path, "rb");
+    int err;
+
+    if (fp == NULL)
+        return -1;
+    n = fread(head, 1, sizeof head, fp);
+    err = ferror(fp) ? (errno != 0 ? errno : EIO) : 0;
+    fclose(fp);
+    if (err != 0) {
+        errno = err;
+        return -1;
+    }
+    return cli_bytes_are_snapshot(head, n);
+}
+
+int32_t cli_write_stream(const void *data, size_t len, void *user_data)
+{
+    FILE *fp = user_data;
+    return fwrite(data, 1, len, fp) == len ? 0 : -1;
+}
+
+int cli_file_error(const char *path)
+{
+    const char *message = mtl_last_error_message();
+
+    if (message == NULL || message[0] == '\0')
+        message = mtl_status_string(mtl_last_error_status());
+    fprintf(stderr, "mtl: %s: %s\n", cli_display_name(path), message);
+    return CLI_EXIT_ERROR;
+}
+
+/* ---- import ----------------------------------------------------------- */
+
+typedef struct progress_state {
+    const char *name;
+    int last;    /* last percentage shown, -1 before the first */
+    int shown;   /* a line is on the terminal */
+} progress_state;
+
+static void show_progress(uint64_t done, uint64_t total, void *user_data)
+{
+    progress_state *ps = user_data;
+    int pct = total > 0 ? (int)(done >= total ? 100 : done * 100 / total) : 100;
+
+    if (pct == ps->last)
+        return;
+    ps->last = pct;
+    ps->shown = 1;
+    fprintf(stderr, "\r%s: %3d%%", ps->name, pct);
+    fflush(stderr);
+}
+
+static void clear_progress(const progress_state *ps)
+{
+    if (ps->shown) {
+        /* blank the line so what follows starts clean */
+        fprintf(stderr, "\r%*s\r", (int)(cli_display_width(ps->name) + 6), "");
+        fflush(stderr);
+    }
+}
+
+/*
+ * Library messages about text input may begin with their own position
+ * ("line 12, column 3: ..."); the CLI prints FILE:LINE:COLUMN in front, so
+ * that prefix would only repeat it.
+ */
+static const char *strip_position(const char *message)
+{
+    const char *p = message;
+
+    if (strncmp(p, "line ", 5) != 0)
+        return message;
+    p += 5;
+    if (*p < '0' || *p > '9')
+        return message;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (strncmp(p, ", column ", 9) == 0) {
+        p += 9;
+        if (*p < '0' || *p > '9')
+            return message;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (strncmp(p, ": ", 2) != 0)
+        return message;
+    return p + 2;
+}
+
+static void print_located(const char *name, int64_t line, int64_t column,
+                          mtl_status status, const char *message)
+{
+    if (message == NULL || message[0] == '\0')
+        message = mtl_status_string(status);
+    message = strip_position(message);
+    if (line > 0 && column > 0)
+        fprintf(stderr, "%s:%lld:%lld: %s\n", name, (long long)line,
+                (long long)column, message);
+    else if (line > 0)
+        fprintf(stderr, "%s:%lld: %s\n", name, (long long)line, message);
+    else
+        fprintf(stderr, "mtl: %s: %s\n", name, message);
+}
+
+/* Import data (or the file path when data is NULL). */
+static int run_import(mtl_market *market, const char *path, const char *data,
+                      size_t len, int32_t kind,
+                      const cli_import_settings *settings,
+                      mtl_csv_result *result)
+{
+    const char *name = cli_display_name(path);
+    mtl_csv_options options;
+    progress_state ps;
+    mtl_status st;
+    int32_t i;
+
+    if (mtl_csv_options_init(&options, sizeof options) != MTL_OK ||
+        mtl_csv_result_init(result, sizeof *result) != MTL_OK)
+        return cli_library_error("import");
+    options.kind = kind;
+    options.separator = settings->separator;
+    options.field_map = settings->field_map;
+    options.stage_map = settings->stage_map;
+    options.skip_bad_rows = settings->skip_bad ? 1 : 0;
+    options.strict = settings->strict ? 1 : 0;
+    ps.name = name;
+    ps.last = -1;
+    ps.shown = 0;
+    if (isatty(STDERR_FILENO)) {
+        options.progress = show_progress;
+        options.progress_user_data = &ps;
+    }
+
+    if (data != NULL)
+        st = mtl_csv_import(market, data, len, &options, result);
+    else
+        st = mtl_csv_import_file(market, path, &options, result);
+    clear_progress(&ps);
+
+    if (st != MTL_OK) {
+        if (result->error_count > 0)
+            print_located(name, result->errors[0].line, result->errors[0].column,
+                          result->errors[0].status, result->errors[0].message);
+        else
+            print_located(name, mtl_last_error_line(), mtl_last_error_column(),
+                          st, mtl_last_error_message());
+        return CLI_EXIT_ERROR;
+    }
+    if (result->skipped > 0) {
+        for (i = 0; i < result->error_count && i < MTL_CSV_ERRORS_MAX; i++)
+            print_located(name, result->errors[i].line, result->errors[i].column,
+                          result->errors[i].status, result->errors[i].message);
+        if (result->skipped > (uint64_t)result->error_count)
+            fprintf(stderr, "mtl: %s: %llu bad rows skipped (the first %d shown)\n",
+                    name, (unsigned long long)result->skipped,
+                    (int)result->error_count);
+        else
+            fprintf(stderr, "mtl: %s: %llu bad row%s skipped\n", name,
+                    (unsigned long long)result->skipped,
+                    result->skipped == 1 ? "" : "s");
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_import_csv(mtl_market *market, const char *path, int32_t kind,
+                   const cli_import_settings *settings,
+                   mtl_csv_result *result)
+{
+    char *data;
+    size_t len;
+    int status;
+
+    if (strcmp(path, "-") != 0) {
+        if (cli_file_is_snapshot(path) > 0) {
+            fprintf(stderr, "mtl: %s: an mtl snapshot, not a CSV file (give "
+                            "it as -o to add to it)\n", path);
+            return CLI_EXIT_ERROR;
+        }
+        return run_import(market, path, NULL, 0, kind, settings, result);
+    }
+    if (cli_read_all(path, &data, &len) != 0)
+        return CLI_EXIT_ERROR;
+    /* a non-NULL pointer even for empty input: data == NULL means "a file" */
+    status = run_import(market, path, data != NULL ? data : "", len, kind,
+                        settings, result);
+    free(data);
+    return status;
+}
+
+static int new_market(mtl_market **out)
+{
+    if (mtl_market_create(out, NULL) != MTL_OK)
+        return cli_library_error("creating a market");
+    return CLI_EXIT_OK;
+}
+
+int cli_open_market(mtl_market **out, const char *path, int32_t kind,
+                    const cli_import_settings *settings, int *out_is_snapshot)
+{
+    mtl_csv_result result;
+    int snapshot, status;
+
+    *out = NULL;
+    if (out_is_snapshot != NULL)
+        *out_is_snapshot = 0;
+    if (strcmp(path, "-") == 0) {
+        char *data;
+        size_t len;
+
+        if (cli_read_all(path, &data, &len) != 0)
+            return CLI_EXIT_ERROR;
+        snapshot = cli_bytes_are_snapshot(data != NULL ? data : "", len);
+        if (snapshot) {
+            status = mtl_market_read(out, data, len, NULL) == MTL_OK
+                         ? CLI_EXIT_OK
+                         : cli_file_error(path);
+        } else {
+            status = new_market(out);
+            if (status == CLI_EXIT_OK)
+                status = run_import(*out, path, data != NULL ? data : "", len,
+                                    kind, settings, &result);
+        }
+        free(data);
+    } else {
+        snapshot = cli_file_is_snapshot(path);
+        if (snapshot < 0) {
+            fprintf(stderr, "mtl: %s: %s\n", path, strerror(errno));
+            return CLI_EXIT_ERROR;
+        }
+        if (snapshot) {
+            status = mtl_market_load(out, path, NULL) == MTL_OK
+                         ? CLI_EXIT_OK
+                         : cli_file_error(path);
+        } else {
+            status = new_market(out);
+            if (status == CLI_EXIT_OK)
+                status = run_import(*out, path, NULL, 0, kind, settings, &result);
+        }
+    }
+    if (status != CLI_EXIT_OK) {
+        mtl_market_unref(*out);
+        *out = NULL;
+        return status;
+    }
+    if (out_is_snapshot != NULL)
+        *out_is_snapshot = snapshot;
+    return CLI_EXIT_OK;
+}

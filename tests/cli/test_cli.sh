@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# tests/cli/test_cli.sh: the `mtl import`, `mtl export` and `mtl info`
+# subcommands, end to end (meson test --suite cli).
+#
+#   test_cli.sh MTL DATA_DIR [SHARED_DATA_DIR]
+#
+# MTL is the built tool, DATA_DIR tests/cli/data, SHARED_DATA_DIR the
+# project's ../shared/data (the real CRM pipeline, checked when present).
+# Exit status 0 = every check passed, 1 = a check failed, 77 = skipped
+# (the tool or python3 is missing).
+set -u
+
+MTL=${1:-}
+DATA=${2:-}
+SHARED=${3:-}
+
+if [ -z "$MTL" ] || [ ! -x "$MTL" ]; then
+    echo "SKIP: the mtl tool is not built ('$MTL')"
+    exit 77
+fi
+if [ -z "$DATA" ] || [ ! -f "$DATA/leads.csv" ]; then
+    echo "SKIP: test data not found in '$DATA'"
+    exit 77
+fi
+# absolute paths: the checks run in a scratch directory
+case $MTL in /*) ;; *) MTL=$PWD/$MTL ;; esac
+case $DATA in /*) ;; *) DATA=$PWD/$DATA ;; esac
+case $SHARED in /*|'') ;; *) SHARED=$PWD/$SHARED ;; esac
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "SKIP: python3 is needed to read the JSON output"
+    exit 77
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mtl-cli-test.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+FAILS=0
+CHECKS=0
+RC=0
+
+fail() {
+    FAILS=$((FAILS + 1))
+    echo "FAIL: $*"
+    echo "  --- stdout:"; sed -n '1,20s/^/  | /p' "$OUT"
+    echo "  --- stderr:"; sed -n '1,20s/^/  | /p' "$ERR"
+}
+pass() { CHECKS=$((CHECKS + 1)); }
+
+# run ARGS...: the tool with ARGS; stdout, stderr and status kept.
+run() {
+    "$MTL" "$@" >"$OUT" 2>"$ERR"
+    RC=$?
+    LAST="mtl $*"
+}
+# run_in FILE ARGS...: the same with FILE on standard input.
+run_in() {
+    local input=$1
+    shift
+    "$MTL" "$@" <"$input" >"$OUT" 2>"$ERR"
+    RC=$?
+    LAST="mtl $* < $input"
+}
+
+expect_rc() {
+    if [ "$RC" -eq "$1" ]; then pass; else fail "$LAST: exit $RC, expected $1"; fi
+}
+expect_err() {
+    if grep -qF -- "$1" "$ERR"; then pass; else fail "$LAST: stderr lacks '$1'"; fi
+}
+expect_out() {
+    if grep -qF -- "$1" "$OUT"; then pass; else fail "$LAST: stdout lacks '$1'"; fi
+}
+expect_absent() {
+    if [ ! -e "$1" ]; then pass; else fail "$2"; fi
+}
+expect_empty_out() {
+    if [ ! -s "$OUT" ]; then pass; else fail "$LAST: stdout not empty"; fi
+}
+
+# expect_json "key=value ..." : the last stdout is one JSON value whose
+# members have these values (integers or strings, compared as text).
+expect_json() {
+    local why
+    if why=$(python3 - "$OUT" "$1" <<'PY'
+import json, sys
+try:
+    with open(sys.argv[1], encoding='utf-8') as f:
+        doc = json.load(f)
+except Exception as e:
+    print('not JSON: %s' % e)
+    sys.exit(1)
+bad = []
+for pair in sys.argv[2].split():
+    key, want = pair.split('=', 1)
+    got = doc.get(key)
+    if isinstance(got, bool) or (want.lstrip('-').isdigit() and not isinstance(got, int)):
+        bad.append('%s is %r, expected the integer %s' % (key, got, want))
+    elif str(got) != want:
+        bad.append('%s is %r, expected %s' % (key, got, want))
+print('; '.join(bad))
+sys.exit(1 if bad else 0)
+PY
+    ); then
+        pass
+    else
+        fail "$LAST: $why"
+    fi
+}
+
+# info_json SNAPSHOT|CSV [ARGS...]: `mtl info --format json`, expect exit 0.
+info_json() {
+    local input=$1
+    shift
+    run info "$input" --format json "$@"
+    expect_rc 0
+}
+
+cd "$TMP" || exit 1
+cp "$DATA"/*.csv . || exit 1
+
+# ---- help and usage --------------------------------------------------------
+run --help
+expect_rc 0
+for sub in import export info; do
+    expect_out "  $sub "
+done
+for sub in import export info; do
+    run "$sub" --help
+    expect_rc 0
+    expect_out "Usage: mtl $sub"
+    expect_out "Exit status"
+    run help "$sub"
+    expect_rc 0
+    expect_out "Usage: mtl $sub"
+done
+
+run import;                                          expect_rc 2; expect_err "Try 'mtl import --help'"
+run import leads.csv;                                expect_rc 2; expect_err "-o"
+run import leads.csv -o;                             expect_rc 2
+run import --kind bogus leads.csv -o x.mtl;          expect_rc 2; expect_err "bogus"
+run import --sep x leads.csv -o x.mtl;               expect_rc 2; expect_err "--sep"
+run import leads.csv -o x.mtl --kind customers;      expect_rc 2; expect_err "--kind"
+run import --map nonsense leads.csv -o x.mtl;        expect_rc 2; expect_err "--map"
+run import --stages =P1 leads.csv -o x.mtl;          expect_rc 2
+run import --no-such-option leads.csv -o x.mtl;      expect_rc 2
+run import leads.csv -o -;                           expect_rc 2
+run export;                                          expect_rc 2
+run export a.mtl b.mtl;                              expect_rc 2
+run export a.mtl --kind bogus;                       expect_rc 2
+run info;                                            expect_rc 2
+run info leads.csv --format xml;                     expect_rc 2; expect_err "xml"
+run info a b;                                        expect_rc 2
+run no-such-command;                                 expect_rc 2
+expect_absent x.mtl "a usage error wrote x.mtl"
+
+# ---- leads with customers -----------------------------------------------------
+run import leads.csv -o leads.mtl
+expect_rc 0
+expect_out "leads.csv: leads: 6 rows, 6 imported, 0 skipped, 4 customers created, 0 segments created"
+expect_out "leads.mtl: 0 segments, 4 customers, 6 leads"
+if head -c 7 leads.mtl | grep -q '^MTLSNAP'; then pass; else fail "leads.mtl does not start with MTLSNAP"; fi
+info_json leads.mtl
+expect_json "leads=6 won=2 lost=1 open=3 customers=4 segments=0 minor_per_major=100 source=snapshot"
+expect_json "won_amount=750000 open_amount=215050"
+
+# the table names the same numbers
+run info leads.mtl
+expect_rc 0
+expect_out "leads.mtl (snapshot)"
+expect_out "customers"
+expect_out "P7"
+
+# info reads CSV directly, and standard input
+info_json leads.csv
+expect_json "leads=6 won=2 lost=1 open=3 customers=4 segments=0 source=csv"
+run_in leads.csv info - --format json
+expect_rc 0
+expect_json "leads=6 won=2 lost=1 open=3 source=csv"
+run_in leads.mtl info - --format json
+expect_rc 0
+expect_json "leads=6 won=2 lost=1 open=3 source=snapshot"
+
+# --quiet: nothing on stdout
+run import --quiet leads.csv -o quiet.mtl
+expect_rc 0
+expect_empty_out
+
+# --strict: every customer must exist; C-004 (line 6) does not
+run import --strict leads.csv -o strict.mtl
+expect_rc 1
+expect_err "leads.csv:2:7: "
+expect_absent strict.mtl "a failed import wrote strict.mtl"
+run import --kind customers customers.csv -o strict.mtl
+expect_rc 0
+cp strict.mtl strict.before
+run import --strict leads.csv -o strict.mtl
+expect_rc 1
+expect_err "leads.csv:6:7: "
+expect_empty_out
+if cmp -s strict.mtl strict.before; then pass; else fail "a failed --strict import changed strict.mtl"; fi
+run import --strict --kind customers customers.csv --kind leads leads.csv -o strict2.mtl
+expect_rc 1
+expect_err "customers.csv:2:17: "
+expect_empty_out
+expect_absent strict2.mtl "a failed import wrote strict2.mtl"
+
+# ---- several files, --kind per file, merging into an existing snapshot --------
+run import --kind customers customers.csv --kind leads leads.csv -o all.mtl
+expect_rc 0
+expect_out "customers.csv: customers: 3 rows, 3 imported, 0 skipped, 0 customers created, 2 segments created"
+expect_out "leads.csv: leads: 6 rows, 6 imported, 0 skipped, 1 customers created, 0 segments created"
+info_json all.mtl
+expect_json "leads=6 won=2 lost=1 open=3 customers=4 segments=2"
+cp "$OUT" all.json
+
+run import --kind customers customers.csv -o merged.mtl
+expect_rc 0
+run import leads.csv -o merged.mtl
+expect_rc 0
+info_json merged.mtl
+if cmp -s "$OUT" all.json; then pass; else fail "import into an existing snapshot differs from one import"; fi
+
+# a bad file leaves an existing output as it was
+cp merged.mtl merged.before
+run import bad.csv -o merged.mtl
+expect_rc 1
+if cmp -s merged.mtl merged.before; then pass; else fail "a failed import changed merged.mtl"; fi
+
+# a snapshot given as an input is refused
+run import all.mtl -o from-snapshot.mtl
+expect_rc 1
+expect_err "not a CSV file"
+
+# an existing file that is not a snapshot is not overwritten
+echo "precious" > notes.txt
+run import leads.csv -o notes.txt
+expect_rc 1
+expect_err "not an mtl snapshot"
+if [ "$(cat notes.txt)" = precious ]; then pass; else fail "notes.txt was overwritten"; fi
+
+# ---- bad input ------------------------------------------------------------------
+run import bad.csv -o bad.mtl
+expect_rc 1
+expect_err "bad.csv:3:12: "
+expect_absent bad.mtl "a failed import wrote bad.mtl"
+run info bad.csv
+expect_rc 1
+expect_err "bad.csv:3:12: "
+
+run import --skip-bad bad.csv -o skipped.mtl
+expect_rc 0
+expect_err "bad.csv:3:12: "
+expect_err "1 bad row skipped"
+expect_out "bad.csv: leads: 3 rows, 2 imported, 1 skipped"
+info_json skipped.mtl
+expect_json "leads=2 open=2"
+
+run import missing.csv -o missing.mtl
+expect_rc 1
+expect_err "missing.csv"
+
+printf 'id,stage\n"L-1,P1\n' > unterminated.csv
+run import unterminated.csv -o u.mtl
+expect_rc 1
+expect_err "unterminated.csv:"
+
+# ---- Chinese headers, ';', BOM, CRLF, quoted fields ------------------------------
+run import zh_leads.csv -o zh.mtl
+expect_rc 0
+expect_out "zh_leads.csv: leads: 3 rows, 3 imported, 0 skipped, 2 customers created"
+info_json zh.mtl
+expect_json "leads=3 won=1 lost=1 open=1 customers=2 segments=0"
+run import --sep ';' zh_leads.csv -o zh2.mtl
+expect_rc 0
+run export zh.mtl --kind leads
+expect_rc 0
+expect_out "华为客户甲"
+expect_out "两行"
+
+# ---- export -> import round trip ----------------------------------------------------
+run export all.mtl --kind segments -o seg.csv;   expect_rc 0; expect_empty_out
+run export all.mtl --kind customers -o cust.csv; expect_rc 0
+run export all.mtl --kind leads -o lead.csv;     expect_rc 0
+run export all.mtl --kind leads -o -
+expect_rc 0
+if cmp -s "$OUT" lead.csv; then pass; else fail "export to stdout differs from export to a file"; fi
+run export all.mtl
+expect_rc 0
+if cmp -s "$OUT" lead.csv; then pass; else fail "export defaults to something other than leads"; fi
+if head -n 1 lead.csv | grep -q '^id,'; then pass; else fail "lead.csv header: $(head -n 1 lead.csv)"; fi
+run export all.mtl --kind leads --sep ';'
+expect_rc 0
+if head -n 1 "$OUT" | grep -q '^id;'; then pass; else fail "--sep ';' header: $(head -n 1 "$OUT")"; fi
+
+run import --kind segments seg.csv --kind customers cust.csv --kind leads lead.csv -o again.mtl
+expect_rc 0
+info_json again.mtl
+if cmp -s "$OUT" all.json; then pass; else
+    fail "info after export and import differs"; diff all.json "$OUT" | head -20
+fi
+run export again.mtl --kind leads -o lead2.csv
+expect_rc 0
+if cmp -s lead.csv lead2.csv; then pass; else fail "leads exported twice differ"; diff lead.csv lead2.csv | head -10; fi
+run export again.mtl --kind customers -o cust2.csv
+if cmp -s cust.csv cust2.csv; then pass; else fail "customers exported twice differ"; fi
+
+# export needs a snapshot
+run export leads.csv
+expect_rc 1
+expect_err "not an mtl snapshot"
+
+# ---- damaged snapshots are refused -----------------------------------------------
+head -c 20 all.mtl > truncated.mtl
+run info truncated.mtl
+expect_rc 1
+cp all.mtl flipped.mtl
+python3 - flipped.mtl <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+b[len(b) // 2] ^= 0x40
+open(p, 'wb').write(b)
+PY
+run info flipped.mtl
+expect_rc 1
+run export flipped.mtl
+expect_rc 1
+expect_empty_out
+
+# ---- --map and --stages on a sample of the CRM pipeline shape -------------------
+MAP=opportunity_id=id,account=customer,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount
+STAGES=Prospecting=P1,Engaging=P3,Won=won,Lost=lost
+run import pipeline_sample.csv --map "$MAP" --stages "$STAGES" -o sample.mtl
+expect_rc 0
+info_json sample.mtl
+expect_json "leads=5 won=2 lost=1 open=2 customers=3"
+info_json pipeline_sample.csv --map "$MAP" --stages "$STAGES"
+expect_json "leads=5 won=2 lost=1 open=2 customers=3 source=csv"
+# without --stages: Engaging (line 5, column 40) is no stage of P0-P7
+run import pipeline_sample.csv -o nomap.mtl
+expect_rc 1
+expect_err "pipeline_sample.csv:5:40: "
+
+# accounts first with their own --map (--map belongs to the --kind before it)
+ACCOUNTS_MAP=account=id,sector=segment
+run import --kind customers accounts_sample.csv --map "$ACCOUNTS_MAP" \
+    --kind leads pipeline_sample.csv --map "$MAP" --stages "$STAGES" -o crm.mtl
+expect_rc 0
+expect_out "accounts_sample.csv: customers: 4 rows, 4 imported, 0 skipped, 0 customers created, 4 segments created"
+expect_out "pipeline_sample.csv: leads: 5 rows, 5 imported, 0 skipped, 0 customers created, 0 segments created"
+info_json crm.mtl
+expect_json "leads=5 won=2 lost=1 open=2 customers=4 segments=4"
+# one --map for every kind cannot work: the accounts have no 'id' column
+run import --kind customers accounts_sample.csv --kind leads pipeline_sample.csv \
+    --map "$MAP" --stages "$STAGES" -o crm2.mtl
+expect_rc 1
+expect_err "accounts_sample.csv:1:1: "
+# a map naming a field the kind does not have is bad input, not a crash
+run import --kind customers accounts_sample.csv --map account=customer -o crm4.mtl
+expect_rc 1
+expect_err "accounts_sample.csv"
+# a --map for a kind without files, or twice for one kind, is a usage error
+run import --map "$MAP" --kind customers accounts_sample.csv -o crm3.mtl
+expect_rc 2
+expect_err "--map"
+run import --kind customers accounts_sample.csv --map a=id --map b=id -o crm3.mtl
+expect_rc 2
+expect_err "twice"
+
+# ---- the real data ----------------------------------------------------------------
+REAL=$SHARED/crm-sales-opportunities/sales_pipeline.csv
+if [ -n "$SHARED" ] && [ -f "$REAL" ]; then
+    run import "$REAL" --map "$MAP" --stages "$STAGES" -o real.mtl
+    expect_rc 0
+    info_json real.mtl
+    expect_json "leads=8800 won=4238 lost=2473 open=2089"
+    info_json "$REAL" --map "$MAP" --stages "$STAGES"
+    expect_json "leads=8800 won=4238 lost=2473 open=2089"
+    REAL_ACCOUNTS=$SHARED/crm-sales-opportunities/accounts.csv
+    if [ -f "$REAL_ACCOUNTS" ]; then
+        run import --kind customers "$REAL_ACCOUNTS" --map "$ACCOUNTS_MAP" \
+            --kind leads "$REAL" --map "$MAP" --stages "$STAGES" -o real-crm.mtl
+        expect_rc 0
+        expect_out "sales_pipeline.csv: leads: 8800 rows, 8800 imported, 0 skipped, 0 customers created"
+        info_json real-crm.mtl
+        expect_json "leads=8800 won=4238 lost=2473 open=2089 customers=85 segments=10"
+    fi
+else
+    echo "note: $REAL is absent; the real-data checks were skipped"
+fi
+
+echo "$CHECKS checks passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]
