@@ -7,6 +7,11 @@
  *
  * Workloads (figures in docs/performance.md):
  *   import - W1: mtl_csv_import_file of the generator's CSV.
+ *   snapshot - mtl_market_save and mtl_market_load of the market that load
+ *           builds (2 M customers, 10 M leads with four attributes): the
+ *           file's size, then three rounds of save + load (the first one
+ *           cold), and the CPU part alone (mtl_market_write to a sink that
+ *           keeps nothing, mtl_market_read of the bytes in memory).
  *   load  - bulk append of the generator's rows (ids, customer, segment,
  *           region, owner, stage, outcome, amount, created, closed and the
  *           four attributes industry, source, size_band, has_budget), memory
@@ -422,12 +427,116 @@ static int bench_import(const char *path)
     return 0;
 }
 
+static int32_t sink_count(const void *data, size_t len, void *user_data)
+{
+    (void)data;
+    *(size_t *)user_data += len;
+    return 0;
+}
+
+typedef struct {
+    unsigned char *p;
+    size_t len, cap;
+} membuf;
+
+static int32_t sink_memory(const void *data, size_t len, void *user_data)
+{
+    membuf *b = user_data;
+    if (b->len + len > b->cap) {
+        b->cap = (b->len + len) * 2;
+        b->p = realloc(b->p, b->cap);
+        if (!b->p)
+            return 1;
+    }
+    memcpy(b->p + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static int bench_snapshot(const char *path, size_t max_rows, const char *out)
+{
+    table t;
+    mtl_market *m, *r;
+    mtl_lead_columns cols;
+    mtl_string_column attrs[4];
+    char **owners = owner_names(500), idb[32];
+    const char **cust_ids;
+    double t0, t_cust, t_save, t_load;
+    size_t i, bytes = 0;
+    membuf mem = {0};
+    int round;
+
+    /* A load allocates the file's bytes, the id index and a partition
+     * buffer, all above glibc's mmap threshold: without this they would
+     * come fresh from the kernel on every round (3.7 s per GiB of first
+     * touches on the machine of docs/performance.md), and the warm rounds
+     * would measure the hypervisor.  A long-running host keeps its heap. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    memset(&t, 0, sizeof t);
+    t0 = now();
+    load_csv(&t, path, max_rows);
+    fprintf(stderr, "parsed %zu rows in %.2f s (not timed)\n", t.n, now() - t0);
+    cust_ids = malloc(t.ncust * sizeof *cust_ids);
+    for (i = 0; i < t.ncust; i++) {
+        snprintf(idb, sizeof idb, "%zu", i + 1);
+        cust_ids[i] = strdup(idb);
+    }
+    m = market_with_customers(&t, &t_cust);
+    fill_columns(&cols, &t, owners, cust_ids, attrs);
+    if (mtl_lead_append_columns(m, &cols))
+        die("append");
+    printf("market                       %zu segments, %zu customers, %zu leads\n",
+           mtl_market_segment_count(m), mtl_market_customer_count(m),
+           mtl_market_lead_count(m));
+    for (round = 0; round < 3; round++) {
+        FILE *f;
+        long size;
+        t0 = now();
+        if (mtl_market_save(m, out))
+            die("save");
+        t_save = now() - t0;
+        t0 = now();
+        if (mtl_market_load(&r, out, NULL))
+            die("load");
+        t_load = now() - t0;
+        if (mtl_market_lead_count(r) != mtl_market_lead_count(m) ||
+            mtl_market_customer_count(r) != mtl_market_customer_count(m) ||
+            mtl_lead_amount(mtl_lead_find(r, t.ids[t.n / 2])) != t.amount[t.n / 2])
+            die("the loaded market differs");
+        mtl_market_unref(r);
+        f = fopen(out, "rb");
+        fseek(f, 0, SEEK_END);
+        size = ftell(f);
+        fclose(f);
+        printf("round %d%s  save %.3f s, load %.3f s  (%ld bytes, %.1f per lead)\n",
+               round + 1, round ? ",       " : " (cold)", t_save, t_load, size,
+               (double)size / (double)t.n);
+    }
+    t0 = now();
+    if (mtl_market_write(m, sink_count, &bytes))
+        die("write");
+    printf("mtl_market_write, no file    %.3f s\n", now() - t0);
+    if (mtl_market_write(m, sink_memory, &mem))
+        die("write");
+    t0 = now();
+    if (mtl_market_read(&r, mem.p, mem.len, NULL))
+        die("read");
+    printf("mtl_market_read, in memory   %.3f s\n", now() - t0);
+    mtl_market_unref(r);
+    mtl_market_unref(m);
+    free(mem.p);
+    remove(out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     size_t rows = 0, lookups = 10000000;
-    if (argc < 3 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "import") != 0)) {
+    if (argc < 3 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "import") != 0 &&
+                     strcmp(argv[1], "snapshot") != 0)) {
         fprintf(stderr, "usage: mtl-bench load FILE.csv [ROWS [LOOKUPS]]\n"
-                        "       mtl-bench import FILE.csv\n");
+                        "       mtl-bench import FILE.csv\n"
+                        "       mtl-bench snapshot FILE.csv [ROWS [OUT]] (OUT: FILE.csv.snapshot)\n");
         return 2;
     }
     if (argc > 3)
@@ -439,5 +548,11 @@ int main(int argc, char **argv)
     mallopt(M_TOP_PAD, 64 << 20);
     if (strcmp(argv[1], "import") == 0)
         return bench_import(argv[2]);
+    if (strcmp(argv[1], "snapshot") == 0) {
+        /* the snapshot goes next to the data unless told otherwise */
+        static char out[4096];
+        snprintf(out, sizeof out, "%s.snapshot", argv[2]);
+        return bench_snapshot(argv[2], rows, argc > 4 ? argv[4] : out);
+    }
     return bench_load(argv[2], rows, lookups);
 }

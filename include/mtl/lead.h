@@ -244,9 +244,9 @@ typedef struct mtl_lead_columns {
     size_t count;                   /**< number of rows */
     mtl_string_column ids;          /**< required */
     mtl_string_column customers;    /**< customer ids; must exist */
-    mtl_string_column segments;     /**< segment ids; must exist; absent = customer's */
+    mtl_string_column segments;     /**< segment ids; must exist; absent = customer's (see keep_absent) */
     mtl_string_column owners;
-    mtl_string_column regions;      /**< absent = customer's */
+    mtl_string_column regions;      /**< absent = customer's (see keep_absent) */
     mtl_string_column sources;
     const int32_t *stages;          /**< stage indexes */
     const int32_t *outcomes;        /**< MTL_OUTCOME_* */
@@ -260,7 +260,16 @@ typedef struct mtl_lead_columns {
     size_t attribute_count;         /**< number of attribute columns (distinct keys) */
     const char *const *attribute_keys;     /**< attribute_count keys */
     const mtl_string_column *attributes;   /**< attribute_count columns */
+    const int32_t *decision_steps;  /**< MTL_DECISION_* */
+    /** MTL_KEEP_* bits: rows whose segment (region) is absent keep none
+     *  instead of taking the customer's (0 = take the customer's). */
+    int32_t keep_absent;
 } mtl_lead_columns;
+
+/** mtl_lead_columns.keep_absent: do not default the segment from the customer. */
+#define MTL_KEEP_SEGMENT 1
+/** mtl_lead_columns.keep_absent: do not default the region from the customer. */
+#define MTL_KEEP_REGION 2
 
 /**
  * Fill columns with zeros and set struct_size.

@@ -49,10 +49,10 @@ static const struct {
 } aliases[] = {
     {"lead_id", F_ID}, {"opportunity_id", F_ID}, {"opportunity", F_ID},
     {"deal_id", F_ID}, {"编号", F_ID}, {"线索编号", F_ID}, {"机会编号", F_ID},
-    {"商机编号", F_ID}, {"客户编号", F_ID},
+    {"商机编号", F_ID},
     {"customer_id", F_CUSTOMER}, {"account", F_CUSTOMER},
     {"account_id", F_CUSTOMER}, {"account_name", F_CUSTOMER}, {"客户", F_CUSTOMER},
-    {"客户名称", F_CUSTOMER},
+    {"客户名称", F_CUSTOMER}, {"客户编号", F_CUSTOMER}, {"客户id", F_CUSTOMER},
     {"segment_id", F_SEGMENT}, {"market_segment", F_SEGMENT},
     {"细分市场", F_SEGMENT}, {"市场", F_SEGMENT},
     {"owner_id", F_OWNER}, {"sales_agent", F_OWNER}, {"sales_rep", F_OWNER},
@@ -106,6 +106,20 @@ static int normalise(const char *p, size_t len, char *out, size_t cap)
     return 1;
 }
 
+/* In a customer (segment) file the column that names the customer
+ * (segment) is the record's own id, and its name column is the name. */
+static int field_for_kind(int f, const char *norm, int kind)
+{
+    if (kind == MTL_KIND_CUSTOMERS && f == F_CUSTOMER)
+        return strcmp(norm, "客户名称") == 0 || strcmp(norm, "customer_name") == 0 ||
+                       strcmp(norm, "account_name") == 0
+                   ? F_NAME
+                   : F_ID;
+    if (kind == MTL_KIND_SEGMENTS && f == F_SEGMENT)
+        return F_ID;
+    return f;
+}
+
 static int field_by_name(const char *norm)
 {
     size_t i;
@@ -130,8 +144,22 @@ typedef struct {
     size_t n;
 } mapping;
 
+/* Copy with surrounding spaces dropped (stage names keep inner spaces). */
+static int trimmed(const char *p, size_t len, char *out, size_t cap)
+{
+    while (len && (*p == ' ' || *p == '\t'))
+        p++, len--;
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    if (len + 1 > cap)
+        return 0;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return 1;
+}
+
 static mtl_status parse_mapping(mtl__allocator *a, const char *text,
-                                const char *what, mapping *out)
+                                const char *what, int keep_to, mapping *out)
 {
     const char *p = text;
     size_t n = 1, k = 0;
@@ -157,7 +185,8 @@ static mtl_status parse_mapping(mtl__allocator *a, const char *text,
         fl = eq ? (size_t)(eq - p) : 0;
         if (!eq || fl == 0 || len - fl - 1 == 0 ||
             !normalise(p, fl, out->e[k].from, sizeof out->e[k].from) ||
-            !normalise(eq + 1, len - fl - 1, out->e[k].to, sizeof out->e[k].to)) {
+            !(keep_to ? trimmed : normalise)(eq + 1, len - fl - 1, out->e[k].to,
+                                             sizeof out->e[k].to)) {
             mtl__free(a, out->e, n * sizeof *out->e);
             out->e = NULL;
             return mtl__error(MTL_E_INVALID_ARGUMENT,
@@ -193,8 +222,12 @@ static const char *mapping_find(const mapping *m, const char *norm)
 
 /* ---- field values ------------------------------------------------------ */
 
+/* Surrounding spaces of unquoted fields are not data (spreadsheets pad);
+ * inside quotes they are kept. */
 static void trim(mtl__csv_field *f)
 {
+    if (f->quoted)
+        return;
     while (f->len && (f->p[0] == ' ' || f->p[0] == '\t'))
         f->p++, f->len--, f->column++;
     while (f->len && (f->p[f->len - 1] == ' ' || f->p[f->len - 1] == '\t'))
@@ -372,6 +405,19 @@ static const char *const grade_names[] = {"none", "strategic", "partner",
                                           "commercial", "general"};
 static const char *const grade_names_zh[] = {"无", "战略", "伙伴", "商业", "一般"};
 
+/* The customer's decision cycle (SPEC 2): 0..7 or the step's name. */
+static mtl_status parse_decision(const mtl__csv_field *f, int32_t *out)
+{
+    static const char *const en[] = {"none", "satisfied", "recognition", "decision",
+                                      "criteria", "evaluation", "selection",
+                                      "reevaluation"};
+    static const char *const zh[] = {"无", "满意", "认识", "决定", "制定标准",
+                                      "评价", "选择", "再评价"};
+    if (parse_enum(f, zh, 8, 0, "decision step", out) == MTL_OK)
+        return MTL_OK;
+    return parse_enum(f, en, 8, 0, "decision step", out);
+}
+
 static mtl_status parse_category(const mtl__csv_field *f, int32_t *out)
 {
     if (f->len == 0) {
@@ -468,6 +514,7 @@ typedef struct {
     text_column text[F_COUNT]; /* for customer, segment, owner, region, source */
     text_column *attr;
     int32_t *stage, *outcome, *status, *category, *created, *expected, *closed;
+    int32_t *decision;
     int64_t *amount;
     double *probability;
     /* stage value cache */
@@ -547,6 +594,7 @@ static int grow_rows(importer *im, size_t need)
     GROW(im->created);
     GROW(im->expected);
     GROW(im->closed);
+    GROW(im->decision);
     GROW(im->amount);
     GROW(im->probability);
 #undef GROW
@@ -581,6 +629,7 @@ static int alloc_rows(importer *im)
     ALLOC(im->created, im->field_col[F_CREATED] >= 0);
     ALLOC(im->expected, im->field_col[F_EXPECTED_CLOSE] >= 0);
     ALLOC(im->closed, im->field_col[F_CLOSED] >= 0);
+    ALLOC(im->decision, im->field_col[F_DECISION] >= 0);
     ALLOC(im->amount, im->field_col[F_AMOUNT] >= 0);
     ALLOC(im->probability, im->field_col[F_PROBABILITY] >= 0);
 #undef ALLOC
@@ -606,6 +655,7 @@ static void importer_free(importer *im)
     mtl__free(im->a, im->created, im->cap * sizeof *im->created);
     mtl__free(im->a, im->expected, im->cap * sizeof *im->expected);
     mtl__free(im->a, im->closed, im->cap * sizeof *im->closed);
+    mtl__free(im->a, im->decision, im->cap * sizeof *im->decision);
     mtl__free(im->a, im->amount, im->cap * sizeof *im->amount);
     mtl__free(im->a, im->probability, im->cap * sizeof *im->probability);
     mtl__strpool_free(&im->stage_pool, im->a);
@@ -633,7 +683,7 @@ static mtl_status read_header(importer *im, mtl__csv_reader *rd)
     if (got == 0)
         return mtl__error_at(MTL_E_PARSE, 1, 1, "line 1, column 1: empty input: "
                                                 "no header line");
-    if ((st = parse_mapping(im->a, im->o->field_map, "field map", &fmap)))
+    if ((st = parse_mapping(im->a, im->o->field_map, "field map", 0, &fmap)))
         return st;
     for (k = 0; k < fmap.n; k++) {
         int f = field_by_name(fmap.e[k].to);
@@ -664,7 +714,7 @@ static mtl_status read_header(importer *im, mtl__csv_reader *rd)
             return mtl__csv_field_error(h, MTL_E_LIMIT, "header name too long");
         }
         to = mapping_find(&fmap, norm);
-        f = to ? field_by_name(to) : field_by_name(norm);
+        f = to ? field_by_name(to) : field_for_kind(field_by_name(norm), norm, im->kind);
         if (f != F_ATTRIBUTE && !(kind_fields[im->kind] & B(f)))
             f = F_ATTRIBUTE;
         if (norm[0] == '\0') {
@@ -699,13 +749,14 @@ static mtl_status read_header(importer *im, mtl__csv_reader *rd)
             im->field_col[f] = (int)c;
         im->col_field[c] = f;
     }
-    im->nattr = im->attr_names.count ? im->attr_names.count - 1 : 0;
-    if (im->nattr) {
-        im->attr = mtl__alloc_zero(im->a, im->nattr * sizeof *im->attr);
+    if (im->attr_names.count > 1) {
+        size_t n = im->attr_names.count - 1;
+        im->attr = mtl__alloc_zero(im->a, n * sizeof *im->attr);
         if (!im->attr) {
             mapping_free(im->a, &fmap, im->o->field_map);
             return mtl__error_oom();
         }
+        im->nattr = n; /* only now: importer_free walks nattr columns */
     }
     mapping_free(im->a, &fmap, im->o->field_map);
     if (im->field_col[F_ID] < 0 && im->kind != MTL_KIND_LEADS)
@@ -943,6 +994,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     size_t row = im->n, c;
     int32_t stage = 0, outcome = -1, stage_outcome = NO_OUTCOME, lost = 0;
     int32_t status = MTL_LEAD_STATUS_NEW, category = MTL_CATEGORY_NONE;
+    int32_t decision = MTL_DECISION_NONE;
     int32_t created = MTL_DATE_NONE, expected = MTL_DATE_NONE,
             closed = MTL_DATE_NONE;
     int64_t amount = 0;
@@ -1011,6 +1063,10 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             if ((st = parse_day(f, &created)))
                 return st;
             break;
+        case F_DECISION:
+            if (f->len && (st = parse_decision(f, &decision)))
+                return st;
+            break;
         case F_EXPECTED_CLOSE:
             if ((st = parse_day(f, &expected)))
                 return st;
@@ -1074,8 +1130,23 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             t->codes[row] = code;
         }
     }
-    if (!mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
-                          &im->id_ref[row]))
+    if (im->o->skip_bad_rows) {
+        /* an id already in the market or earlier in the file is refused
+         * here, so that the bulk append cannot fail on it */
+        uint64_t h = mtl__hash(idf->p, idf->len);
+        if (mtl__index_find(&im->m->lead_index, &im->m->ids, h, idf->p, idf->len) !=
+            MTL__NONE)
+            return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
+        if (mtl__index_find(&im->seen_ids, &im->ids, h, idf->p, idf->len) != MTL__NONE)
+            return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
+                                        "lead id given twice in the input");
+        if (!mtl__index_reserve(&im->seen_ids, im->a, im->seen_ids.count + 1) ||
+            !mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
+                              &im->id_ref[row]))
+            return mtl__error_oom();
+        mtl__index_insert(&im->seen_ids, &im->ids, h, idf->p, idf->len, im->id_ref[row]);
+    } else if (!mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
+                                 &im->id_ref[row]))
         return mtl__error_oom();
     if (cust) {
         if (cust->len == 0)
@@ -1099,6 +1170,8 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
         im->expected[row] = expected;
     if (im->closed)
         im->closed[row] = closed;
+    if (im->decision)
+        im->decision[row] = decision;
     if (im->amount)
         im->amount[row] = amount;
     if (im->probability)
@@ -1172,12 +1245,14 @@ static mtl_status create_missing(importer *im, int f)
                                     mtl__strpool_get(&t->pool, (uint32_t)code), NULL)
                  : mtl_segment_add((mtl_segment **)&rec, im->m,
                                    mtl__strpool_get(&t->pool, (uint32_t)code));
-        if (st)
+        if (st) {
+            char detail[MTL_CSV_MESSAGE_MAX];
+            snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
             return mtl__error_at(st, t->info[code].line, t->info[code].column,
                                  "line %lld, column %lld: %s",
                                  (long long)t->info[code].line,
-                                 (long long)t->info[code].column,
-                                 mtl_last_error_message());
+                                 (long long)t->info[code].column, detail);
+        }
         im->made[im->nmade].rec = rec;
         im->made[im->nmade].customer = f == F_CUSTOMER;
         im->nmade++;
@@ -1264,6 +1339,11 @@ static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
     c.created = im->created;
     c.expected_close = im->expected;
     c.closed = im->closed;
+    c.decision_steps = im->decision;
+    /* a segment or region column taken from the file is taken as it is:
+     * an empty cell means none (export writes every lead's own value) */
+    c.keep_absent = (im->field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
+                    (im->field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
     st = mtl_lead_append_columns(im->m, &c);
     if (st) {
         /* name the input position of the row the append refused */
@@ -1449,57 +1529,44 @@ static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd,
 
 static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
 {
-    size_t k;
+    size_t k, j;
     for (k = 0; k < n; k++) {
         mtl_segment *parent = mtl_segment_find(im->m, pend[k].parent);
         mtl_status st;
         if (!parent)
-            return mtl__error_at(MTL_E_NOT_FOUND, pend[k].line, pend[k].column,
-                                 "line %lld, column %lld: no parent segment '%.64s'",
-                                 (long long)pend[k].line, (long long)pend[k].column,
-                                 pend[k].parent);
-        if ((st = mtl_segment_set_parent(pend[k].seg, parent)))
-            return mtl__error_at(st, pend[k].line, pend[k].column,
-                                 "line %lld, column %lld: parent '%.64s' would make "
-                                 "a cycle",
-                                 (long long)pend[k].line, (long long)pend[k].column,
-                                 pend[k].parent);
+            st = mtl__error_at(MTL_E_NOT_FOUND, pend[k].line, pend[k].column,
+                               "line %lld, column %lld: no parent segment '%.64s'",
+                               (long long)pend[k].line, (long long)pend[k].column,
+                               pend[k].parent);
+        else if ((st = mtl_segment_set_parent(pend[k].seg, parent)))
+            st = mtl__error_at(st, pend[k].line, pend[k].column,
+                               "line %lld, column %lld: parent '%.64s' would make "
+                               "a cycle",
+                               (long long)pend[k].line, (long long)pend[k].column,
+                               pend[k].parent);
+        if (st == MTL_OK)
+            continue;
+        if (!im->o->skip_bad_rows)
+            return st;
+        /* skip the row: its segment goes again unless a segment already
+         * hangs under it, then it stays without a parent */
+        record_error(im, st);
+        if (im->res)
+            im->res->skipped++;
+        im->n--;
+        if (pend[k].seg->children)
+            continue; /* stays, without a parent, for the rows under it */
+        for (j = 0; j < im->nmade; j++)
+            if (im->made[j].rec == pend[k].seg) {
+                im->made[j] = im->made[--im->nmade];
+                break;
+            }
+        mtl__segment_drop(pend[k].seg);
     }
     return MTL_OK;
 }
 
 /* ---- the driver --------------------------------------------------------------- */
-
-/* Skip-bad-rows mode: a lead id seen before in the file or present in the
- * market is refused here, so the bulk append cannot fail on it. */
-static const char *row_key(const importer *im, uint32_t ref)
-{
-    return mtl__arena_at(&im->ids, ref);
-}
-
-static mtl_status check_new_id(importer *im, const mtl__csv_field *idf)
-{
-    uint32_t ref = im->id_ref[im->n - 1];
-    const char *id = row_key(im, ref);
-    size_t len = strlen(id);
-    uint64_t h = mtl__hash(id, len);
-    mtl__csv_field gen;
-    if (!idf) { /* a generated id */
-        gen.p = id;
-        gen.len = len;
-        gen.line = im->row_line[im->n - 1];
-        gen.column = 1;
-        idf = &gen;
-    }
-    if (mtl_lead_find(im->m, id))
-        return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
-    if (!mtl__index_reserve(&im->seen_ids, im->a, im->seen_ids.count + 1))
-        return mtl__error_oom();
-    if (mtl__index_insert(&im->seen_ids, &im->ids, h, id, len, ref) != MTL__NONE)
-        return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
-                                    "lead id given twice in the input");
-    return MTL_OK;
-}
 
 static int stage_flagged(const mtl_market *m, int flag, int fallback)
 {
@@ -1522,8 +1589,10 @@ static mtl_status run_import(importer *im, const char *data, size_t len)
     mtl__csv_reader_init(&rd, im->a, data, len, (char)im->o->separator);
     if (im->res)
         im->res->separator = rd.sep;
-    if ((st = read_header(im, &rd)))
+    if ((st = read_header(im, &rd))) {
+        record_error(im, st);
         goto out;
+    }
     /* size the row arrays from the line count: no regrowth on big files */
     for (p = rd.pos; p < rd.end; p++) {
         p = memchr(p, '\n', (size_t)(rd.end - p));
@@ -1557,12 +1626,8 @@ static mtl_status run_import(importer *im, const char *data, size_t len)
                 if (im->kind == MTL_KIND_LEADS) {
                     if (!grow_rows(im, im->n + 1))
                         st = mtl__error_oom();
-                    else if ((st = parse_lead_row(im, &rd)) == MTL_OK &&
-                             im->o->skip_bad_rows &&
-                             (st = check_new_id(im, im->field_col[F_ID] >= 0
-                                                        ? &rd.fields[im->field_col[F_ID]]
-                                                        : NULL)))
-                        im->n--; /* refused: the row is not kept */
+                    else
+                        st = parse_lead_row(im, &rd);
                 } else if (im->kind == MTL_KIND_CUSTOMERS)
                     st = parse_customer_row(im, &rd);
                 else
@@ -1577,9 +1642,9 @@ static mtl_status run_import(importer *im, const char *data, size_t len)
             goto out;
         if (im->res)
             im->res->skipped++;
+        st = MTL_OK;
         if (got < 0 && !mtl__csv_skip_line(&rd))
             break;
-        st = MTL_OK;
     }
     if (im->kind == MTL_KIND_LEADS) {
         if ((im->ndef && (st = flush_customers(im))) ||
@@ -1691,7 +1756,7 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
     im.digits = log10_of(market->minor_per_major);
     im.won_stage = stage_flagged(market, MTL_STAGE_FLAG_WON, market->stage_count - 1);
     im.lost_stage = stage_flagged(market, MTL_STAGE_FLAG_LOST, 0);
-    if ((st = parse_mapping(im.a, options->stage_map, "stage map", &im.stages)))
+    if ((st = parse_mapping(im.a, options->stage_map, "stage map", 1, &im.stages)))
         return st;
     /* every right side of the stage map must name a stage or won/lost */
     {

@@ -132,6 +132,7 @@ static int push_field(mtl__csv_reader *r, const char *p, size_t len,
     f->line = line;
     f->column = column;
     f->scratch_off = 0;
+    f->quoted = 0;
     return 1;
 }
 
@@ -205,6 +206,7 @@ static int read_quoted(mtl__csv_reader *r, mtl_status *st)
         r->fields[r->nfields - 1].scratch_off = off + 1;
     } else if (!push_field(r, open + 1, (size_t)(p - open - 1), line, column))
         goto oom;
+    r->fields[r->nfields - 1].quoted = 1;
     r->pos = p + 1;
     if (r->pos < r->end && *r->pos != r->sep && *r->pos != '\n' && *r->pos != '\r') {
         *st = error_at(r, r->pos, r->line, r->line_start, MTL_E_PARSE,

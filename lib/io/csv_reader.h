@@ -21,6 +21,7 @@ typedef struct mtl__csv_field {
     int64_t line, column; /* where the field starts */
     size_t scratch_off;   /* offset + 1 in the scratch buffer while the
                            * record is read (0 = p is set) */
+    int quoted;           /* the field was quoted: its spaces are data */
 } mtl__csv_field;
 
 typedef struct mtl__csv_reader {

@@ -135,6 +135,10 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
                               c->categories[r] > MTL_CATEGORY_OMITTED))
             return ROW_ERROR(MTL_E_RANGE, r, "row %zu: category %d: -1..4", r,
                              (int)c->categories[r]);
+        if (c->decision_steps && (c->decision_steps[r] < MTL_DECISION_NONE ||
+                                  c->decision_steps[r] > MTL_DECISION_REEVALUATION))
+            return ROW_ERROR(MTL_E_RANGE, r, "row %zu: decision step %d: 0..7", r,
+                             (int)c->decision_steps[r]);
         if ((c->created && !valid_day(c->created[r])) ||
             (c->expected_close && !valid_day(c->expected_close[r])) ||
             (c->closed && !valid_day(c->closed[r])))
@@ -311,21 +315,25 @@ static uint32_t *source_col(mtl__lead_chunk *c) { return c->source; }
 static void inherit_from_customer(mtl_market *m, bulk_state *b,
                                   const mtl_lead_columns *c)
 {
+    int seg_ok = !(c->keep_absent & MTL_KEEP_SEGMENT);
+    int reg_ok = !(c->keep_absent & MTL_KEEP_REGION);
     size_t j;
     run r;
+    if (!seg_ok && !reg_ok)
+        return;
     FOR_RUNS(m, b, c->count, r) {
         uint32_t *seg = r.c->segment + r.i, *reg = r.c->region + r.i;
         const uint32_t *cus = r.c->customer + r.i;
         for (j = 0; j < r.len; j++) {
             const mtl_customer *cust;
-            if (seg[j] != MTL__NONE && reg[j] != 0)
+            if ((seg[j] != MTL__NONE || !seg_ok) && (reg[j] != 0 || !reg_ok))
                 continue;
             cust = mtl__customer_at(m, cus[j]);
             if (!cust)
                 continue;
-            if (seg[j] == MTL__NONE)
+            if (seg[j] == MTL__NONE && seg_ok)
                 seg[j] = cust->segment;
-            if (reg[j] == 0)
+            if (reg[j] == 0 && reg_ok)
                 reg[j] = cust->region;
         }
     }
@@ -402,7 +410,7 @@ static void write_scalars(mtl_market *m, bulk_state *b, const mtl_lead_columns *
             k->misc[i + j] = mtl__misc_pack(
                 c->statuses ? c->statuses[row] : MTL_LEAD_STATUS_NEW,
                 c->categories ? c->categories[row] : MTL_CATEGORY_NONE,
-                MTL_DECISION_NONE);
+                c->decision_steps ? c->decision_steps[row] : MTL_DECISION_NONE);
         }
     }
 }
@@ -537,6 +545,9 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
     if (c->count > (size_t)UINT32_MAX / 2 - m->lead_count)
         return mtl__error(MTL_E_LIMIT, "%zu leads are more than a market holds",
                           c->count);
+    if (c->keep_absent & ~(MTL_KEEP_SEGMENT | MTL_KEEP_REGION))
+        return mtl__error(MTL_E_RANGE, "keep_absent %d: MTL_KEEP_* bits only",
+                          (int)c->keep_absent);
     if ((st = check_rows(m, c)) != MTL_OK)
         return st;
 

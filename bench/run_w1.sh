@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# W1 (CSV ingest) side by side: libmtl's mtl_csv_import_file and pandas
+# (category dtypes), on the peer benchmark's file, in one run.
+#   ninja -C build bench/mtl-bench && bench/run_w1.sh [CSV]
+# The CSV defaults to /tmp/bench/data/leads_1e7.csv
+# (../shared/bench/gen_leads.py --rows 10000000 --seed 42).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+csv=${1:-/tmp/bench/data/leads_1e7.csv}
+peers=$root/../shared/bench/peers
+bin=${MTL_BENCH:-$root/build/bench/mtl-bench}
+[ -x "$bin" ] || { echo "build it first: ninja -C build bench/mtl-bench" >&2; exit 2; }
+cat "$csv" > /dev/null   # page cache, as the peers' runner does
+echo "== libmtl (one core)"
+taskset -c 1 "$bin" import "$csv"
+if [ -f "$peers/pandas_peer.py" ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
+  echo "== pandas, category dtypes (W1 only)"
+  BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 -c '
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import pandas_peer
+t = time.perf_counter(); df = pandas_peer.w1(sys.argv[2], "category")
+print("pandas read_csv (category)  %.3f s  (%d rows)" % (time.perf_counter() - t, len(df)))
+' "$peers" "$csv"
+else
+  echo "pandas: skipped (python3-pandas or the peers are missing)"
+fi
