@@ -1534,6 +1534,27 @@ static void test_forged_counts(void **state)
     put_le(p + section_payload(p, b.len, "STGE"), 65, 4);
     fix_crc(p, b.len);
     forged_refused_without_allocating(p, b.len, "65 stages");
+    /* a constant attribute value for every lead, in 9 bytes */
+    memcpy(p, b.p, b.len);
+    at = section_payload(p, b.len, "ATTR") + 8; /* count, key: the column */
+    assert_int_equal(p[at], 8);
+    {
+        /* rewrite the column as width 0, base 3: shift the rest down */
+        size_t old_len = 9 + 3 * 8, cut = old_len - 9;
+        unsigned char *q = malloc(b.len - cut);
+        size_t sec = section_payload(p, b.len, "ATTR") - 8;
+        p[at] = 0;
+        put_le(p + at + 1, 3, 8);
+        memcpy(q, p, at + 9);
+        memcpy(q + at + 9, p + at + old_len, b.len - at - old_len);
+        put_le(q + sec, get_le(q + sec, 8) - cut, 8);
+        put_le(q + 16, b.len - cut - 28, 8);
+        fix_crc(q, b.len - cut);
+        forged_refused_without_allocating(q, b.len - cut,
+                                          "a constant attribute column");
+        assert_non_null(strstr(mtl_last_error_message(), "constant column"));
+        free(q);
+    }
     /* a section longer than the content */
     memcpy(p, b.p, b.len);
     put_le(p + section_payload(p, b.len, "LEAD") - 8, UINT64_MAX, 8);
@@ -1836,9 +1857,23 @@ static void test_write_alloc_sweep(void **state)
     assert_int_equal(mtl_customer_add(&c1, m, "C1", NULL), MTL_OK);
     assert_int_equal(mtl_customer_add(&c2, m, "C2", NULL), MTL_OK);
     assert_int_equal(mtl_lead_add(NULL, m, "L", c2), MTL_OK);
-    /* no holes: nothing allocated */
+    /* no holes: nothing allocated; saving works without its file buffer */
     test_alloc_fail_nth(&ta, 1, 1);
     assert_int_equal(mtl_market_write(m, membuf_write, &clean), MTL_OK);
+    {
+        char *dir = temp_dir(), path[512];
+        membuf file;
+        path_in(path, sizeof path, dir, "m.mtl");
+        assert_int_equal(mtl_market_save(m, path), MTL_OK);
+        assert_true(ta.failures > 0);
+        file = read_file(path);
+        assert_int_equal(file.len, clean.len);
+        assert_memory_equal(file.p, clean.p, clean.len);
+        membuf_free(&file);
+        remove(path);
+        rmdir(dir);
+        free(dir);
+    }
     test_alloc_disarm(&ta);
     membuf_free(&clean);
     assert_int_equal(mtl_segment_remove(s1), MTL_OK);

@@ -76,7 +76,8 @@ static const struct {
     {"成交日期", F_CLOSED}, {"关闭日期", F_CLOSED},
     {"lead_status", F_STATUS}, {"状态", F_STATUS}, {"线索状态", F_STATUS},
     {"decision", F_DECISION}, {"决策阶段", F_DECISION},
-    {"名称", F_NAME}, {"segment_name", F_NAME}, {"customer_name", F_NAME},
+    {"名称", F_NAME}, {"segment_name", F_SEGMENT}, {"customer_name", F_CUSTOMER},
+    {"细分市场名称", F_SEGMENT},
     {"parent_id", F_PARENT}, {"上级", F_PARENT}, {"上级市场", F_PARENT},
     {"收入", F_REVENUE}, {"年收入", F_REVENUE}, {"投资", F_INVESTMENT},
     {"预计投资", F_INVESTMENT}, {"参与概率", F_PARTICIPATION},
@@ -116,7 +117,9 @@ static int field_for_kind(int f, const char *norm, int kind)
                    ? F_NAME
                    : F_ID;
     if (kind == MTL_KIND_SEGMENTS && f == F_SEGMENT)
-        return F_ID;
+        return strcmp(norm, "segment_name") == 0 || strcmp(norm, "细分市场名称") == 0
+                   ? F_NAME
+                   : F_ID;
     return f;
 }
 
@@ -1479,6 +1482,9 @@ typedef struct {
     mtl_segment *seg;
     int64_t line, column;
     char *parent;
+    mtl_segment *parent_seg; /* resolved by link_parents */
+    size_t parent_row;
+    int bad;
 } pending_parent;
 
 static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd,
@@ -1527,35 +1533,93 @@ static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd,
     return MTL_OK;
 }
 
+/* The parent links of a segment file.  A row is refused when its parent is
+ * unknown, when its parent's row is refused, or when its parents loop back
+ * to it; in skip-bad-rows mode refused rows are dropped together, so the
+ * result always describes the market (segments added == imported). */
 static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
 {
-    size_t k, j;
+    size_t k, j, steps;
+    int changed;
+    mtl_status first = MTL_OK;
+    /* parent of each row: a segment, and the row that made it (or n) */
     for (k = 0; k < n; k++) {
         mtl_segment *parent = mtl_segment_find(im->m, pend[k].parent);
+        pend[k].parent_seg = parent;
+        pend[k].parent_row = n;
+        pend[k].bad = parent ? 0 : 1; /* 1 unknown, 2 refused parent, 3 cycle */
+        for (j = 0; parent && j < n; j++)
+            if (pend[j].seg == parent)
+                pend[k].parent_row = j;
+    }
+    /* loops: follow parents through the file's rows at most n steps */
+    for (k = 0; k < n; k++) {
+        size_t at = k;
+        for (steps = 0; !pend[k].bad && steps <= n; steps++) {
+            at = pend[at].parent_row;
+            if (at == n)
+                break;
+            if (at == k)
+                pend[k].bad = 3;
+        }
+    }
+    do { /* refusals travel down to the rows under a refused row */
+        changed = 0;
+        for (k = 0; k < n; k++)
+            if (!pend[k].bad && pend[k].parent_row < n && pend[pend[k].parent_row].bad) {
+                pend[k].bad = 2;
+                changed = 1;
+            }
+    } while (changed);
+    if (!im->o->skip_bad_rows) {
+        /* stop mode reports the row where linking in file order fails: an
+         * unknown parent, or the row that closes a loop (the loop's last) */
+        size_t fail = n;
+        for (k = 0; k < n && fail == n; k++) {
+            size_t at = k, last = k;
+            if (pend[k].bad == 1)
+                fail = k;
+            else if (pend[k].bad == 3) {
+                do {
+                    at = pend[at].parent_row;
+                    if (at > last)
+                        last = at;
+                } while (at != k);
+                if (last == k)
+                    fail = k;
+            }
+        }
+        for (k = 0; k < n; k++)
+            if (k != fail)
+                pend[k].bad = 0;
+    }
+    for (k = 0; k < n; k++) {
         mtl_status st;
-        if (!parent)
-            st = mtl__error_at(MTL_E_NOT_FOUND, pend[k].line, pend[k].column,
-                               "line %lld, column %lld: no parent segment '%.64s'",
-                               (long long)pend[k].line, (long long)pend[k].column,
-                               pend[k].parent);
-        else if ((st = mtl_segment_set_parent(pend[k].seg, parent)))
-            st = mtl__error_at(st, pend[k].line, pend[k].column,
-                               "line %lld, column %lld: parent '%.64s' would make "
-                               "a cycle",
-                               (long long)pend[k].line, (long long)pend[k].column,
-                               pend[k].parent);
-        if (st == MTL_OK)
+        if (!pend[k].bad)
             continue;
+        st = mtl__error_at(pend[k].bad == 3 ? MTL_E_STATE : MTL_E_NOT_FOUND,
+                           pend[k].line, pend[k].column,
+                           pend[k].bad == 1   ? "line %lld, column %lld: no parent "
+                                                "segment '%.64s'"
+                           : pend[k].bad == 2 ? "line %lld, column %lld: parent "
+                                                "'%.64s' was refused"
+                                              : "line %lld, column %lld: parent "
+                                                "'%.64s' makes a cycle",
+                           (long long)pend[k].line, (long long)pend[k].column,
+                           pend[k].parent);
         if (!im->o->skip_bad_rows)
-            return st;
-        /* skip the row: its segment goes again unless a segment already
-         * hangs under it, then it stays without a parent */
+            return st; /* the caller drops every segment the file made */
+        if (first == MTL_OK)
+            first = st;
         record_error(im, st);
         if (im->res)
             im->res->skipped++;
         im->n--;
-        if (pend[k].seg->children)
-            continue; /* stays, without a parent, for the rows under it */
+    }
+    /* drop refused segments (nothing is linked yet), link the others */
+    for (k = 0; k < n; k++) {
+        if (!pend[k].bad)
+            continue;
         for (j = 0; j < im->nmade; j++)
             if (im->made[j].rec == pend[k].seg) {
                 im->made[j] = im->made[--im->nmade];
@@ -1563,6 +1627,9 @@ static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
             }
         mtl__segment_drop(pend[k].seg);
     }
+    for (k = 0; k < n; k++)
+        if (!pend[k].bad)
+            mtl_segment_set_parent(pend[k].seg, pend[k].parent_seg);
     return MTL_OK;
 }
 

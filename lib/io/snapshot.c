@@ -2,19 +2,25 @@
  * byte string, and back (format: docs/formats.md, "Snapshot").
  *
  * Writing makes two passes over the market with the same code: the first
- * only counts bytes (the header carries the content length, and every
- * section its own), the second encodes them through a fixed buffer on the
- * stack into the caller's callback.  Columns are frame-of-reference coded:
- * a base (the column's minimum) and a byte width (just enough for the
- * largest value minus the base), so a column of 10 million stages costs
- * 10 MB and a column where every value is the same costs 9 bytes.
+ * only counts bytes and measures columns (the header carries the content
+ * length, and every section its own), the second encodes them through a
+ * fixed buffer on the stack into the caller's callback.  Values are
+ * frame-of-reference coded: a base (the column's minimum) and a byte width
+ * (just enough for the largest value minus the base), so a column of 10
+ * million stages costs 10 MB and a column where every value is the same
+ * costs 9 bytes.  Leads are written column by column, as they are stored;
+ * segments and customers row by row, as they are stored.
  *
  * Reading checks the frame and the CRC, then walks every section and checks
  * every count against the bytes that hold it before anything is allocated;
  * only then is the market built, straight into its internal storage (lead
- * columns decoded into the chunks, ids inserted with the bulk path's
- * prefetch pipeline), checking every value on the way.  Any failure
- * releases the half-built market: nothing half-loaded is ever returned. */
+ * columns decoded into the chunks, the id indexes filled partition by
+ * partition), checking every value on the way.  Any failure releases the
+ * half-built market: nothing half-loaded is ever returned.
+ *
+ * Writing allocates only when segments or customers were removed (a map
+ * from slots to file positions, 4 bytes per slot) and, for a file, a 1 MiB
+ * stdio buffer; both come from the market's allocator. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -677,6 +683,10 @@ static void w_column(writer *w, int field, uint32_t attr, uint64_t count,
         width = lo <= hi ? width_of(hi - lo) : 0;
         if (count && width < min_width)
             width = min_width;
+        /* a constant attribute column is written with width 1 unless no
+         * lead has the attribute (see parse_records) */
+        if (field == L_ATTR && count && width == 0 && base != 0)
+            width = 1;
         if (idx < STATS_CACHE) {
             w->col_base[idx] = base;
             w->col_width[idx] = (unsigned char)width;
@@ -1488,6 +1498,12 @@ static mtl_status parse_records(snapshot *s)
             return CORRUPT("section ATTR: key %zu is cut short", k);
         if ((st = read_column(&r, s->nleads, 0, "ATTR", "value", &c)))
             return st;
+        /* every lead holding a value costs a byte of the file: 9 bytes
+         * cannot ask for a value column of 4 bytes per lead, 1,024 times */
+        if (s->nleads && c.width == 0 && c.base != 0)
+            return CORRUPT("section ATTR: key %zu: a constant column of "
+                           "values must have width 1",
+                           k);
     }
     if ((st = end_of(&r, S_ATTRS)))
         return st;
