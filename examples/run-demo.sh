@@ -10,45 +10,9 @@ set -u
 ROOT=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd) || exit 2
 cd "$ROOT" || exit 2
 
-# "package[:command]": present when the command is on PATH or dpkg has the
-# package installed.  apt-get runs (update first) only when one is missing.
-ensure_packages() {
-    local spec pkg cmd missing=()
-    for spec in "$@"; do
-        pkg=${spec%%:*}
-        cmd=
-        [ "$pkg" != "$spec" ] && cmd=${spec#*:}
-        if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
-            continue
-        fi
-        if command -v dpkg-query >/dev/null 2>&1 &&
-           dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-               grep -q 'ok installed'; then
-            continue
-        fi
-        missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-
-    local sudo=
-    if [ "$(id -u)" -ne 0 ]; then
-        if command -v sudo >/dev/null 2>&1; then
-            sudo='sudo -n'
-        else
-            echo "run-demo: missing ${missing[*]}, and not root: install them" >&2
-            return 0
-        fi
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "run-demo: missing ${missing[*]}, and no apt-get: install them" >&2
-        return 0
-    fi
-    echo "run-demo: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -q || echo "run-demo: apt-get update failed" >&2
-    $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-        echo "run-demo: apt-get install failed" >&2
-}
+ENSURE_TAG=run-demo
+# shellcheck source=../tests/ensure-packages.sh
+. "$ROOT/tests/ensure-packages.sh"
 
 ensure_packages gcc:gcc libc6-dev meson:meson ninja-build:ninja \
     pkg-config:pkg-config
