@@ -675,6 +675,39 @@ static void importer_free(importer *im)
 
 /* ---- header ------------------------------------------------------------- */
 
+/* Header names that name a customer or segment by its name rather than its
+ * id ("customer_name", "客户名称"...): beside an id column of the same
+ * field they are kept as an attribute instead of being a second column. */
+static int is_name_alias(const char *norm)
+{
+    static const char *const names[] = {"customer_name", "account_name", "客户名称",
+                                        "segment_name", "细分市场名称", NULL};
+    size_t k;
+    for (k = 0; names[k]; k++)
+        if (strcmp(norm, names[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Does another header column give field f without being a name alias? */
+static int has_id_column(const importer *im, const mtl__csv_reader *rd,
+                         const mapping *fmap, int f)
+{
+    size_t c;
+    for (c = 0; c < rd->nfields; c++) {
+        char norm[256];
+        const char *to;
+        int g;
+        if (!normalise(rd->fields[c].p, rd->fields[c].len, norm, sizeof norm))
+            continue;
+        to = mapping_find(fmap, norm);
+        g = to ? field_by_name(to) : field_for_kind(field_by_name(norm), norm, im->kind);
+        if (g == f && (to || !is_name_alias(norm)))
+            return 1;
+    }
+    return 0;
+}
+
 static mtl_status read_header(importer *im, mtl__csv_reader *rd)
 {
     mapping fmap;
@@ -724,6 +757,9 @@ static mtl_status read_header(importer *im, mtl__csv_reader *rd)
             mapping_free(im->a, &fmap, im->o->field_map);
             return mtl__csv_field_error(h, MTL_E_PARSE, "empty header name");
         }
+        if (f != F_ATTRIBUTE && !to && is_name_alias(norm) &&
+            has_id_column(im, rd, &fmap, f))
+            f = F_ATTRIBUTE; /* a customer's (segment's) name beside its id */
         if (f != F_ATTRIBUTE && im->field_col[f] >= 0) {
             mapping_free(im->a, &fmap, im->o->field_map);
             return mtl__csv_field_error(h, MTL_E_DUPLICATE,
