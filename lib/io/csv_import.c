@@ -379,19 +379,21 @@ static mtl_status parse_flag(const mtl__csv_field *f, int32_t *out)
     return MTL_OK;
 }
 
+/* A name from one of two tables (English and Chinese, or two spellings),
+ * or its index as one digit. */
 static mtl_status parse_enum(const mtl__csv_field *f, const char *const *names,
-                             int32_t count, int32_t first, const char *what,
+                             const char *const *alt, int32_t count, const char *what,
                              int32_t *out)
 {
     int32_t i;
     char msg[96];
     for (i = 0; i < count; i++)
-        if (ieq(f, names[i])) {
-            *out = first + i;
+        if (ieq(f, names[i]) || (alt && ieq(f, alt[i]))) {
+            *out = i;
             return MTL_OK;
         }
     if (f->len == 1 && f->p[0] >= '0' && f->p[0] - '0' < count) {
-        *out = first + (f->p[0] - '0');
+        *out = f->p[0] - '0';
         return MTL_OK;
     }
     snprintf(msg, sizeof msg, "unknown %s", what);
@@ -416,9 +418,7 @@ static mtl_status parse_decision(const mtl__csv_field *f, int32_t *out)
                                       "reevaluation"};
     static const char *const zh[] = {"无", "满意", "认识", "决定", "制定标准",
                                       "评价", "选择", "再评价"};
-    if (parse_enum(f, zh, 8, 0, "decision step", out) == MTL_OK)
-        return MTL_OK;
-    return parse_enum(f, en, 8, 0, "decision step", out);
+    return parse_enum(f, en, zh, 8, "decision step", out);
 }
 
 static mtl_status parse_category(const mtl__csv_field *f, int32_t *out)
@@ -427,9 +427,7 @@ static mtl_status parse_category(const mtl__csv_field *f, int32_t *out)
         *out = MTL_CATEGORY_NONE;
         return MTL_OK;
     }
-    if (parse_enum(f, category_names2, 5, 0, "forecast category", out) == MTL_OK)
-        return MTL_OK;
-    return parse_enum(f, category_names, 5, 0, "forecast category", out);
+    return parse_enum(f, category_names, category_names2, 5, "forecast category", out);
 }
 
 static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
@@ -438,9 +436,7 @@ static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
         *out = MTL_GRADE_NONE;
         return MTL_OK;
     }
-    if (parse_enum(f, grade_names_zh, 5, 0, "grade", out) == MTL_OK)
-        return MTL_OK;
-    return parse_enum(f, grade_names, 5, 0, "grade", out);
+    return parse_enum(f, grade_names, grade_names_zh, 5, "grade", out);
 }
 
 /* ---- the import state --------------------------------------------------- */
@@ -1095,7 +1091,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             break;
         case F_STATUS:
             if (f->len &&
-                (st = parse_enum(f, status_names, 4, 0, "lead status", &status)))
+                (st = parse_enum(f, status_names, NULL, 4, "lead status", &status)))
                 return st;
             break;
         case F_CREATED:
