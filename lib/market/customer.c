@@ -54,11 +54,7 @@ MTL_API mtl_status mtl_customer_remove(mtl_customer *customer)
     if (leads)
         return mtl__error(MTL_E_IN_USE, "customer '%.64s' has %zu leads",
                           mtl__arena_at(&m->ids, customer->rec.id_ref), leads);
-    if (customer->segment != MTL__NONE)
-        mtl__segment_at(m, customer->segment)->customers--;
-    mtl__strfree(&m->alloc, customer->name);
-    customer->name = NULL;
-    mtl__recs_remove(&m->customers, m, &customer->rec);
+    mtl__customer_drop(customer);
     return MTL_OK;
 }
 

@@ -50,11 +50,7 @@ MTL_API mtl_status mtl_segment_remove(mtl_segment *segment)
                           "and %u child segments",
                           mtl__arena_at(&m->ids, segment->rec.id_ref),
                           segment->customers, leads, segment->children);
-    if (segment->parent != MTL__NONE)
-        mtl__segment_at(m, segment->parent)->children--;
-    mtl__strfree(&m->alloc, segment->name);
-    segment->name = NULL;
-    mtl__recs_remove(&m->segments, m, &segment->rec);
+    mtl__segment_drop(segment);
     return MTL_OK;
 }
 
