@@ -61,12 +61,10 @@ static void field(out *o, const char *s, int first)
 
 static void end_line(out *o) { put(o, "\n", 1); }
 
-static void amount_text(char *buf, size_t cap, int64_t v, int64_t per_major)
+static void amount_text(char *buf, size_t cap, int64_t v, const mtl_market *m)
 {
-    int digits = 0;
-    int64_t p;
-    for (p = per_major; p > 1; p /= 10)
-        digits++;
+    int digits = mtl__minor_digits(m);
+    int64_t per_major = m->minor_per_major;
     if (digits == 0)
         snprintf(buf, cap, "%lld", (long long)v);
     else
@@ -128,7 +126,7 @@ static void export_leads(const mtl_market *m, out *o)
         field(o, mtl_lead_source(l), 0);
         field(o, m->stages[mtl_lead_stage(l)].name, 0);
         field(o, outcome_text[mtl_lead_outcome(l)], 0);
-        amount_text(num, sizeof num, mtl_lead_amount(l), m->minor_per_major);
+        amount_text(num, sizeof num, mtl_lead_amount(l), m);
         field(o, num, 0);
         if (p == MTL_PROBABILITY_NONE)
             num[0] = '\0';
@@ -172,9 +170,9 @@ static void export_customers(const mtl_market *m, out *o)
         field(o, s ? mtl_segment_id(s) : "", 0);
         field(o, mtl_customer_region(c), 0);
         field(o, mtl_customer_owner(c), 0);
-        amount_text(num, sizeof num, mtl_customer_revenue(c), m->minor_per_major);
+        amount_text(num, sizeof num, mtl_customer_revenue(c), m);
         field(o, num, 0);
-        amount_text(num, sizeof num, mtl_customer_investment(c), m->minor_per_major);
+        amount_text(num, sizeof num, mtl_customer_investment(c), m);
         field(o, num, 0);
         double_text(num, sizeof num, mtl_customer_participation(c));
         field(o, num, 0);

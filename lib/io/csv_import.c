@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "io/csv_reader.h"
+#include "core/versioned.h"
 #include "market/internal.h"
 
 /* ---- canonical fields and their aliases ------------------------------- */
@@ -1783,36 +1784,14 @@ out:
     return st;
 }
 
-static int log10_of(int64_t v)
-{
-    int d = 0;
-    while (v >= 10)
-        v /= 10, d++;
-    return d;
-}
-
 MTL_API mtl_status mtl_csv_options_init(mtl_csv_options *options, size_t struct_size)
 {
-    if (!options)
-        return mtl__error_null("options");
-    if (struct_size < sizeof *options)
-        return mtl__error(MTL_E_VERSION, "mtl_csv_options: struct_size %zu, expected %zu",
-                          struct_size, sizeof *options);
-    memset(options, 0, sizeof *options);
-    options->struct_size = sizeof *options;
-    return MTL_OK;
+    return mtl__struct_init(options, struct_size, sizeof *options, "mtl_csv_options");
 }
 
 MTL_API mtl_status mtl_csv_result_init(mtl_csv_result *result, size_t struct_size)
 {
-    if (!result)
-        return mtl__error_null("result");
-    if (struct_size < sizeof *result)
-        return mtl__error(MTL_E_VERSION, "mtl_csv_result: struct_size %zu, expected %zu",
-                          struct_size, sizeof *result);
-    memset(result, 0, sizeof *result);
-    result->struct_size = sizeof *result;
-    return MTL_OK;
+    return mtl__struct_init(result, struct_size, sizeof *result, "mtl_csv_result");
 }
 
 MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t len,
@@ -1827,19 +1806,17 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
     if (!data && len)
         return mtl__error_null("data");
     if (result) {
-        if (result->struct_size < sizeof *result)
-            return mtl__error(MTL_E_VERSION, "mtl_csv_result: struct_size %zu unknown "
-                                             "(call mtl_csv_result_init)",
-                              result->struct_size);
+        if ((st = mtl__struct_check(result->struct_size, sizeof *result,
+                                    "mtl_csv_result")))
+            return st;
         mtl_csv_result_init(result, sizeof *result);
     }
     if (!options) {
         mtl_csv_options_init(&defaults, sizeof defaults);
         options = &defaults;
-    } else if (options->struct_size < sizeof *options)
-        return mtl__error(MTL_E_VERSION, "mtl_csv_options: struct_size %zu unknown "
-                                         "(call mtl_csv_options_init)",
-                          options->struct_size);
+    } else if ((st = mtl__struct_check(options->struct_size, sizeof *options,
+                                       "mtl_csv_options")))
+        return st;
     if (options->kind < MTL_KIND_LEADS || options->kind > MTL_KIND_SEGMENTS)
         return mtl__error(MTL_E_RANGE, "kind %d: 0 leads, 1 customers, 2 segments",
                           (int)options->kind);
@@ -1852,7 +1829,7 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
     im.o = options;
     im.res = result;
     im.kind = options->kind;
-    im.digits = log10_of(market->minor_per_major);
+    im.digits = mtl__minor_digits(market);
     im.won_stage = stage_flagged(market, MTL_STAGE_FLAG_WON, market->stage_count - 1);
     im.lost_stage = stage_flagged(market, MTL_STAGE_FLAG_LOST, 0);
     if ((st = parse_mapping(im.a, options->stage_map, "stage map", 1, &im.stages)))

@@ -176,6 +176,9 @@ static inline int32_t mtl__misc_status(uint8_t v) { return v & 3; }
 static inline int32_t mtl__misc_category(uint8_t v) { return ((v >> 2) & 7) - 1; }
 static inline int32_t mtl__misc_decision(uint8_t v) { return v >> 5; }
 
+/* Decimal places of the market's minor unit (2 for cents). */
+static inline int mtl__minor_digits(const mtl_market *m);
+
 static inline mtl_segment *mtl__segment_at(const mtl_market *m, uint32_t slot)
 {
     return slot == MTL__NONE ? NULL : (mtl_segment *)mtl__recs_at(&m->segments, slot);
@@ -230,5 +233,14 @@ mtl_status mtl__check_stage_outcome(const mtl_market *m, int32_t stage,
 /* Interning with the usual error reporting. */
 mtl_status mtl__intern(mtl_market *m, const char *s, const char *what,
                        uint32_t *out);
+
+static inline int mtl__minor_digits(const mtl_market *m)
+{
+    int d = 0;
+    int64_t v;
+    for (v = m->minor_per_major; v >= 10; v /= 10)
+        d++;
+    return d;
+}
 
 #endif

@@ -11,20 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/versioned.h"
 #include "market/internal.h"
 
 MTL_API mtl_status mtl_lead_columns_init(mtl_lead_columns *columns,
                                          size_t struct_size)
 {
-    if (!columns)
-        return mtl__error_null("columns");
-    if (struct_size < sizeof(mtl_lead_columns))
-        return mtl__error(MTL_E_VERSION,
-                          "mtl_lead_columns: struct_size %zu, expected %zu",
-                          struct_size, sizeof(mtl_lead_columns));
-    memset(columns, 0, sizeof *columns);
-    columns->struct_size = sizeof *columns;
-    return MTL_OK;
+    return mtl__struct_init(columns, struct_size, sizeof *columns, "mtl_lead_columns");
 }
 
 #define ROW_ERROR(st, r, ...) mtl__error_at((st), (int64_t)(r) + 1, 0, __VA_ARGS__)
@@ -535,11 +528,8 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
         return mtl__error_null("market");
     if (!c)
         return mtl__error_null("columns");
-    if (c->struct_size < sizeof *c)
-        return mtl__error(MTL_E_VERSION,
-                          "mtl_lead_columns: struct_size %zu unknown "
-                          "(call mtl_lead_columns_init)",
-                          c->struct_size);
+    if ((st = mtl__struct_check(c->struct_size, sizeof *c, "mtl_lead_columns")))
+        return st;
     if (c->count == 0)
         return MTL_OK;
     if (c->count > (size_t)UINT32_MAX / 2 - m->lead_count)

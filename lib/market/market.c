@@ -1,20 +1,14 @@
 /* The market: creation, reference counting, options and stage model. */
 #include <string.h>
 
+#include "core/versioned.h"
 #include "market/internal.h"
 
 MTL_API mtl_status mtl_market_options_init(mtl_market_options *options,
                                            size_t struct_size)
 {
-    if (!options)
-        return mtl__error_null("options");
-    if (struct_size < sizeof(mtl_market_options))
-        return mtl__error(MTL_E_VERSION,
-                          "mtl_market_options: struct_size %zu, expected %zu",
-                          struct_size, sizeof(mtl_market_options));
-    memset(options, 0, sizeof *options);
-    options->struct_size = sizeof *options;
-    return MTL_OK;
+    return mtl__struct_init(options, struct_size, sizeof *options,
+                            "mtl_market_options");
 }
 
 static int power_of_ten(int64_t v)
@@ -38,11 +32,10 @@ MTL_API mtl_status mtl_market_create(mtl_market **out,
     *out = NULL;
     mtl_market_options_init(&o, sizeof o);
     if (options) {
-        if (options->struct_size < sizeof o)
-            return mtl__error(MTL_E_VERSION,
-                              "mtl_market_options: struct_size %zu unknown "
-                              "(call mtl_market_options_init)",
-                              options->struct_size);
+        mtl_status st = mtl__struct_check(options->struct_size, sizeof o,
+                                          "mtl_market_options");
+        if (st)
+            return st;
         o = *options;
     }
     if (o.minor_per_major == 0)
