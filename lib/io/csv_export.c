@@ -143,10 +143,15 @@ static void export_leads(const mtl_market *m, out *o)
         field(o, status_text[mtl_lead_status(l)], 0);
         snprintf(num, sizeof num, "%d", (int)mtl_lead_decision_step(l));
         field(o, num, 0);
-        for (k = 0; k < m->nattrs; k++) {
-            const char *v = mtl_lead_attribute(
-                l, mtl__strpool_get(&m->strings, m->attrs[k].key));
-            field(o, v ? v : "", 0);
+        /* read the attribute columns directly: no key lookup per lead */
+        {
+            uint32_t i;
+            const mtl__lead_chunk *ch = mtl__lead_chunk_of(l, &i);
+            for (k = 0; k < m->nattrs; k++) {
+                const uint32_t *v =
+                    mtl__attr_values((mtl_market *)m, (uint32_t)k, ch->index, 0);
+                field(o, v ? mtl__strpool_get(&m->strings, v[i]) : "", 0);
+            }
         }
         end_line(o);
     }
