@@ -18,5 +18,7 @@
 #include "mtl/lead.h"
 #include "mtl/io.h"
 #include "mtl/json.h"
+#include "mtl/funnel.h"
+#include "mtl/forecast.h"
 
 #endif /* MTL_H */
