@@ -19,4 +19,10 @@ int mtl_cmd_export(int argc, char **argv);
 /* info.c: counts of a snapshot or CSV file, as a table or JSON. */
 int mtl_cmd_info(int argc, char **argv);
 
+/* funnel.c: the funnel by stage, grouped, with indicators and plan. */
+int mtl_cmd_funnel(int argc, char **argv);
+
+/* forecast.c: the period revenue forecast and its distribution. */
+int mtl_cmd_forecast(int argc, char **argv);
+
 #endif /* MTL_CLI_COMMANDS_H */

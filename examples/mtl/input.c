@@ -385,3 +385,153 @@ int cli_open_market(mtl_market **out, const char *path, int32_t kind,
         *out_is_snapshot = snapshot;
     return CLI_EXIT_OK;
 }
+
+/* ---- options shared by the analysis commands ------------------------- */
+
+int cli_input_option(const cli_parser *parser, int index,
+                     cli_import_settings *settings)
+{
+    switch (index) {
+    case 0: /* --map */
+    case 1: /* --stages */
+        if (cli_check_pairs(parser->value) != 0)
+            return cli_usage_error(parser->command,
+                                   "--%s: '%s' is not a list of NAME=NAME pairs "
+                                   "separated by commas",
+                                   parser->option->name, parser->value);
+        if (index == 0)
+            settings->field_map = parser->value;
+        else
+            settings->stage_map = parser->value;
+        return CLI_EXIT_OK;
+    case 2:
+        if (cli_parse_separator(parser->value, &settings->separator) != 0)
+            return cli_usage_error(parser->command,
+                                   "--sep: '%s' is not ',', ';' or 'tab'",
+                                   parser->value);
+        return CLI_EXIT_OK;
+    case 3:
+        settings->skip_bad = 1;
+        return CLI_EXIT_OK;
+    default:
+        settings->strict = 1;
+        return CLI_EXIT_OK;
+    }
+}
+
+int cli_parse_format(const cli_parser *parser, int *out)
+{
+    static const char *const names[] = { "table", "csv", "json" };
+    int k;
+    for (k = 0; k < 3; k++)
+        if (strcmp(parser->value, names[k]) == 0) {
+            *out = k;
+            return CLI_EXIT_OK;
+        }
+    return cli_usage_error(parser->command, "--format: '%s' is not table, csv or json",
+                           parser->value);
+}
+
+int cli_parse_day(const cli_parser *parser, int32_t *out)
+{
+    if (mtl_date_parse(out, parser->value, strlen(parser->value)) != MTL_OK)
+        return cli_usage_error(parser->command, "--%s: '%s' is not a date YYYY-MM-DD",
+                               parser->option->name, parser->value);
+    return CLI_EXIT_OK;
+}
+
+int cli_amount_to_minor(const char *text, int64_t minor_per_major, int64_t *out)
+{
+    int64_t whole = 0, frac = 0, scale = 1;
+    const char *p = text;
+    int digits = 0;
+    if (minor_per_major <= 0)
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        if (whole > (INT64_MAX - 9) / 10)
+            return -1;
+        whole = whole * 10 + (*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+            if (scale >= minor_per_major)
+                return -1; /* more decimals than the minor unit has */
+            frac = frac * 10 + (*p - '0');
+            scale *= 10;
+        }
+    }
+    if (*p || !digits || whole > INT64_MAX / minor_per_major)
+        return -1;
+    *out = whole * minor_per_major + frac * (minor_per_major / scale);
+    return 0;
+}
+
+/* ---- output helpers --------------------------------------------------- */
+
+mtl_json *cli_json_stdout(void)
+{
+    mtl_json *w = NULL;
+    if (mtl_json_create(&w, cli_write_stream, stdout, MTL_JSON_PRETTY, NULL, NULL) !=
+        MTL_OK) {
+        cli_library_error("JSON output");
+        return NULL;
+    }
+    return w;
+}
+
+mtl_status cli_json_int(mtl_json *w, mtl_status st, const char *key, int64_t v)
+{
+    if (st == MTL_OK)
+        st = mtl_json_key(w, key);
+    return st == MTL_OK ? mtl_json_int(w, v) : st;
+}
+
+mtl_status cli_json_double(mtl_json *w, mtl_status st, const char *key, double v)
+{
+    if (st == MTL_OK)
+        st = mtl_json_key(w, key);
+    if (st != MTL_OK)
+        return st;
+    /* JSON has no NaN or infinity: null */
+    return v == v && v - v == 0 ? mtl_json_double(w, v) : mtl_json_null(w);
+}
+
+mtl_status cli_json_string(mtl_json *w, mtl_status st, const char *key,
+                           const char *v)
+{
+    if (st == MTL_OK)
+        st = mtl_json_key(w, key);
+    return st == MTL_OK ? mtl_json_string(w, v) : st;
+}
+
+mtl_status cli_json_major(mtl_json *w, mtl_status st, const char *key,
+                          double minor, int64_t minor_per_major)
+{
+    return cli_json_double(w, st, key, minor / (double)minor_per_major);
+}
+
+int cli_json_done(mtl_json *w, mtl_status st)
+{
+    if (st == MTL_OK)
+        st = mtl_json_finish(w);
+    mtl_json_destroy(w);
+    if (st != MTL_OK)
+        return cli_library_error("writing JSON");
+    return CLI_EXIT_OK;
+}
+
+void cli_csv_field(FILE *out, const char *text, int last)
+{
+    if (strpbrk(text, ",\"\r\n") != NULL) {
+        fputc('"', out);
+        for (; *text; text++) {
+            if (*text == '"')
+                fputc('"', out);
+            fputc(*text, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(text, out);
+    }
+    fputc(last ? '\n' : ',', out);
+}

@@ -13,6 +13,8 @@
 
 #include <mtl.h>
 
+#include "util.h"
+
 /* The first bytes of every snapshot (docs/formats.md). */
 #define CLI_SNAPSHOT_MAGIC "MTLSNAP"
 #define CLI_SNAPSHOT_MAGIC_LEN 7
@@ -83,5 +85,55 @@ int cli_file_error(const char *path);
 
 /* mtl_write_fn onto a FILE * (user_data): 0, or -1 when fwrite falls short. */
 int32_t cli_write_stream(const void *data, size_t len, void *user_data);
+
+/* ---- options shared by the analysis commands ------------------------- */
+
+/* The CSV-input options of every command that reads a market: put
+ * CLI_INPUT_OPTIONS first in the command's option table, so that option
+ * indexes 0..CLI_INPUT_OPTION_COUNT-1 are these (in this order). */
+#define CLI_INPUT_OPTIONS                                                     \
+    { "map", 0, "MAP", "CSV input: header names to fields ('account=customer,...')" }, \
+    { "stages", 0, "STAGES", "CSV input: stage names to stages ('Won=won,...')" }, \
+    { "sep", 0, "C", "CSV input: separator ',', ';' or 'tab' (default: detected)" }, \
+    { "skip-bad", 0, NULL, "CSV input: skip bad rows instead of stopping" },     \
+    { "strict", 0, NULL, "CSV input: unknown customers and segments are errors" }
+enum { CLI_INPUT_OPTION_COUNT = 5 };
+
+/* Apply input option index (< CLI_INPUT_OPTION_COUNT) with parser->value.
+ * CLI_EXIT_OK, or CLI_EXIT_USAGE after printing the usage error. */
+int cli_input_option(const cli_parser *parser, int index,
+                     cli_import_settings *settings);
+
+/* Output formats (--format). */
+enum { CLI_FORMAT_TABLE = 0, CLI_FORMAT_CSV = 1, CLI_FORMAT_JSON = 2 };
+/* "table", "csv" or "json" -> CLI_FORMAT_*; CLI_EXIT_OK, or CLI_EXIT_USAGE
+ * after printing the usage error. */
+int cli_parse_format(const cli_parser *parser, int *out);
+
+/* --option YYYY-MM-DD -> day number; CLI_EXIT_OK or CLI_EXIT_USAGE. */
+int cli_parse_day(const cli_parser *parser, int32_t *out);
+
+/* A decimal amount in major units ("1250000", "99.5") -> minor units of
+ * the market's currency, exactly (at most as many decimals as the minor
+ * unit has); 0, or -1 when it is not such a number or overflows. */
+int cli_amount_to_minor(const char *text, int64_t minor_per_major, int64_t *out);
+
+/* ---- output helpers --------------------------------------------------- */
+
+/* A JSON writer onto stdout (pretty); NULL after reporting the error. */
+mtl_json *cli_json_stdout(void);
+/* Write key: value members (each checks the previous status). */
+mtl_status cli_json_int(mtl_json *w, mtl_status st, const char *key, int64_t v);
+mtl_status cli_json_double(mtl_json *w, mtl_status st, const char *key, double v);
+mtl_status cli_json_string(mtl_json *w, mtl_status st, const char *key,
+                           const char *v);
+/* An amount in minor units as major units (a JSON number). */
+mtl_status cli_json_major(mtl_json *w, mtl_status st, const char *key,
+                          double minor, int64_t minor_per_major);
+/* Finish the document and report a write error: CLI_EXIT_OK/ERROR. */
+int cli_json_done(mtl_json *w, mtl_status st);
+
+/* One CSV field onto out, quoted when it needs to be (RFC 4180). */
+void cli_csv_field(FILE *out, const char *text, int last);
 
 #endif /* MTL_CLI_INPUT_H */

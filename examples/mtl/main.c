@@ -32,6 +32,10 @@ static const cli_command commands[] = {
       mtl_cmd_export },
     { "info", "show the counts of a snapshot or CSV file (table or JSON)",
       mtl_cmd_info },
+    { "funnel", "the funnel by stage: conversion, win rates, indicators, plan",
+      mtl_cmd_funnel },
+    { "forecast", "period revenue forecast: categories, distribution, P(target)",
+      mtl_cmd_forecast },
     { "demo", "generate a sample B2B market and summarise it by stage and segment",
       mtl_cmd_demo },
 };

@@ -1858,6 +1858,8 @@ static mtl_status load_segments(mtl_market *m, const snapshot *s)
         g->parent = v[0] ? (uint32_t)(v[0] - 1) : MTL__NONE;
         if (v[0])
             ((mtl_segment *)mtl__recs_at(r, g->parent))->children++;
+        if ((st = mtl__funnel_segment_init(m, g)) != MTL_OK)
+            return st;
     }
     /* no segment may be its own ancestor: walk up from each one, stamping
      * the walk; meeting the walk's own stamp is a cycle, meeting an older
@@ -2210,6 +2212,7 @@ MTL_API mtl_status mtl_market_read(mtl_market **out, const void *data, size_t le
         row += c->used;
     }
     m->lead_count = s.nleads;
+    mtl__funnel_rebuild(m);
     *out = m;
     return MTL_OK;
 }

@@ -60,8 +60,22 @@ typedef struct mtl__recs {
     mtl__index index;
 } mtl__recs;
 
+/* One stage of the funnel counters (funnel_counters.c): what a segment's
+ * (or the whole market's) funnel needs at that stage, kept current on
+ * every lead change.  Index 0..2 = MTL_OUTCOME_*. */
+typedef struct mtl__funnel_cell {
+    int64_t n[3];        /* leads whose last stage is this one */
+    int64_t amount[3];   /* their amounts */
+    int64_t tail[3];     /* of those, leads without history ("reached" rule) */
+    int64_t visit[3];    /* leads with history that visited this stage */
+    int64_t ovr_amount;  /* open leads here with a probability override: Σ amount */
+    uint64_t ovr_hi;     /* and Σ amount × round(p × 2^32), 128 bits */
+    uint64_t ovr_lo;
+} mtl__funnel_cell;
+
 struct mtl_segment {
     mtl__rec rec;
+    mtl__funnel_cell *funnel; /* stage_count cells */
     char *name;
     uint32_t parent;    /* slot or MTL__NONE */
     uint32_t children;  /* number of child segments */
@@ -163,6 +177,11 @@ struct mtl_market {
     mtl__event *events;
     size_t nevents, cap_events;
     uint32_t event_free; /* index + 1, 0 = none */
+
+    /* funnel counters (funnel_counters.c): leads without a segment, and
+     * every lead; a segment's own are in the segment */
+    mtl__funnel_cell funnel_none[MTL_STAGE_MAX];
+    mtl__funnel_cell funnel_total[MTL_STAGE_MAX];
 };
 
 /* The three small lead fields share one byte: status in bits 0-1,
@@ -233,6 +252,28 @@ mtl_status mtl__check_stage_outcome(const mtl_market *m, int32_t stage,
 /* Interning with the usual error reporting. */
 mtl_status mtl__intern(mtl_market *m, const char *s, const char *what,
                        uint32_t *out);
+
+/* ---- funnel counters (funnel_counters.c) ------------------------------ */
+
+/* Add (sign 1) or take away (sign -1) lead i of chunk c in cells (one per
+ * stage): the one accounting rule shared by the live counters and the
+ * funnel report's scan. */
+void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *cells,
+                          const mtl__lead_chunk *c, uint32_t i, int64_t sign);
+/* The live counters: account a lead in its segment's cells and the total. */
+void mtl__funnel_account(mtl_market *m, const mtl__lead_chunk *c, uint32_t i,
+                         int64_t sign);
+/* Give a new segment its (zeroed) cells; MTL_E_NO_MEMORY reported. */
+mtl_status mtl__funnel_segment_init(mtl_market *m, mtl_segment *s);
+void mtl__funnel_segment_free(mtl_market *m, mtl_segment *s);
+/* Recount every lead (after a snapshot load wrote the columns). */
+void mtl__funnel_rebuild(mtl_market *m);
+/* Σ amount × p of the overridden open leads in a cell, in minor units. */
+double mtl__funnel_cell_override_weight(const mtl__funnel_cell *cell);
+/* Visit the stages reached by lead i (its history, else the "reached"
+ * rule); returns a bit set of up to MTL_STAGE_MAX stages. */
+uint64_t mtl__lead_reached(const mtl_market *m, const mtl__lead_chunk *c,
+                           uint32_t i);
 
 static inline int mtl__minor_digits(const mtl_market *m)
 {

@@ -292,6 +292,7 @@ MTL_API mtl_status mtl_lead_add(mtl_lead **out, mtl_market *market,
     m->lead_count++;
     if (customer)
         link_customer(m, c, i, customer);
+    mtl__funnel_account(m, c, i, 1);
     if (out)
         *out = mtl__lead_handle(c, i);
     return MTL_OK;
@@ -392,6 +393,7 @@ MTL_API mtl_status mtl_lead_remove(mtl_lead *lead)
         LEAD_VARS(lead);
         id = mtl__arena_at(&m->ids, c->id_ref[i]);
         mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)), c->id_ref[i]);
+        mtl__funnel_account(m, c, i, -1);
         c->customer[i] = c->segment[i] = MTL__NONE;
         events_free_list(m, c->history[i]);
         attrs_clear_slot(m, c->index, i);
@@ -446,7 +448,9 @@ MTL_API mtl_status mtl_lead_set_customer(mtl_lead *lead, mtl_customer *customer)
         if (customer && customer->rec.market != m)
             return mtl__error(MTL_E_INVALID_ARGUMENT,
                               "customer belongs to another market");
+        mtl__funnel_account(m, c, i, -1);
         link_customer(m, c, i, customer);
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }
@@ -460,7 +464,9 @@ MTL_API mtl_status mtl_lead_set_segment(mtl_lead *lead, mtl_segment *segment)
         if (segment && segment->rec.market != m)
             return mtl__error(MTL_E_INVALID_ARGUMENT,
                               "segment belongs to another market");
+        mtl__funnel_account(m, c, i, -1);
         c->segment[i] = segment ? segment->rec.slot : MTL__NONE;
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }
@@ -506,8 +512,10 @@ MTL_API mtl_status mtl_lead_set_stage_outcome(mtl_lead *lead, int32_t stage,
         st = mtl__check_stage_outcome(m, stage, outcome);
         if (st)
             return st;
+        mtl__funnel_account(m, c, i, -1);
         c->stage[i] = (uint8_t)stage;
         c->outcome[i] = (uint8_t)outcome;
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }
@@ -531,8 +539,9 @@ MTL_API mtl_status mtl_lead_set_amount(mtl_lead *lead, int64_t amount)
                           (long long)amount);
     {
         LEAD_VARS(lead);
-        (void)m;
+        mtl__funnel_account(m, c, i, -1);
         c->amount[i] = amount;
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }
@@ -547,8 +556,9 @@ MTL_API mtl_status mtl_lead_set_probability(mtl_lead *lead, double probability)
                           probability);
     {
         LEAD_VARS(lead);
-        (void)m;
+        mtl__funnel_account(m, c, i, -1);
         c->probability[i] = probability;
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }
@@ -736,12 +746,14 @@ MTL_API mtl_status mtl_lead_add_event(mtl_lead *lead, int32_t day, int32_t stage
         }
         m->events[e - 1].day = day;
         m->events[e - 1].stage = stage;
+        mtl__funnel_account(m, c, i, -1);
         /* keep the list sorted by day; ties in call order */
         link = &c->history[i];
         while (*link && m->events[*link - 1].day <= day)
             link = &m->events[*link - 1].next;
         m->events[e - 1].next = *link;
         *link = e;
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }
@@ -786,8 +798,10 @@ MTL_API mtl_status mtl_lead_clear_events(mtl_lead *lead)
         return mtl__error_null("lead");
     {
         LEAD_VARS(lead);
+        mtl__funnel_account(m, c, i, -1);
         events_free_list(m, c->history[i]);
         c->history[i] = 0;
+        mtl__funnel_account(m, c, i, 1);
     }
     return MTL_OK;
 }

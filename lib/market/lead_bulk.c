@@ -553,8 +553,12 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
         return st;
     }
     /* commit: the new slots become visible */
-    FOR_RUNS(m, &b, c->count, r)
+    FOR_RUNS(m, &b, c->count, r) {
+        uint32_t j;
         r.c->used = r.i + (uint32_t)r.len;
+        for (j = r.i; j < r.c->used; j++)
+            mtl__funnel_account(m, r.c, j, 1);
+    }
     m->lead_count += c->count;
     return MTL_OK;
 }

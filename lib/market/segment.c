@@ -16,6 +16,10 @@ MTL_API mtl_status mtl_segment_add(mtl_segment **out, mtl_market *market,
     if (st)
         return st;
     ((mtl_segment *)rec)->parent = MTL__NONE;
+    if ((st = mtl__funnel_segment_init(market, rec)) != MTL_OK) {
+        mtl__segment_drop(rec);
+        return st;
+    }
     if (out)
         *out = rec;
     return MTL_OK;
@@ -116,5 +120,6 @@ void mtl__segment_drop(mtl_segment *segment)
         mtl__segment_at(m, segment->parent)->children--;
     mtl__strfree(&m->alloc, segment->name);
     segment->name = NULL;
+    mtl__funnel_segment_free(m, segment);
     mtl__recs_remove(&m->segments, m, &segment->rec);
 }

@@ -1,0 +1,351 @@
+/*
+ * forecast.c: `mtl forecast` — period revenue of a snapshot or CSV file:
+ * forecast categories, the exact distribution (or a simulation), the
+ * probability of reaching a target (library: forecast.h; method:
+ * docs/methods/forecast.md).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mtl.h>
+
+#include "commands.h"
+#include "input.h"
+#include "svg.h"
+#include "util.h"
+
+static const cli_option forecast_opts[] = {
+    CLI_INPUT_OPTIONS,
+    { "from", 0, "DATE", "first day of the period (required)" },
+    { "to", 0, "DATE", "last day of the period, inclusive (required)" },
+    { "as-of", 0, "DATE", "as-of day for won to date (default: the period's last day)" },
+    { "target", 0, "AMOUNT", "target in major units: P(R >= target), shortfall" },
+    { "source", 0, "SOURCE", "probability source: stage (default) or calibrated" },
+    { "grid", 0, "AMOUNT", "grid step in major units (default: automatic)" },
+    { "monte-carlo", 0, NULL, "simulate instead of the exact convolution" },
+    { "draws", 0, "N", "Monte Carlo draws (default 10000)" },
+    { "seed", 0, "N", "Monte Carlo seed (default 0)" },
+    { "correlation", 0, "R", "Monte Carlo: segment factor share in [0, 1)" },
+    { "segment", 0, "ID", "scope: this segment and those below it" },
+    { "region", 0, "NAME", "scope: this region" },
+    { "owner", 0, "NAME", "scope: this owner" },
+    { "format", 'f', "FORMAT", "table (default), csv or json" },
+    { "svg", 0, "FILE", "also draw the distribution as SVG" },
+    { "help", 'h', NULL, "show this help and exit" },
+};
+enum {
+    OPT_FROM = CLI_INPUT_OPTION_COUNT, OPT_TO, OPT_AS_OF, OPT_TARGET, OPT_SOURCE,
+    OPT_GRID, OPT_MC, OPT_DRAWS, OPT_SEED, OPT_CORRELATION, OPT_SEGMENT, OPT_REGION,
+    OPT_OWNER, OPT_FORMAT, OPT_SVG, OPT_HELP
+};
+#define FORECAST_OPT_COUNT (sizeof forecast_opts / sizeof forecast_opts[0])
+
+static void forecast_help(FILE *out)
+{
+    fputs("Usage: mtl forecast SNAPSHOT|FILE.csv --from DATE --to DATE [--as-of DATE]\n"
+          "                    [--target AMOUNT] [--source stage|calibrated]\n"
+          "                    [--grid AMOUNT] [--monte-carlo [--draws N] [--seed N]\n"
+          "                    [--correlation R]] [--segment ID] [--region NAME]\n"
+          "                    [--owner NAME] [--format table|csv|json] [--svg FILE]\n"
+          "                    [--map MAP] [--stages STAGES] [--sep C] ...\n"
+          "\n"
+          "Period revenue R = the won leads closed in the period + the open leads\n"
+          "expected to close in it that win (each independently with its\n"
+          "probability: override, else the stage's).  Prints the forecast\n"
+          "categories alone and cumulative, E[R], its spread, P10/P50/P90, the\n"
+          "probability of reaching the target and the expected shortfall, from\n"
+          "the exact distribution of R (or a seeded simulation).  The period\n"
+          "runs from --from to --to, both days included.  Method:\n"
+          "docs/methods/forecast.md.\n"
+          "\n"
+          "Options:\n", out);
+    cli_print_options(out, forecast_opts, FORECAST_OPT_COUNT);
+    fputs("\n"
+          "JSON: {expected, variance, p10, p50, p90, p_hit_target,\n"
+          "expected_shortfall, categories: {pipeline, best_case, commit, closed,\n"
+          "omitted, commit_forecast, best_case_forecast, open_pipeline}, ...} with\n"
+          "amounts in major units (variance in major units squared) and null\n"
+          "without a target.\n"
+          "\n"
+          "Exit status: 0 on success, 1 on bad input or a library error, 2 on\n"
+          "a usage error.\n", out);
+}
+
+typedef struct forecast_args {
+    const char *target, *grid, *segment;
+    int format;
+    const char *svg;
+} forecast_args;
+
+/* ---- output ------------------------------------------------------------ */
+
+static int print_table(const mtl_market *m, const mtl_forecast_summary *s)
+{
+    int64_t per = mtl_market_minor_per_major(m);
+    char b[3][32], d[2][16];
+    mtl_date_format(d[0], sizeof d[0], s->period_start);
+    mtl_date_format(d[1], sizeof d[1], s->period_end - 1);
+    printf("period %s to %s, %s deals open, %s won closed in the period\n\n", d[0], d[1],
+           cli_format_int(b[0], 32, s->deal_count), cli_format_int(b[1], 32, s->closed_won_count));
+    printf("category       alone      cumulative\n");
+    printf("closed      %12s  %12s  (closed)\n", cli_format_major(b[0], 32, s->closed, per),
+           cli_format_major(b[1], 32, s->closed, per));
+    printf("commit      %12s  %12s  (commit forecast)\n",
+           cli_format_major(b[0], 32, s->commit, per),
+           cli_format_major(b[1], 32, s->commit_forecast, per));
+    printf("best case   %12s  %12s  (best-case forecast)\n",
+           cli_format_major(b[0], 32, s->best_case, per),
+           cli_format_major(b[1], 32, s->best_case_forecast, per));
+    printf("pipeline    %12s  %12s  (open pipeline)\n",
+           cli_format_major(b[0], 32, s->pipeline, per),
+           cli_format_major(b[1], 32, s->open_pipeline, per));
+    printf("omitted     %12s\n\n", cli_format_major(b[0], 32, s->omitted, per));
+    printf("expected revenue   %s (sd %s)\n", cli_format_major(b[0], 32, llround(s->expected), per),
+           cli_format_major(b[1], 32, llround(sqrt(s->variance)), per));
+    printf("P10 / P50 / P90    %s / %s / %s\n", cli_format_major(b[0], 32, s->p10, per),
+           cli_format_major(b[1], 32, s->p50, per), cli_format_major(b[2], 32, s->p90, per));
+    if (s->target > 0)
+        printf("target %s: P(reach) %.1f%%, expected shortfall %s\n",
+               cli_format_major(b[0], 32, s->target, per), 100 * s->p_hit_target,
+               cli_format_major(b[1], 32, llround(s->expected_shortfall), per));
+    printf("deals won          %.1f expected (P10 %lld, P50 %lld, P90 %lld)\n",
+           s->won_count_mean, (long long)s->won_count_p10, (long long)s->won_count_p50,
+           (long long)s->won_count_p90);
+    if (s->method == MTL_FORECAST_EXACT)
+        printf("method             exact, grid %s, quantization sd %s, error bound %.2g\n",
+               cli_format_major(b[0], 32, s->grid, per),
+               cli_format_major(b[1], 32, llround(s->quantization_sd), per), s->error_bound);
+    else
+        printf("method             Monte Carlo, %d draws, standard error of the mean %s\n",
+               (int)s->draws, cli_format_major(b[0], 32, llround(s->error_bound), per));
+    return CLI_EXIT_OK;
+}
+
+static int print_csv(const mtl_market *m, const mtl_forecast_summary *s)
+{
+    double per = (double)mtl_market_minor_per_major(m);
+    printf("expected,variance,p10,p50,p90,p_hit_target,expected_shortfall,closed_won,"
+           "deals,pipeline,best_case,commit,closed,omitted,commit_forecast,"
+           "best_case_forecast,open_pipeline\n");
+    printf("%.17g,%.17g,%.17g,%.17g,%.17g,", s->expected / per, s->variance / (per * per),
+           (double)s->p10 / per, (double)s->p50 / per, (double)s->p90 / per);
+    if (s->target > 0)
+        printf("%.17g,%.17g,", s->p_hit_target, s->expected_shortfall / per);
+    else
+        printf(",,");
+    printf("%.17g,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+           (double)s->closed_won_amount / per, (long long)s->deal_count,
+           (double)s->pipeline / per, (double)s->best_case / per, (double)s->commit / per,
+           (double)s->closed / per, (double)s->omitted / per,
+           (double)s->commit_forecast / per, (double)s->best_case_forecast / per,
+           (double)s->open_pipeline / per);
+    return CLI_EXIT_OK;
+}
+
+static int print_json(const mtl_market *m, const mtl_forecast_summary *s)
+{
+    int64_t per = mtl_market_minor_per_major(m);
+    mtl_json *w = cli_json_stdout();
+    mtl_status st;
+    char d[3][16];
+    if (w == NULL)
+        return CLI_EXIT_ERROR;
+    mtl_date_format(d[0], sizeof d[0], s->period_start);
+    mtl_date_format(d[1], sizeof d[1], s->period_end - 1);
+    mtl_date_format(d[2], sizeof d[2], s->as_of);
+    st = mtl_json_begin_object(w);
+    st = cli_json_string(w, st, "from", d[0]);
+    st = cli_json_string(w, st, "to", d[1]);
+    st = cli_json_string(w, st, "as_of", d[2]);
+    st = cli_json_string(w, st, "method", s->method == MTL_FORECAST_EXACT ? "exact"
+                                                                           : "monte-carlo");
+    st = cli_json_major(w, st, "expected", s->expected, per);
+    st = cli_json_double(w, st, "variance", s->variance / ((double)per * (double)per));
+    st = cli_json_major(w, st, "sd", sqrt(s->variance), per);
+    st = cli_json_major(w, st, "p10", (double)s->p10, per);
+    st = cli_json_major(w, st, "p50", (double)s->p50, per);
+    st = cli_json_major(w, st, "p90", (double)s->p90, per);
+    if (s->target > 0) {
+        st = cli_json_major(w, st, "target", (double)s->target, per);
+        st = cli_json_double(w, st, "p_hit_target", s->p_hit_target);
+        st = cli_json_major(w, st, "expected_shortfall", s->expected_shortfall, per);
+    } else {
+        st = cli_json_double(w, st, "target", NAN);
+        st = cli_json_double(w, st, "p_hit_target", NAN);
+        st = cli_json_double(w, st, "expected_shortfall", NAN);
+    }
+    st = cli_json_int(w, st, "closed_won_count", s->closed_won_count);
+    st = cli_json_major(w, st, "closed_won_amount", (double)s->closed_won_amount, per);
+    st = cli_json_major(w, st, "won_to_date_amount", (double)s->won_to_date_amount, per);
+    st = cli_json_int(w, st, "deals", s->deal_count);
+    if (st == MTL_OK)
+        st = mtl_json_key(w, "categories");
+    if (st == MTL_OK)
+        st = mtl_json_begin_object(w);
+    st = cli_json_major(w, st, "pipeline", (double)s->pipeline, per);
+    st = cli_json_major(w, st, "best_case", (double)s->best_case, per);
+    st = cli_json_major(w, st, "commit", (double)s->commit, per);
+    st = cli_json_major(w, st, "closed", (double)s->closed, per);
+    st = cli_json_major(w, st, "omitted", (double)s->omitted, per);
+    st = cli_json_major(w, st, "commit_forecast", (double)s->commit_forecast, per);
+    st = cli_json_major(w, st, "best_case_forecast", (double)s->best_case_forecast, per);
+    st = cli_json_major(w, st, "open_pipeline", (double)s->open_pipeline, per);
+    if (st == MTL_OK)
+        st = mtl_json_end_object(w);
+    if (st == MTL_OK)
+        st = mtl_json_key(w, "won_count");
+    if (st == MTL_OK)
+        st = mtl_json_begin_object(w);
+    st = cli_json_double(w, st, "mean", s->won_count_mean);
+    st = cli_json_double(w, st, "variance", s->won_count_variance);
+    st = cli_json_int(w, st, "p10", s->won_count_p10);
+    st = cli_json_int(w, st, "p50", s->won_count_p50);
+    st = cli_json_int(w, st, "p90", s->won_count_p90);
+    if (st == MTL_OK)
+        st = mtl_json_end_object(w);
+    st = cli_json_major(w, st, "grid", (double)s->grid, per);
+    st = cli_json_major(w, st, "quantization_sd", s->quantization_sd, per);
+    st = cli_json_double(w, st, "error_bound", s->error_bound);
+    st = cli_json_int(w, st, "draws", s->draws);
+    if (st == MTL_OK)
+        st = mtl_json_end_object(w);
+    return cli_json_done(w, st);
+}
+
+static int draw(const char *path, const mtl_market *m, const mtl_forecast *f,
+                const mtl_forecast_summary *s)
+{
+    svg_distribution d;
+    memset(&d, 0, sizeof d);
+    d.count = mtl_forecast_distribution(f, &d.first, &d.step, &d.prob);
+    if (d.count == 0) {
+        fputs("mtl: forecast: --svg draws the exact distribution (not with "
+              "--monte-carlo)\n", stderr);
+        return CLI_EXIT_USAGE;
+    }
+    d.p10 = s->p10;
+    d.p50 = s->p50;
+    d.p90 = s->p90;
+    d.has_target = s->target > 0;
+    d.target = s->target;
+    d.minor_per_major = mtl_market_minor_per_major(m);
+    return svg_histogram(path, "Period revenue: probability distribution", &d);
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+static int run(mtl_market *market, mtl_forecast_options *o, const forecast_args *a)
+{
+    int64_t per = mtl_market_minor_per_major(market);
+    mtl_forecast *f = NULL;
+    mtl_forecast_summary s;
+    int status;
+    if (a->target && cli_amount_to_minor(a->target, per, &o->target) != 0)
+        return cli_usage_error("mtl forecast", "--target: '%s' is not an amount", a->target);
+    if (a->grid && (cli_amount_to_minor(a->grid, per, &o->grid) != 0 || o->grid == 0))
+        return cli_usage_error("mtl forecast", "--grid: '%s' is not a positive amount",
+                               a->grid);
+    if (a->segment && !(o->segment = mtl_segment_find(market, a->segment))) {
+        fprintf(stderr, "mtl: forecast: no segment '%s'\n", a->segment);
+        return CLI_EXIT_ERROR;
+    }
+    if (mtl_forecast_create(&f, market, o) != MTL_OK)
+        return cli_library_error("forecast");
+    s.struct_size = sizeof s;
+    mtl_forecast_summary_get(f, &s);
+    if (a->format == CLI_FORMAT_JSON)
+        status = print_json(market, &s);
+    else if (a->format == CLI_FORMAT_CSV)
+        status = print_csv(market, &s);
+    else
+        status = print_table(market, &s);
+    if (status == CLI_EXIT_OK && a->svg)
+        status = draw(a->svg, market, f, &s);
+    mtl_forecast_unref(f);
+    return cli_finish_output(status);
+}
+
+int mtl_cmd_forecast(int argc, char **argv)
+{
+    cli_parser parser;
+    cli_import_settings settings;
+    mtl_forecast_options o;
+    forecast_args a;
+    int opt, status;
+    int32_t to = MTL_DATE_NONE;
+    const char *path = NULL;
+    int64_t n;
+    uint64_t seed;
+    mtl_market *market = NULL;
+
+    memset(&settings, 0, sizeof settings);
+    memset(&a, 0, sizeof a);
+    mtl_forecast_options_init(&o, sizeof o);
+    cli_parser_init(&parser, "mtl forecast", argc, argv);
+    while ((opt = cli_parser_next(&parser, forecast_opts, FORECAST_OPT_COUNT)) !=
+           CLI_OPT_END) {
+        status = CLI_EXIT_OK;
+        if (opt >= 0 && opt < CLI_INPUT_OPTION_COUNT) {
+            status = cli_input_option(&parser, opt, &settings);
+        } else switch (opt) {
+        case OPT_FROM: status = cli_parse_day(&parser, &o.period_start); break;
+        case OPT_TO: status = cli_parse_day(&parser, &to); break;
+        case OPT_AS_OF: status = cli_parse_day(&parser, &o.as_of); break;
+        case OPT_TARGET: a.target = parser.value; break;
+        case OPT_GRID: a.grid = parser.value; break;
+        case OPT_SOURCE:
+            if (strcmp(parser.value, "stage") == 0)
+                o.probability_source = MTL_PROBABILITY_SOURCE_STAGE;
+            else if (strcmp(parser.value, "calibrated") == 0)
+                o.probability_source = MTL_PROBABILITY_SOURCE_CALIBRATED;
+            else
+                return cli_usage_error(parser.command, "--source: '%s' is not stage or "
+                                       "calibrated", parser.value);
+            break;
+        case OPT_MC: o.method = MTL_FORECAST_MONTE_CARLO; break;
+        case OPT_DRAWS:
+            status = cli_parser_int64(&parser, 1, 10000000, &n);
+            o.draws = (int32_t)n;
+            break;
+        case OPT_SEED:
+            status = cli_parser_uint64(&parser, UINT64_MAX, &seed);
+            o.seed = seed;
+            break;
+        case OPT_CORRELATION:
+            o.correlation = strtod(parser.value, NULL);
+            if (!(o.correlation >= 0 && o.correlation < 1))
+                return cli_usage_error(parser.command, "--correlation: '%s' is not in "
+                                       "[0, 1)", parser.value);
+            break;
+        case OPT_SEGMENT: a.segment = parser.value; break;
+        case OPT_REGION: o.region = parser.value; break;
+        case OPT_OWNER: o.owner = parser.value; break;
+        case OPT_FORMAT: status = cli_parse_format(&parser, &a.format); break;
+        case OPT_SVG: a.svg = parser.value; break;
+        case OPT_HELP: forecast_help(stdout); return CLI_EXIT_OK;
+        case CLI_OPT_POSITIONAL:
+            if (path != NULL)
+                return cli_usage_error(parser.command, "unexpected argument '%s'",
+                                       parser.value);
+            path = parser.value;
+            break;
+        default: return CLI_EXIT_USAGE;
+        }
+        if (status != CLI_EXIT_OK)
+            return status;
+    }
+    if (path == NULL)
+        return cli_usage_error(parser.command, "no snapshot or CSV file given");
+    if (o.period_start == MTL_DATE_NONE || to == MTL_DATE_NONE)
+        return cli_usage_error(parser.command, "--from and --to are required");
+    if (to < o.period_start)
+        return cli_usage_error(parser.command, "--to is before --from");
+    o.period_end = to + 1;
+    status = cli_open_market(&market, path, MTL_KIND_LEADS, &settings, NULL);
+    if (status != CLI_EXIT_OK)
+        return status;
+    status = run(market, &o, &a);
+    mtl_market_unref(market);
+    return status;
+}

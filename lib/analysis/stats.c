@@ -1,0 +1,105 @@
+/* stats.c: normal quantile, Wilson interval, quantiles of day counts. */
+#include <math.h>
+
+#include "analysis/stats.h"
+
+double mtl__normal_quantile(double p)
+{
+    static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00 };
+    static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01 };
+    static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01,
+                                -2.400758277161838e+00, -2.549732539343734e+00,
+                                4.374664141464968e+00, 2.938163982698783e+00 };
+    static const double d[] = { 7.784695709041462e-03, 3.224671290700398e-01,
+                                2.445134137142996e+00, 3.754408661907416e+00 };
+    double q, r, x, e, u;
+    if (!(p > 0.0 && p < 1.0))
+        return p == 0.0 ? -INFINITY : p == 1.0 ? INFINITY : NAN;
+    if (p < 0.02425) {
+        q = sqrt(-2 * log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    } else if (p <= 1 - 0.02425) {
+        q = p - 0.5;
+        r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    } else {
+        q = sqrt(-2 * log1p(-p));
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    /* one Halley step on Φ(x) - p, Φ from erfc */
+    e = 0.5 * erfc(-x / sqrt(2.0)) - p;
+    u = e * 2.50662827463100050242 * exp(x * x / 2); /* sqrt(2 pi) */
+    return x - u / (1 + x * u / 2);
+}
+
+void mtl__wilson(int64_t k, int64_t n, double conf, double *low, double *high)
+{
+    double z, ph, z2n, center, half;
+    if (n <= 0) {
+        *low = *high = NAN;
+        return;
+    }
+    z = mtl__normal_quantile(0.5 + conf / 2);
+    ph = (double)k / (double)n;
+    z2n = z * z / (double)n;
+    center = (ph + z2n / 2) / (1 + z2n);
+    half = z / (1 + z2n) * sqrt(ph * (1 - ph) / (double)n + z2n / (4.0 * (double)n));
+    *low = center - half < 0 ? 0 : center - half;
+    *high = center + half > 1 ? 1 : center + half;
+}
+
+/* the k-th smallest of v[0..n) (Hoare's selection), v reordered */
+static int32_t select_kth(int32_t *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int32_t pivot = v[lo + (hi - lo) / 2], t;
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                t = v[i], v[i] = v[j], v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+double mtl__quantile_i32(int32_t *v, size_t n, double q)
+{
+    double h, lo, hi;
+    size_t k, j;
+    if (n == 0)
+        return NAN;
+    h = q * (double)(n - 1);
+    k = (size_t)floor(h);
+    lo = select_kth(v, n, k);
+    if (k + 1 >= n || h == (double)k)
+        return lo;
+    /* the next order statistic is the smallest of what select left above k */
+    hi = v[k + 1];
+    for (j = k + 2; j < n; j++)
+        if (v[j] < hi)
+            hi = v[j];
+    return lo + (h - (double)k) * (hi - lo);
+}
