@@ -20,5 +20,6 @@
 #include "mtl/json.h"
 #include "mtl/funnel.h"
 #include "mtl/forecast.h"
+#include "mtl/targets.h"
 
 #endif /* MTL_H */
