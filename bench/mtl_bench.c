@@ -12,6 +12,14 @@
  *           file's size, then three rounds of save + load (the first one
  *           cold), and the CPU part alone (mtl_market_write to a sink that
  *           keeps nothing, mtl_market_read of the bytes in memory).
+ *   funnel - W2: every segment's stage table from the live counters, the
+ *           grouped report by a full scan (mtl_funnel_compute by segment
+ *           and by region), and 1,000,000 single-lead updates each
+ *           followed by reading that lead's segment funnel.
+ *   forecast - W4 through the public API: the first 100,000 open rows of
+ *           the 1e6 file get an expected close inside Q1 2026, then
+ *           mtl_forecast_create on 1,000- and 100-dollar grids and a
+ *           10,000-draw Monte Carlo (scan of the market included).
  *   load  - bulk append of the generator's rows (ids, customer, segment,
  *           region, owner, stage, outcome, amount, created, closed and the
  *           four attributes industry, source, size_band, has_budget), memory
@@ -34,6 +42,7 @@
 #include <mtl.h>
 
 #include <malloc.h>
+#include <math.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -551,12 +560,186 @@ static int bench_snapshot(const char *path, size_t max_rows, const char *out)
     return 0;
 }
 
+/* ---- W2: the funnel by segment × stage; live counters under updates ---- */
+
+static mtl_market *loaded_market(table *t, const char *path, size_t max_rows)
+{
+    mtl_market *m;
+    mtl_lead_columns cols;
+    mtl_string_column attrs[4];
+    char **owners = owner_names(500), idb[32];
+    const char **cust_ids;
+    double t0, t_cust;
+    size_t i;
+    memset(t, 0, sizeof *t);
+    t0 = now();
+    load_csv(t, path, max_rows);
+    fprintf(stderr, "parsed %zu rows in %.2f s (not timed)\n", t->n, now() - t0);
+    cust_ids = malloc(t->ncust * sizeof *cust_ids);
+    for (i = 0; i < t->ncust; i++) {
+        snprintf(idb, sizeof idb, "%zu", i + 1);
+        cust_ids[i] = strdup(idb);
+    }
+    m = market_with_customers(t, &t_cust);
+    fill_columns(&cols, t, owners, cust_ids, attrs);
+    t0 = now();
+    if (mtl_lead_append_columns(m, &cols))
+        die("append");
+    fprintf(stderr, "appended %zu leads in %.2f s\n", t->n, now() - t0);
+    return m;
+}
+
+static int bench_funnel(const char *path, size_t max_rows, size_t updates)
+{
+    table t;
+    mtl_market *m = loaded_market(&t, path, max_rows);
+    size_t nseg = t.segd.count, g, k, nleads = mtl_market_lead_count(m);
+    mtl_segment **segs = malloc(nseg * sizeof *segs);
+    mtl_lead **leads = malloc(nleads * sizeof *leads);
+    const mtl_lead *l = NULL;
+    mtl_funnel_stage rows[MTL_STAGE_MAX];
+    mtl_funnel_options o;
+    mtl_funnel *f;
+    double t0, best = 1e9, dt, check = 0;
+    int32_t s, ns = mtl_market_stage_count(m);
+    int rep;
+    uint64_t seed = 7;
+
+    for (g = 0; g < nseg; g++)
+        segs[g] = mtl_segment_find(m, t.segd.names[g]);
+    for (k = 0; (l = mtl_lead_next(m, l)) != NULL; k++)
+        leads[k] = (mtl_lead *)l;
+    for (s = 0; s < MTL_STAGE_MAX; s++)
+        rows[s].struct_size = sizeof rows[s];
+
+    /* W2 from the live counters: every segment's stage table */
+    for (rep = 0; rep < 5; rep++) {
+        t0 = now();
+        for (g = 0; g < nseg; g++) {
+            if (mtl_funnel_stages(m, segs[g], rows, ns))
+                die("funnel_stages");
+            check += rows[1].weighted_amount + (double)rows[2].reached;
+        }
+        dt = now() - t0;
+        best = dt < best ? dt : best;
+    }
+    printf("W2 counters: %zu segments x %d stages in %.6f s (best of 5)\n", nseg, (int)ns,
+           best);
+
+    /* W2 by a full scan: the grouped report */
+    mtl_funnel_options_init(&o, sizeof o);
+    o.group_by = MTL_GROUP_SEGMENT;
+    for (best = 1e9, rep = 0; rep < 3; rep++) {
+        t0 = now();
+        if (mtl_funnel_compute(&f, m, &o))
+            die("funnel_compute");
+        dt = now() - t0;
+        best = dt < best ? dt : best;
+        check += (double)mtl_funnel_group_count(f);
+        mtl_funnel_destroy(f);
+    }
+    printf("W2 scan (mtl_funnel_compute by segment): %.4f s (best of 3)\n", best);
+    o.group_by = MTL_GROUP_REGION;
+    t0 = now();
+    if (mtl_funnel_compute(&f, m, &o))
+        die("funnel_compute");
+    printf("funnel by region (scan): %.4f s\n", now() - t0);
+    mtl_funnel_destroy(f);
+
+    /* a single lead update, then that segment's funnel: updates times */
+    t0 = now();
+    for (k = 0; k < updates; k++) {
+        mtl_lead *x = leads[xorshift(&seed) % nleads];
+        if (mtl_lead_outcome(x) == MTL_OUTCOME_OPEN) {
+            if (mtl_lead_set_stage(x, (int32_t)(xorshift(&seed) % 7)))
+                die("set_stage");
+        } else if (mtl_lead_set_amount(x, mtl_lead_amount(x) + 1)) {
+            die("set_amount");
+        }
+        if (mtl_funnel_stages(m, mtl_lead_segment(x), rows, ns))
+            die("funnel_stages");
+        check += (double)rows[0].open_count;
+    }
+    printf("%zu updates, each followed by its segment's funnel: %.3f s\n", updates,
+           now() - t0);
+    fprintf(stderr, "(checksum %g)\n", check);
+    mtl_market_unref(m);
+    free(segs);
+    free(leads);
+    return 0;
+}
+
+/* ---- W4 through the public API: forecast of the first 100,000 open deals */
+
+static int bench_forecast(const char *path, size_t max_rows, size_t deals)
+{
+    table t;
+    mtl_market *m = loaded_market(&t, path, max_rows);
+    const mtl_lead *l = NULL;
+    mtl_forecast_options o;
+    mtl_forecast *f;
+    mtl_forecast_summary s;
+    int32_t day0, day1;
+    size_t n = 0;
+    int64_t grids[2] = { 100000, 10000 }; /* 1,000 and 100 dollars */
+    int gi, rep;
+    mtl_date_from_ymd(&day0, 2026, 1, 1);
+    mtl_date_from_ymd(&day1, 2026, 4, 1);
+    /* the first `deals` open rows close in the period, the rest do not */
+    while ((l = mtl_lead_next(m, l)) != NULL && n < deals)
+        if (mtl_lead_outcome(l) == MTL_OUTCOME_OPEN && mtl_lead_stage(l) < 7) {
+            if (mtl_lead_set_expected_close((mtl_lead *)l, day0 + 40))
+                die("expected_close");
+            n++;
+        }
+    mtl_forecast_options_init(&o, sizeof o);
+    o.period_start = day0;
+    o.period_end = day1;
+    for (gi = 0; gi < 2; gi++) {
+        double best = 1e9, t0, dt;
+        o.grid = grids[gi];
+        for (rep = 0; rep < 3; rep++) {
+            t0 = now();
+            if (mtl_forecast_create(&f, m, &o))
+                die("forecast");
+            dt = now() - t0;
+            best = dt < best ? dt : best;
+            s.struct_size = sizeof s;
+            mtl_forecast_summary_get(f, &s);
+            mtl_forecast_unref(f);
+        }
+        printf("W4 %zu deals, grid %lld: %.4f s (best of 3, scan included)  "
+               "P10 %.2f P50 %.2f P90 %.2f mean %.2f sd %.2f error %.2g\n",
+               n, (long long)(grids[gi] / 100), best, s.p10 / 100.0, s.p50 / 100.0,
+               s.p90 / 100.0, s.expected / 100.0, sqrt(s.variance) / 100.0, s.error_bound);
+    }
+    {
+        double t0 = now();
+        o.grid = 0;
+        o.method = MTL_FORECAST_MONTE_CARLO;
+        o.draws = 10000;
+        o.seed = 12345;
+        if (mtl_forecast_create(&f, m, &o))
+            die("forecast");
+        s.struct_size = sizeof s;
+        mtl_forecast_summary_get(f, &s);
+        printf("W4 Monte Carlo 10,000 draws: %.3f s  P10 %.2f P50 %.2f P90 %.2f\n",
+               now() - t0, s.p10 / 100.0, s.p50 / 100.0, s.p90 / 100.0);
+        mtl_forecast_unref(f);
+    }
+    mtl_market_unref(m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     size_t rows = 0, lookups = 10000000;
     if (argc < 3 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "import") != 0 &&
-                     strcmp(argv[1], "snapshot") != 0)) {
+                     strcmp(argv[1], "snapshot") != 0 && strcmp(argv[1], "funnel") != 0 &&
+                     strcmp(argv[1], "forecast") != 0)) {
         fprintf(stderr, "usage: mtl-bench load FILE.csv [ROWS [LOOKUPS]]\n"
+                        "       mtl-bench funnel FILE.csv [ROWS [UPDATES]]\n"
+                        "       mtl-bench forecast FILE.csv [ROWS [DEALS]] (W4: the 1e6 file)\n"
                         "       mtl-bench import FILE.csv\n"
                         "       mtl-bench snapshot FILE.csv [ROWS [OUT]] (OUT: FILE.csv.snapshot)\n");
         return 2;
@@ -571,6 +754,10 @@ int main(int argc, char **argv)
     mallopt(M_TOP_PAD, 64 << 20);
     if (strcmp(argv[1], "import") == 0)
         return bench_import(argv[2]);
+    if (strcmp(argv[1], "funnel") == 0)
+        return bench_funnel(argv[2], rows, argc > 4 ? lookups : 1000000);
+    if (strcmp(argv[1], "forecast") == 0)
+        return bench_forecast(argv[2], rows, argc > 4 ? lookups : 100000);
     if (strcmp(argv[1], "snapshot") == 0) {
         /* the snapshot goes next to the data unless told otherwise */
         static char out[4096];

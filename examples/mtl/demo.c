@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "demo_data.h"
+#include "reports.h"
 #include "util.h"
 
 static const cli_option demo_opts[] = {
@@ -30,7 +31,9 @@ static void demo_help(FILE *out)
           "Generate a sample B2B market (10 industry segments, 500 customers\n"
           "in six sales regions, 5,000 leads over the stages P0-P7 by\n"
           "default), load it through libmtl and print the leads by stage and\n"
-          "by segment.  The same seed gives the same market and the same\n"
+          "by segment, the funnel and the forecast of 2026-Q4 (as of\n"
+          "2026-10-31) against a target 60% above the wins of 2026-Q3.\n"
+          "The same seed gives the same market and the same\n"
           "output on every machine.\n"
           "\n"
           "Options:\n", out);
@@ -229,6 +232,70 @@ done:
     return rc;
 }
 
+/* ---- the method: funnel, forecast ------------------------------------ */
+
+/* The sample data's as-of day is 2026-10-31: wins and losses up to it,
+ * open leads expected to close from November on.  The demo looks at the
+ * fourth quarter of 2026 with a target 60% above the third quarter's wins. */
+static int print_method(const mtl_market *market)
+{
+    mtl_funnel_options fo;
+    mtl_forecast_options o;
+    mtl_funnel *funnel = NULL;
+    mtl_forecast *forecast = NULL;
+    mtl_forecast_summary s;
+    int32_t q3, q4, end, as_of;
+    int64_t per = mtl_market_minor_per_major(market), unit = 1000000 * per;
+    int rc = -1;
+    char b[32];
+
+    mtl_date_from_ymd(&q3, 2026, 7, 1);
+    mtl_date_from_ymd(&q4, 2026, 10, 1);
+    mtl_date_from_ymd(&end, 2027, 1, 1);
+    mtl_date_from_ymd(&as_of, 2026, 10, 31);
+    /* last quarter's wins, for the target */
+    mtl_forecast_options_init(&o, sizeof o);
+    o.period_start = q3;
+    o.period_end = q4;
+    s.struct_size = sizeof s;
+    if (mtl_forecast_create(&forecast, market, &o) != MTL_OK) {
+        cli_library_error("demo forecast");
+        return -1;
+    }
+    mtl_forecast_summary_get(forecast, &s);
+    mtl_forecast_unref(forecast);
+    o.period_start = q4;
+    o.period_end = end;
+    o.as_of = as_of;
+    /* 160% of Q3, in whole millions: a growth target */
+    o.target = (s.closed_won_amount * 160 / 100 + unit / 2) / unit * unit;
+
+    mtl_funnel_options_init(&fo, sizeof fo);
+    fo.period_start = q4;
+    fo.period_end = end;
+    fo.as_of = as_of;
+    fo.target = o.target;
+    printf("\nFunnel (mtl funnel), 2026-Q4 as of 2026-10-31, target %s\n\n",
+           cli_format_major(b, sizeof b, o.target, per));
+    if (mtl_funnel_compute(&funnel, market, &fo) != MTL_OK ||
+        funnel_print_table(market, funnel, &fo) != CLI_EXIT_OK)
+        goto done;
+
+    printf("\nForecast (mtl forecast), 2026-Q4\n\n");
+    if (mtl_forecast_create(&forecast, market, &o) != MTL_OK)
+        goto done;
+    mtl_forecast_summary_get(forecast, &s);
+    if (forecast_print_table(market, &s) != CLI_EXIT_OK)
+        goto done;
+    rc = 0;
+done:
+    if (rc != 0)
+        cli_library_error("demo");
+    mtl_forecast_unref(forecast);
+    mtl_funnel_destroy(funnel);
+    return rc;
+}
+
 static int print_summary(const mtl_market *market, uint64_t seed)
 {
     int64_t per = mtl_market_minor_per_major(market);
@@ -247,7 +314,9 @@ static int print_summary(const mtl_market *market, uint64_t seed)
     if (print_stage_table(market) != 0)
         return -1;
     fputc('\n', stdout);
-    return print_segment_table(market);
+    if (print_segment_table(market) != 0)
+        return -1;
+    return print_method(market);
 }
 
 /* ---- the command ---------------------------------------------------- */

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "input.h"
+#include "reports.h"
 #include "svg.h"
 #include "util.h"
 
@@ -80,7 +81,7 @@ typedef struct forecast_args {
 
 /* ---- output ------------------------------------------------------------ */
 
-static int print_table(const mtl_market *m, const mtl_forecast_summary *s)
+int forecast_print_table(const mtl_market *m, const mtl_forecast_summary *s)
 {
     int64_t per = mtl_market_minor_per_major(m);
     char b[3][32], d[2][16];
@@ -113,8 +114,8 @@ static int print_table(const mtl_market *m, const mtl_forecast_summary *s)
            s->won_count_mean, (long long)s->won_count_p10, (long long)s->won_count_p50,
            (long long)s->won_count_p90);
     if (s->method == MTL_FORECAST_EXACT)
-        printf("method             exact, grid %s, quantization sd %s, error bound %.2g\n",
-               cli_format_major(b[0], 32, s->grid, per),
+        printf("method             exact, grid %g, quantization sd %s, error bound %.2g\n",
+               (double)s->grid / (double)per,
                cli_format_major(b[1], 32, llround(s->quantization_sd), per), s->error_bound);
     else
         printf("method             Monte Carlo, %d draws, standard error of the mean %s\n",
@@ -259,7 +260,7 @@ static int run(mtl_market *market, mtl_forecast_options *o, const forecast_args 
     else if (a->format == CLI_FORMAT_CSV)
         status = print_csv(market, &s);
     else
-        status = print_table(market, &s);
+        status = forecast_print_table(market, &s);
     if (status == CLI_EXIT_OK && a->svg)
         status = draw(a->svg, market, f, &s);
     mtl_forecast_unref(f);

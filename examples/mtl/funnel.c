@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "input.h"
+#include "reports.h"
 #include "svg.h"
 #include "util.h"
 
@@ -144,18 +145,18 @@ static void print_summary(const mtl_market *m, const mtl_funnel_summary *s,
                           const mtl_funnel_options *o)
 {
     int64_t per = mtl_market_minor_per_major(m);
-    char b[3][32];
+    char b[5][32]; /* one buffer per formatted argument of a printf */
     printf("leads %s: open %s, won %s, lost %s\n", cli_format_int(b[0], 32, s->leads),
            cli_format_int(b[1], 32, s->open), cli_format_int(b[2], 32, s->won),
-           cli_format_int(b[0], 32, s->lost));
+           cli_format_int(b[3], 32, s->lost));
     printf("open amount %s, weighted %s, won amount %s\n",
            cli_format_major(b[0], 32, s->open_amount, per),
            cli_format_major(b[1], 32, llround(s->weighted_amount), per),
            cli_format_major(b[2], 32, s->won_amount, per));
     printf("T win rate %s by count, %s by amount; L lead conversion %s (%s of %s verified)\n",
            percent(b[0], 32, s->win_rate), percent(b[1], 32, s->win_rate_amount),
-           percent(b[2], 32, s->lead_conversion), cli_format_int(b[0], 32, s->converted),
-           cli_format_int(b[1], 32, s->verified));
+           percent(b[2], 32, s->lead_conversion), cli_format_int(b[3], 32, s->converted),
+           cli_format_int(b[4], 32, s->verified));
     if (s->cycle_count > 0)
         printf("cycle (created to won) %.1f days mean, %.1f median, %.1f p90; "
                "velocity %s per day\n",
@@ -167,8 +168,8 @@ static void print_summary(const mtl_market *m, const mtl_funnel_summary *s,
                cli_format_int(b[0], 32, s->period_won),
                cli_format_major(b[1], 32, s->period_won_amount, per),
                cli_format_major(b[2], 32, s->won_to_date_amount, per),
-               cli_format_major(b[0], 32, s->period_open_amount, per),
-               cli_format_major(b[1], 32, llround(s->period_weighted_amount), per));
+               cli_format_major(b[3], 32, s->period_open_amount, per),
+               cli_format_major(b[4], 32, llround(s->period_weighted_amount), per));
         if (o->target > 0)
             printf("V coverage %.2f (weighted %.2f)\n", s->coverage, s->coverage_weighted);
     }
@@ -178,7 +179,7 @@ static void print_summary(const mtl_market *m, const mtl_funnel_summary *s,
                s->plan_new_leads, s->plan_new_leads_per_week);
 }
 
-static int print_table(const mtl_market *m, const mtl_funnel *f,
+int funnel_print_table(const mtl_market *m, const mtl_funnel *f,
                        const mtl_funnel_options *o)
 {
     mtl_funnel_summary s;
@@ -486,7 +487,7 @@ int mtl_cmd_funnel(int argc, char **argv)
         else if (format == CLI_FORMAT_CSV)
             print_csv(market, f);
         else
-            status = print_table(market, f, &o);
+            status = funnel_print_table(market, f, &o);
         if (status == CLI_EXIT_OK && svg)
             status = draw(svg, market, f);
         status = cli_finish_output(status);

@@ -104,7 +104,7 @@ MTL_API mtl_status mtl_funnel_stages(const mtl_market *market,
         if ((st = mtl__struct_check(rows[s].struct_size, sizeof rows[s],
                                     "mtl_funnel_stage")) != MTL_OK)
             return st;
-    cells_to_rows(market, segment ? segment->funnel : market->funnel_total,
+    cells_to_rows(market, segment ? mtl__funnel_of(market, segment) : market->funnel_total,
                   DEFAULT_CONFIDENCE, rows);
     return MTL_OK;
 }
@@ -465,20 +465,23 @@ static mtl_status samples_group(mtl__allocator *a, samples *s, size_t nkeys,
     return MTL_OK;
 }
 
-static void describe(int32_t *v, size_t n, int64_t *count, double *mean,
-                     double *median, double *p90)
+static void describe(mtl__allocator *a, int32_t *v, size_t n, int64_t *count,
+                     double *mean, double *median, double *p90)
 {
-    double sum = 0;
+    static const double q[2] = { 0.5, 0.9 };
+    double sum = 0, out[2];
     size_t j;
     for (j = 0; j < n; j++)
         sum += v[j];
     *count = (int64_t)n;
     *mean = n ? sum / (double)n : NAN;
-    *p90 = mtl__quantile_i32(v, n, 0.9);
-    *median = mtl__quantile_i32(v, n, 0.5);
+    mtl__quantiles_i32(a, v, n, q, out, 2);
+    *median = out[0];
+    *p90 = out[1];
 }
 
-static void summarize(const mtl_market *m, const mtl_funnel_options *o,
+static void summarize(mtl__allocator *a, const mtl_market *m,
+                      const mtl_funnel_options *o,
                       const mtl_funnel_stage *rows, const group_acc *acc,
                       int32_t *cycle, size_t ncycle, mtl_funnel_summary *s,
                       double *plan)
@@ -516,7 +519,7 @@ static void summarize(const mtl_market *m, const mtl_funnel_options *o,
         s->coverage = left > 0 ? (double)acc->period_open_amount / left : INFINITY;
         s->coverage_weighted = left > 0 ? acc->period_weighted / left : INFINITY;
     }
-    describe(cycle, ncycle, &s->cycle_count, &s->cycle_mean, &s->cycle_median,
+    describe(a, cycle, ncycle, &s->cycle_count, &s->cycle_mean, &s->cycle_median,
              &s->cycle_p90);
     s->average_won_amount = ratio((double)s->won_amount, (double)s->won);
     s->velocity = (double)s->open * s->win_rate * s->average_won_amount /
@@ -671,11 +674,11 @@ static mtl_status build(scan *sc, mtl_funnel *f, double conf)
             mtl_funnel_stage *r = &rows[s];
             if (g) {
                 size_t key = order[g - 1].group * S + s;
-                describe(dvals + dstart[key], dstart[key + 1] - dstart[key],
+                describe(a, dvals + dstart[key], dstart[key + 1] - dstart[key],
                          &r->days_count, &r->days_mean, &r->days_median, &r->days_p90);
             }
         }
-        summarize(m, sc->o, rows, acc, cyc, ncyc, &f->sums[g], f->plan + g * S * 2);
+        summarize(a, m, sc->o, rows, acc, cyc, ncyc, &f->sums[g], f->plan + g * S * 2);
     }
     /* the total's days in stage: every group's samples of that stage */
     if (ng > 0) {
@@ -699,7 +702,7 @@ static mtl_status build(scan *sc, mtl_funnel *f, double conf)
                 memcpy(tmp + total_n, dvals + dstart[g * S + s], n * sizeof *tmp);
                 total_n += n;
             }
-            describe(tmp, total_n, &r->days_count, &r->days_mean, &r->days_median,
+            describe(a, tmp, total_n, &r->days_count, &r->days_mean, &r->days_median,
                      &r->days_p90);
             mtl__free(a, tmp, total_n * sizeof *tmp);
         }

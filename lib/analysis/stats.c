@@ -46,7 +46,9 @@ void mtl__wilson(int64_t k, int64_t n, double conf, double *low, double *high)
         *low = *high = NAN;
         return;
     }
-    z = mtl__normal_quantile(0.5 + conf / 2);
+    /* the default level without the quantile's log and exp: the live
+     * funnel reads it after every update */
+    z = conf == 0.90 ? 1.6448536269514722 : mtl__normal_quantile(0.5 + conf / 2);
     ph = (double)k / (double)n;
     z2n = z * z / (double)n;
     center = (ph + z2n / 2) / (1 + z2n);
@@ -102,4 +104,54 @@ double mtl__quantile_i32(int32_t *v, size_t n, double q)
         if (v[j] < hi)
             hi = v[j];
     return lo + (h - (double)k) * (hi - lo);
+}
+
+/* the k-th smallest value from a histogram of counts over [lo, lo + range) */
+static int32_t hist_kth(const uint32_t *h, int32_t lo, size_t k)
+{
+    size_t seen = 0;
+    int32_t x = 0;
+    for (;; x++) {
+        seen += h[x];
+        if (seen > k)
+            return lo + x;
+    }
+}
+
+void mtl__quantiles_i32(mtl__allocator *a, int32_t *v, size_t n, const double *q,
+                        double *out, size_t nq)
+{
+    int32_t lo, hi;
+    size_t j, range;
+    uint32_t *h;
+    if (n == 0) {
+        for (j = 0; j < nq; j++)
+            out[j] = NAN;
+        return;
+    }
+    lo = hi = v[0];
+    for (j = 1; j < n; j++) {
+        lo = v[j] < lo ? v[j] : lo;
+        hi = v[j] > hi ? v[j] : hi;
+    }
+    range = (size_t)((int64_t)hi - lo) + 1;
+    h = range <= 2 * n + 4096 && n <= UINT32_MAX
+            ? mtl__alloc_zero(a, range * sizeof *h)
+            : NULL;
+    if (!h) {
+        for (j = 0; j < nq; j++)
+            out[j] = mtl__quantile_i32(v, n, q[j]);
+        return;
+    }
+    for (j = 0; j < n; j++)
+        h[v[j] - lo]++;
+    for (j = 0; j < nq; j++) {
+        double pos = q[j] * (double)(n - 1);
+        size_t k = (size_t)floor(pos);
+        double x = hist_kth(h, lo, k);
+        out[j] = k + 1 < n && pos > (double)k
+                     ? x + (pos - (double)k) * (hist_kth(h, lo, k + 1) - x)
+                     : x;
+    }
+    mtl__free(a, h, range * sizeof *h);
 }

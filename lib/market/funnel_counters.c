@@ -66,28 +66,22 @@ uint64_t mtl__lead_reached(const mtl_market *m, const mtl__lead_chunk *c,
     return set;
 }
 
-void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *cells,
-                          const mtl__lead_chunk *c, uint32_t i, int64_t sign)
+void mtl__funnel_cell_override(mtl__funnel_cell *cell, int64_t amount, double p,
+                               int64_t sign)
 {
-    int32_t s = c->stage[i], o = c->outcome[i];
-    int64_t amount = c->amount[i];
-    mtl__funnel_cell *cell = &cells[s];
-    cell->n[o] += sign;
-    cell->amount[o] += sign * amount;
-    if (o == MTL_OUTCOME_OPEN && c->probability[i] >= 0.0) {
-        uint64_t q = (uint64_t)llround(c->probability[i] * 4294967296.0);
-        cell->ovr_amount += sign * amount;
-        fixed_add(&cell->ovr_hi, &cell->ovr_lo, amount, q, sign);
-    }
-    if (!c->history[i] && !(m->stages[s].flags & MTL_STAGE_FLAG_LOST)) {
-        cell->tail[o] += sign;
-    } else {
-        uint64_t set = mtl__lead_reached(m, c, i);
-        int32_t k;
-        for (k = 0; set; k++, set >>= 1)
-            if (set & 1)
-                cells[k].visit[o] += sign;
-    }
+    uint64_t q = (uint64_t)llround(p * 4294967296.0);
+    cell->ovr_amount += sign * amount;
+    fixed_add(&cell->ovr_hi, &cell->ovr_lo, amount, q, sign);
+}
+
+void mtl__funnel_cell_visits(const mtl_market *m, mtl__funnel_cell *cells,
+                             const mtl__lead_chunk *c, uint32_t i, int64_t sign)
+{
+    uint64_t set = mtl__lead_reached(m, c, i);
+    int32_t k, o = c->outcome[i];
+    for (k = 0; set; k++, set >>= 1)
+        if (set & 1)
+            cells[k].visit[o] += sign;
 }
 
 void mtl__funnel_account(mtl_market *m, const mtl__lead_chunk *c, uint32_t i,
@@ -95,35 +89,50 @@ void mtl__funnel_account(mtl_market *m, const mtl__lead_chunk *c, uint32_t i,
 {
     uint32_t seg = c->segment[i];
     mtl__funnel_cell *cells =
-        seg == MTL__NONE ? m->funnel_none : mtl__segment_at(m, seg)->funnel;
+        seg == MTL__NONE ? m->funnel_none
+                         : m->funnel_segments + (size_t)seg * (size_t)m->stage_count;
     mtl__funnel_cell_add(m, cells, c, i, sign);
     mtl__funnel_cell_add(m, m->funnel_total, c, i, sign);
 }
 
-mtl_status mtl__funnel_segment_init(mtl_market *m, mtl_segment *s)
+mtl_status mtl__funnel_segment_init(mtl_market *m, const mtl_segment *s)
 {
-    s->funnel = mtl__alloc_zero(&m->alloc,
-                                (size_t)m->stage_count * sizeof *s->funnel);
-    return s->funnel ? MTL_OK : mtl__error_oom();
+    size_t S = (size_t)m->stage_count, need = (size_t)s->rec.slot + 1;
+    if (need > m->funnel_slots) {
+        size_t slots = m->funnel_slots ? m->funnel_slots : 16;
+        mtl__funnel_cell *cells;
+        while (slots < need)
+            slots *= 2;
+        cells = mtl__realloc(&m->alloc, m->funnel_segments,
+                             m->funnel_slots * S * sizeof *cells,
+                             slots * S * sizeof *cells);
+        if (!cells)
+            return mtl__error_oom();
+        m->funnel_segments = cells;
+        m->funnel_slots = slots;
+    }
+    /* a reused slot: its leads were all gone before the removal */
+    memset(mtl__funnel_of(m, s), 0, S * sizeof *m->funnel_segments);
+    return MTL_OK;
 }
 
-void mtl__funnel_segment_free(mtl_market *m, mtl_segment *s)
+void mtl__funnel_free(mtl_market *m)
 {
-    if (!s->funnel)
-        return;
-    mtl__free(&m->alloc, s->funnel, (size_t)m->stage_count * sizeof *s->funnel);
-    s->funnel = NULL;
+    mtl__free(&m->alloc, m->funnel_segments,
+              m->funnel_slots * (size_t)m->stage_count * sizeof *m->funnel_segments);
+    m->funnel_segments = NULL;
+    m->funnel_slots = 0;
 }
 
 void mtl__funnel_rebuild(mtl_market *m)
 {
-    mtl_segment *s = NULL;
     size_t k;
     uint32_t i;
     memset(m->funnel_none, 0, sizeof m->funnel_none);
     memset(m->funnel_total, 0, sizeof m->funnel_total);
-    while ((s = mtl__recs_next(&m->segments, s ? &s->rec : NULL)) != NULL)
-        memset(s->funnel, 0, (size_t)m->stage_count * sizeof *s->funnel);
+    if (m->funnel_segments)
+        memset(m->funnel_segments, 0,
+               m->funnel_slots * (size_t)m->stage_count * sizeof *m->funnel_segments);
     for (k = 0; k < m->nchunks; k++) {
         const mtl__lead_chunk *c = m->chunks[k];
         for (i = 0; i < c->used; i++)

@@ -75,7 +75,6 @@ typedef struct mtl__funnel_cell {
 
 struct mtl_segment {
     mtl__rec rec;
-    mtl__funnel_cell *funnel; /* stage_count cells */
     char *name;
     uint32_t parent;    /* slot or MTL__NONE */
     uint32_t children;  /* number of child segments */
@@ -178,10 +177,13 @@ struct mtl_market {
     size_t nevents, cap_events;
     uint32_t event_free; /* index + 1, 0 = none */
 
-    /* funnel counters (funnel_counters.c): leads without a segment, and
-     * every lead; a segment's own are in the segment */
+    /* funnel counters (funnel_counters.c): leads without a segment, every
+     * lead, and stage_count cells per segment slot (grown by doubling, so
+     * that adding segments allocates rarely) */
     mtl__funnel_cell funnel_none[MTL_STAGE_MAX];
     mtl__funnel_cell funnel_total[MTL_STAGE_MAX];
+    mtl__funnel_cell *funnel_segments;
+    size_t funnel_slots;
 };
 
 /* The three small lead fields share one byte: status in bits 0-1,
@@ -255,17 +257,44 @@ mtl_status mtl__intern(mtl_market *m, const char *s, const char *what,
 
 /* ---- funnel counters (funnel_counters.c) ------------------------------ */
 
+/* The parts of mtl__funnel_cell_add off its fast path. */
+void mtl__funnel_cell_override(mtl__funnel_cell *cell, int64_t amount, double p,
+                               int64_t sign);
+void mtl__funnel_cell_visits(const mtl_market *m, mtl__funnel_cell *cells,
+                             const mtl__lead_chunk *c, uint32_t i, int64_t sign);
+
 /* Add (sign 1) or take away (sign -1) lead i of chunk c in cells (one per
  * stage): the one accounting rule shared by the live counters and the
- * funnel report's scan. */
-void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *cells,
-                          const mtl__lead_chunk *c, uint32_t i, int64_t sign);
+ * funnel report's scan.  Inline: the scan calls it for every lead. */
+static inline void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *cells,
+                                        const mtl__lead_chunk *c, uint32_t i,
+                                        int64_t sign)
+{
+    int32_t s = c->stage[i], o = c->outcome[i];
+    int64_t amount = c->amount[i];
+    mtl__funnel_cell *cell = &cells[s];
+    cell->n[o] += sign;
+    cell->amount[o] += sign * amount;
+    if (o == MTL_OUTCOME_OPEN && c->probability[i] >= 0.0)
+        mtl__funnel_cell_override(cell, amount, c->probability[i], sign);
+    if (!c->history[i] && !(m->stages[s].flags & MTL_STAGE_FLAG_LOST))
+        cell->tail[o] += sign;
+    else
+        mtl__funnel_cell_visits(m, cells, c, i, sign);
+}
 /* The live counters: account a lead in its segment's cells and the total. */
 void mtl__funnel_account(mtl_market *m, const mtl__lead_chunk *c, uint32_t i,
                          int64_t sign);
-/* Give a new segment its (zeroed) cells; MTL_E_NO_MEMORY reported. */
-mtl_status mtl__funnel_segment_init(mtl_market *m, mtl_segment *s);
-void mtl__funnel_segment_free(mtl_market *m, mtl_segment *s);
+/* Make room for a new segment's (zeroed) cells; MTL_E_NO_MEMORY reported. */
+mtl_status mtl__funnel_segment_init(mtl_market *m, const mtl_segment *s);
+/* The market's funnel counters, at its release. */
+void mtl__funnel_free(mtl_market *m);
+/* A segment's cells (stage_count of them). */
+static inline mtl__funnel_cell *mtl__funnel_of(const mtl_market *m,
+                                               const mtl_segment *s)
+{
+    return m->funnel_segments + (size_t)s->rec.slot * (size_t)m->stage_count;
+}
 /* Recount every lead (after a snapshot load wrote the columns). */
 void mtl__funnel_rebuild(mtl_market *m);
 /* Σ amount × p of the overridden open leads in a cell, in minor units. */

@@ -84,18 +84,16 @@ MTL_API mtl_market *mtl_market_ref(mtl_market *market)
     return market;
 }
 
-static void free_names(mtl_market *m, mtl__recs *r, mtl__allocator *a,
-                       int segments)
+static void free_names(mtl__recs *r, mtl__allocator *a, int segments)
 {
     uint32_t s;
     for (s = 0; s < r->high; s++) {
         mtl__rec *rec = mtl__recs_at(r, s);
         if (!rec->alive)
             continue;
-        if (segments) {
+        if (segments)
             mtl__strfree(a, ((mtl_segment *)rec)->name);
-            mtl__funnel_segment_free(m, (mtl_segment *)rec);
-        } else
+        else
             mtl__strfree(a, ((mtl_customer *)rec)->name);
     }
 }
@@ -108,8 +106,9 @@ MTL_API void mtl_market_unref(mtl_market *market)
         return;
     a = &market->alloc;
     mtl__leads_free(market);
-    free_names(market, &market->segments, a, 1);
-    free_names(market, &market->customers, a, 0);
+    free_names(&market->segments, a, 1);
+    free_names(&market->customers, a, 0);
+    mtl__funnel_free(market);
     mtl__recs_free(&market->segments, a);
     mtl__recs_free(&market->customers, a);
     mtl__strpool_free(&market->strings, a);
