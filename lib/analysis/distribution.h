@@ -29,6 +29,8 @@ typedef struct mtl__pmf {
 
 /* Default tail trimmed at each end. */
 #define MTL__PMF_TAIL 1e-16
+/* Window cap used when max_size is 0 (2^27 points, 1 GiB of doubles). */
+#define MTL__PMF_MAX_SIZE ((size_t)1 << 27)
 
 /* The distribution of S (see above).  p_j in [0, 1], x_j >= 0 and finite
  * (checked by the caller).  tail 0 = MTL__PMF_TAIL.  On failure *out is
@@ -51,6 +53,21 @@ mtl_status mtl__pmf_add(mtl__allocator *a, const mtl__pmf *pmf, double x,
                         double p, double tail, mtl__pmf *out);
 
 void mtl__pmf_free(mtl__allocator *a, mtl__pmf *pmf);
+
+/* mtl__pmf_bernoulli_sum with the method forced (tests, benchmarks):
+ * AUTO picks by estimated cost; DIRECT convolves deal by deal; FOURIER
+ * works on the characteristic function (distribution.c explains both).
+ * max_size 0 means MTL__PMF_MAX_SIZE here and in mtl__pmf_bernoulli_sum;
+ * a window whose tail bound (before trimming) spans 4 max_size points or
+ * more is refused at once with MTL_E_LIMIT. */
+enum { MTL__PMF_AUTO = 0, MTL__PMF_DIRECT = 1, MTL__PMF_FOURIER = 2 };
+mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
+                                         const double *p, size_t n,
+                                         double tail, size_t max_size,
+                                         int method, mtl__pmf *out);
+
+/* Mean and variance of the pmf (grid units; compensated sums). */
+void mtl__pmf_moments(const mtl__pmf *pmf, double *mean, double *var);
 
 /* Smallest grid value v with P(S <= v) >= q. */
 int64_t mtl__pmf_quantile(const mtl__pmf *pmf, double q);
