@@ -1175,6 +1175,46 @@ static void test_from_history(void **state)
     test_market_free(m, &ta);
 }
 
+/* Owners tied on last year's wins share the better rank coefficient; leads
+ * without a region or owner form the region and owner "". */
+static void test_history_ties(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_target_tree *t = NULL;
+    mtl_target_options o;
+    mtl_target_node n;
+    size_t east, none;
+    (void)state;
+
+    add_lead(m, "a", "East", "x", MTL_OUTCOME_WON, 100, day(2024, 5, 1), MTL_DATE_NONE);
+    add_lead(m, "b", "East", "y", MTL_OUTCOME_WON, 100, day(2024, 6, 1), MTL_DATE_NONE);
+    add_lead(m, "c", "East", "z", MTL_OUTCOME_WON, 50, day(2024, 7, 1), MTL_DATE_NONE);
+    add_lead(m, "d", "East", "w", MTL_OUTCOME_WON, 50, day(2024, 8, 1), MTL_DATE_NONE);
+    add_lead(m, "e", "East", "v", MTL_OUTCOME_WON, 10, day(2024, 8, 1), MTL_DATE_NONE);
+    add_lead(m, "f", "", "", MTL_OUTCOME_WON, 1000, day(2024, 8, 1), MTL_DATE_NONE);
+    OK(mtl_target_options_init(&o, sizeof o));
+    o.year = 2025;
+    OK(mtl_target_tree_from_history(&t, m, &o, NULL));
+    none = child(t, MTL_TARGET_ROOT, "");
+    east = child(t, MTL_TARGET_ROOT, "East");
+    assert_true(none < east); /* base 1,000 before 310 */
+    assert_true(node_at(t, child(t, east, "x")).rank == 1.2);
+    assert_true(node_at(t, child(t, east, "y")).rank == 1.2);
+    /* z and w: two owners above, 1.2 - 0.5 × 2 / 4 */
+    assert_true(node_at(t, child(t, east, "z")).rank == 0.95);
+    assert_true(node_at(t, child(t, east, "w")).rank == 0.95);
+    assert_true(node_at(t, child(t, east, "v")).rank == 0.7);
+    /* ordered by base, then name */
+    n = node_at(t, child(t, east, "w"));
+    assert_int_equal(n.next_sibling, (int64_t)child(t, east, "z"));
+    n = node_at(t, child(t, none, ""));
+    assert_int_equal(n.base, 1000);
+    assert_true(n.rank == 1.0);
+    mtl_target_tree_destroy(t);
+    test_market_free(m, &ta);
+}
+
 /* ---- failing allocator: every allocation site --------------------------- */
 
 static mtl_status build_all(mtl_market *m, mtl_target_tree **out)
@@ -1279,6 +1319,7 @@ int main(void)
         T(test_evaluate),
         T(test_evaluate_empty_names),
         T(test_from_history),
+        T(test_history_ties),
         T(test_alloc_failures),
     };
     return cmocka_run_group_tests_name("targets", tests, NULL, NULL);

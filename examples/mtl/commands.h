@@ -25,4 +25,7 @@ int mtl_cmd_funnel(int argc, char **argv);
 /* forecast.c: the period revenue forecast and its distribution. */
 int mtl_cmd_forecast(int argc, char **argv);
 
+/* targets.c: targets set top-down, broken down, reconciled and evaluated. */
+int mtl_cmd_targets(int argc, char **argv);
+
 #endif /* MTL_CLI_COMMANDS_H */

@@ -36,6 +36,8 @@ static const cli_command commands[] = {
       mtl_cmd_funnel },
     { "forecast", "period revenue forecast: categories, distribution, P(target)",
       mtl_cmd_forecast },
+    { "targets", "targets by region, owner and quarter: derivation, gaps, attainment",
+      mtl_cmd_targets },
     { "demo", "generate a sample B2B market and summarise it by stage and segment",
       mtl_cmd_demo },
 };

@@ -884,6 +884,7 @@ MTL_API mtl_status mtl_target_tree_reconcile(
     st = take_options(&o, options, sizeof o, "mtl_target_reconcile_options");
     if (st)
         return st;
+    tree->reconciled = 0;
     if (o.bottom_up != MTL_TARGET_BOTTOM_UP_COMMITMENTS &&
         o.bottom_up != MTL_TARGET_BOTTOM_UP_FORECASTS)
         return mtl__error(MTL_E_RANGE,
@@ -1318,7 +1319,8 @@ static mtl_status build_from_history(mtl_target_tree *t, hist *h,
     for (i = 0; i < nregions && st == MTL_OK; i++) {
         hist_region *r = &regions[i];
         mtl_target_node d;
-        size_t n = 0, k;
+        size_t n = 0, k, seen, larger;
+        int64_t prev;
         double personal;
         if (!r->active)
             continue;
@@ -1337,15 +1339,17 @@ static mtl_status build_from_history(mtl_target_tree *t, hist *h,
         personal = d.factor - 1.0;
         for (k = 0; k < r->count; k++)
             n += h->pairs[r->first + k].active;
-        for (k = 0; k < r->count && st == MTL_OK; k++) {
+        for (k = 0, seen = 0, larger = 0, prev = -1; k < r->count && st == MTL_OK; k++) {
             const hist_pair *p = &h->pairs[r->first + k];
-            size_t larger = 0, m;
             if (!p->active)
                 continue;
-            /* pairs are sorted by base, largest first: r = owners above */
-            for (m = 0; m < k; m++)
-                larger += h->pairs[r->first + m].active &&
-                          h->pairs[r->first + m].base > p->base;
+            /* pairs are sorted by base, largest first: the owners above with
+             * a larger base are those seen before this base first came */
+            if (p->base != prev) {
+                larger = seen;
+                prev = p->base;
+            }
+            seen++;
             mtl_target_inputs_init(&in, sizeof in);
             in.formula = MTL_TARGET_FORMULA_INDIVIDUAL;
             in.base = p->base;

@@ -369,6 +369,49 @@ run import --kind customers accounts_sample.csv --map a=id --map b=id -o crm3.mt
 expect_rc 2
 expect_err "twice"
 
+# ---- mtl targets (docs/methods/targets.md, example 2 in major units) --------------
+# targets_json ARGS... PYTHON-EXPR: `mtl targets targets_leads.csv --year 2025
+# --growth 5% ARGS --format json`, then PYTHON-EXPR on the document t holds.
+targets_json() {
+    local expr=$1
+    shift
+    run targets targets_leads.csv --year 2025 --growth 5% "$@" --format json
+    expect_rc 0
+    if python3 - "$OUT" "$expr" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1], encoding='utf-8'))['tree']
+kids = lambda n: {c['name']: c for c in n['children']}
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+    then pass; else fail "$LAST: not true: $expr"; fi
+}
+run targets --help;                                   expect_rc 0; expect_out "Usage: mtl targets"
+run targets targets_leads.csv;                        expect_rc 2; expect_err "--year"
+run targets targets_leads.csv --year 2025 --split 15,20,30; expect_rc 2; expect_err "--split"
+run targets targets_leads.csv --year 2025 --periods weeks;  expect_rc 2
+run targets targets_leads.csv --year 2025 --k 1.6;          expect_rc 1; expect_err "k: 1.6"
+run targets targets_leads.csv --year 2025 --split 15,20,30,34; expect_rc 1; expect_err "quarter_bp"
+run targets targets_leads.csv --year 2025 --growth 5%
+expect_rc 0
+expect_out "7,988"
+expect_out "3,000 x (1 + 50%) x 1.2"
+# 7,500 x 1.065; North 6,000 x 1.5; ann 3,000 x 1.5 x 1.2; South 1,500 x 0.75
+targets_json "t['target'] == 7987.5 and kids(t)['North']['target'] == 9000 and kids(kids(t)['North'])['ann']['target'] == 5400 and kids(kids(t)['North'])['ann']['derivation']['rank'] == 1.2 and kids(t)['South']['target'] == 1125"
+# evaluation: ann won 1,200 in May; dan's open 400 (P4, 50%) in December
+targets_json "kids(t)['North']['actual'] == 1200 and kids(t)['South']['expected'] == 200 and kids(kids(t)['South'])['2025-Q4']['p_hit'] == 0.5"
+targets_json "round(kids(t)['North']['target'] + kids(t)['South']['target'], 2) == 7987.5" --rescale
+printf 'region,growth,resource,potential\nSouth,10%%,2,1.2\n' > regions.csv
+targets_json "kids(t)['South']['target'] == 3960 and kids(t)['North']['target'] == 9000" --regions regions.csv
+printf 'region,growth\nEast,1%%\n' > regions_bad.csv
+run targets targets_leads.csv --year 2025 --regions regions_bad.csv; expect_rc 1; expect_err "East"
+run targets targets_leads.csv --year 2025 --growth 5% --format csv --periods months
+expect_rc 0
+expect_out "index,parent,kind,depth,name"
+expect_out ",month,3,2025-12,"
+run targets targets_leads.csv --year 2025 --svg tree.svg
+expect_rc 0
+if head -c 5 tree.svg 2>/dev/null | grep -q '<?xml'; then pass; else fail "mtl targets --svg wrote no SVG"; fi
+
 # ---- the real data ----------------------------------------------------------------
 REAL=$SHARED/crm-sales-opportunities/sales_pipeline.csv
 if [ -n "$SHARED" ] && [ -f "$REAL" ]; then
