@@ -75,6 +75,13 @@ static void cells_to_rows(const mtl_market *m, const mtl__funnel_cell *cells,
                             (double)(r->won_reached + r->lost_reached));
         mtl__wilson(r->won_reached, r->won_reached + r->lost_reached, conf,
                     &r->win_rate_low, &r->win_rate_high);
+        /* Wilson's bounds are exactly 0 when nothing was won and 1 when
+         * nothing was lost; the formula can miss them by an ulp, which
+         * would flag a 0% or 100% stage probability (P7) as outside */
+        if (r->won_reached == 0 && r->lost_reached > 0)
+            r->win_rate_low = 0;
+        if (r->lost_reached == 0 && r->won_reached > 0)
+            r->win_rate_high = 1;
         r->model_probability = m->stages[s].probability;
         r->calibration = isnan(r->win_rate) ? MTL_CALIBRATION_UNKNOWN
                          : r->model_probability < r->win_rate_low ? MTL_CALIBRATION_BELOW
@@ -159,7 +166,7 @@ typedef struct group_acc {
 typedef struct samples {
     uint32_t *key;
     int32_t *value;
-    size_t n, cap;
+    size_t n, cap, cap_value; /* cap: of key */
 } samples;
 
 typedef struct scan {
@@ -183,18 +190,12 @@ typedef struct scan {
 
 static int samples_push(mtl__allocator *a, samples *s, uint32_t key, int32_t value)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap, cap2 = s->cap;
-        if (!mtl__grow(a, (void **)&s->key, &cap, s->n + 1, sizeof *s->key))
-            return 0;
-        if (!mtl__grow(a, (void **)&s->value, &cap2, s->n + 1, sizeof *s->value)) {
-            /* keep both arrays at one capacity */
-            s->key = mtl__realloc(a, s->key, cap * sizeof *s->key,
-                                  s->cap * sizeof *s->key);
-            return 0;
-        }
-        s->cap = cap;
-    }
+    /* each array keeps its own capacity: when the second growth fails
+     * the first stays as grown (shrinking it back could fail too) */
+    if ((s->n == s->cap || s->n == s->cap_value) &&
+        (!mtl__grow(a, (void **)&s->key, &s->cap, s->n + 1, sizeof *s->key) ||
+         !mtl__grow(a, (void **)&s->value, &s->cap_value, s->n + 1, sizeof *s->value)))
+        return 0;
     s->key[s->n] = key;
     s->value[s->n++] = value;
     return 1;
@@ -203,7 +204,7 @@ static int samples_push(mtl__allocator *a, samples *s, uint32_t key, int32_t val
 static void samples_free(mtl__allocator *a, samples *s)
 {
     mtl__free(a, s->key, s->cap * sizeof *s->key);
-    mtl__free(a, s->value, s->cap * sizeof *s->value);
+    mtl__free(a, s->value, s->cap_value * sizeof *s->value);
 }
 
 /* Index of a new group for key; MTL__NONE when out of memory. */
@@ -659,7 +660,9 @@ static mtl_status build(scan *sc, mtl_funnel *f, double conf)
         tacc.period_weighted += x->period_weighted;
     }
 
-    for (g = 0; g < ng; g++) {
+    /* the total (g == 0) last: its quantiles may reorder all the cycle
+     * samples, which the groups read in slices */
+    for (g = ng; g-- > 0;) {
         /* g == 0: the total; else source group order[g - 1].group */
         mtl_funnel_stage *rows = f->rows + g * S;
         const mtl__funnel_cell *cells = g ? sc->cells + order[g - 1].group * S : total;
