@@ -569,10 +569,14 @@ static void csv_amount(int64_t v, int64_t per, int last)
 static void csv_double(double v, int last)
 {
     char b[40];
-    if (isnan(v))
-        b[0] = '\0';
-    else
-        snprintf(b, sizeof b, "%.17g", v);
+    int digits;
+    b[0] = '\0';
+    /* the shortest form that reads back to the same double */
+    for (digits = 15; !isnan(v) && digits <= 17; digits++) {
+        snprintf(b, sizeof b, "%.*g", digits, v);
+        if (strtod(b, NULL) == v)
+            break;
+    }
     cli_csv_field(stdout, b, last);
 }
 
