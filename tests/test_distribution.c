@@ -161,7 +161,8 @@ static void check_against(const mtl__pmf *pmf, const double *exact,
     }
 }
 
-static void brute_round(size_t n, int split_every, double xmax, double tail)
+static void brute_round_step(size_t n, int split_every, double xmax,
+                             double tail, double step)
 {
     double x[16], p[16], *exact;
     size_t i, len;
@@ -169,7 +170,7 @@ static void brute_round(size_t n, int split_every, double xmax, double tail)
     env e;
     env_init(&e);
     for (i = 0; i < n; i++) {
-        x[i] = floor(rng_unit() * xmax);
+        x[i] = step * floor(rng_unit() * xmax / step);
         if (split_every && i % (size_t)split_every == 0)
             x[i] += rng_unit();
         if (rng_next() % 12 == 0)
@@ -192,6 +193,11 @@ static void brute_round(size_t n, int split_every, double xmax, double tail)
     test_alloc_assert_clean(&e.ta);
 }
 
+static void brute_round(size_t n, int split_every, double xmax, double tail)
+{
+    brute_round_step(n, split_every, xmax, tail, 1);
+}
+
 static void test_brute_integer(void **state)
 {
     size_t n;
@@ -200,6 +206,9 @@ static void test_brute_integer(void **state)
     for (n = 1; n <= 16; n++) {
         brute_round(n, 0, 30, 0);
         brute_round(n, 0, 4, 0);
+        /* amounts on a lattice: computed on it, then spread out */
+        brute_round_step(n, 0, 60, 0, 3);
+        brute_round_step(n, 0, 100, 1e-9, 10);
     }
 }
 
@@ -384,6 +393,8 @@ static void test_add_remove_roundtrip(void **state)
         {3, 0.2}, {7.5, 0.3}, {0.4, 0.45}, {12, 0.8}, {4, 0.95},
         {5.8, 0.9}, {2.9, 0.6}, {6, 1}, {6.25, 1}, {6.8, 1}, {0, 0.5},
         {3, 0},
+        /* p > 1/2, small fraction: no stable recursion, the Fourier circle */
+        {3.3, 0.75}, {7.1, 0.9}, {1.5, 0.6},
     };
     double x[30], p[30];
     size_t i;
@@ -476,6 +487,9 @@ static void test_remove_from_large(void **state)
     x[2999] = 42.9; /* backward: 2 p f > 1 */
     p[2999] = 0.8;
     remove_last(x, p, 3000);
+    x[2999] = 42.2; /* neither: on the Fourier circle */
+    p[2999] = 0.8;
+    remove_last(x, p, 3000);
 }
 
 static void test_remove_refused(void **state)
@@ -497,8 +511,8 @@ static void test_remove_refused(void **state)
                      MTL_E_RANGE);
     assert_null(out.prob);
     assert_int_equal(mtl_last_error_status(), MTL_E_RANGE);
-    /* p > 1/2 with a small fraction: the middle point dominates */
-    assert_int_equal(mtl__pmf_remove(&e.a, &base, 3.3, 0.75, 0, &out),
+    /* p = 1/2 and f = 1/2 with p = 1 (the points 0 and 1 alike) */
+    assert_int_equal(mtl__pmf_remove(&e.a, &base, 2.5, 1, 0, &out),
                      MTL_E_RANGE);
     /* a deal the distribution does not contain: the checks fail */
     assert_int_equal(mtl__pmf_remove(&e.a, &base, 7.5, 0.3, 0, &out),
@@ -779,7 +793,8 @@ static void test_fft(void **state)
     (void)state;
     rng_state = 11;
     env_init(&e);
-    for (n = 1; n <= 4096; n *= 2) {
+    /* the tiled bit reversal starts at 2^9 points */
+    for (n = 1; n <= 8192; n *= 2) {
         mtl__fft f;
         double *d = malloc(2 * n * sizeof *d), *in = malloc(2 * n * sizeof *in);
         size_t k, u;

@@ -22,12 +22,21 @@
  *
  * Deals with the same (lo, a, b, c) many times over (the won count: every
  * x = 1) are grouped, and g^m is taken in polar form from log|g|^2 (via
- * versines, no cancellation) and m arg g.
+ * versines, no cancellation) and m arg g.  Two-point deals whose amounts
+ * share a factor g are computed on the lattice g Z and spread out.
  *
- * The window [L, R]: Bernstein's inequality on each side,
- * P(S - μ >= t) <= exp(-t^2 / (2 (V + M t / 3))), M the largest deviation
- * of one deal on that side (Boucheron, Lugosi, Massart, "Concentration
- * Inequalities", 2013, §2.8), solved for t at the aliasing budget. */
+ * Windows come from Chernoff bounds (exact cumulant generating function
+ * for the deals that deviate most, Bennett's lemma for the rest; see the
+ * tail bounds below): [L, R] at tail / 4 bounds aliasing and pruning, and
+ * the result of the Fourier method is cut to the window at tail itself,
+ * because its far values are rounding noise (about 1e-18 each) whose sum
+ * would not tell the trimmed mass.  The direct method's values are
+ * accurate to a relative u each, so it trims on the computed mass.
+ *
+ * Removing a deal (what-if) deconvolves by a recursion from the end whose
+ * coefficient dominates (stable by Rouché), else on the Fourier circle,
+ * where the amplification of the errors is bounded by ||h||_1, h the
+ * circular inverse of the deal's distribution. */
 #include "analysis/distribution.h"
 
 #include <float.h>
@@ -117,6 +126,14 @@ static double deal_var(const deal *d)
     double mu = deal_mean(d), lo = (double)d->lo;
     return d->a * mu * mu + d->b * (lo - mu) * (lo - mu) +
            d->c * (lo + 1 - mu) * (lo + 1 - mu);
+}
+
+/* E ln|g|^2 over a uniform phase: 2 ln max(p, 1 - p) by Jensen's formula
+ * (the decay rate of the Fourier bound, sort_key). */
+static double deal_rate(const deal *d)
+{
+    double pm = d->a > 0.5 ? d->a : 1 - d->a;
+    return pm < 1 ? -2 * log(pm) : 0;
 }
 
 /* ---- the working set of a sum ------------------------------------------ */
@@ -395,15 +412,19 @@ static mtl_status ctx_window(sum_ctx *cx)
 
 /* ---- the result: trim, clamp, copy ------------------------------------- */
 
-/* y[0..len) are the probabilities of first, first + 1, ...; err the error
- * so far.  Trims less than tail at each end, clamps negative rounding
- * noise to 0 (both added to the error), copies into *out. */
-static mtl_status finish(mtl__allocator *a, const double *y, size_t len,
+/* y (cap values, owned: kept as the result or freed here) holds in
+ * [0, len) the probabilities of first, first + 1, ...; err is the error so
+ * far.  Trims less than tail (0: the default) at each end, clamps negative
+ * rounding noise to 0 (both added to the error), and shrinks y in place
+ * to the result. */
+static mtl_status finish(mtl__allocator *a, double *y, size_t cap, size_t len,
                          int64_t first, double tail, double err,
                          size_t max_size, mtl__pmf *out)
 {
     size_t lo = 0, hi = len, i;
-    double cum = 0, clamped = 0;
+    double cum = 0, clamped = 0, *prob;
+    if (!(tail > 0))
+        tail = MTL__PMF_TAIL;
     while (lo + 1 < hi) {
         double v = y[lo] > 0 ? y[lo] : 0;
         if (cum + v >= tail)
@@ -421,20 +442,26 @@ static mtl_status finish(mtl__allocator *a, const double *y, size_t len,
         hi--;
     }
     err += cum;
-    if (hi - lo > max_size)
+    if (hi - lo > max_size) {
+        mtl__free(a, y, cap * sizeof *y);
         return mtl__error(MTL_E_LIMIT, "the distribution needs %zu points, "
                           "above the limit of %zu", hi - lo, max_size);
-    out->prob = mtl__alloc_array(a, hi - lo, sizeof *out->prob);
-    if (!out->prob)
-        return mtl__error_oom();
-    for (i = lo; i < hi; i++) {
-        double v = y[i];
-        if (v < 0) {
-            clamped -= v;
-            v = 0;
-        }
-        out->prob[i - lo] = v;
     }
+    for (i = lo; i < hi; i++)
+        if (y[i] < 0) {
+            clamped -= y[i];
+            y[i] = 0;
+        }
+    if (lo > 0)
+        memmove(y, y + lo, (hi - lo) * sizeof *y);
+    prob = hi - lo == cap ? y
+                          : mtl__realloc(a, y, cap * sizeof *y,
+                                         (hi - lo) * sizeof *y);
+    if (!prob) {
+        mtl__free(a, y, cap * sizeof *y);
+        return mtl__error_oom();
+    }
+    out->prob = prob;
     out->first = first + (int64_t)lo;
     out->size = hi - lo;
     out->error = err + clamped;
@@ -545,10 +572,11 @@ static mtl_status sum_direct(sum_ctx *cx, size_t max_size, mtl__pmf *out)
     }
     /* rounding: at most 4 u of the mass per step (non-negative terms);
      * pruned partial sums end outside [L, R] */
-    st = finish(cx->a, buf[cur], sw, sb + (int64_t)cx->shift, cx->tail,
+    st = finish(cx->a, buf[cur], maxw, sw, sb + (int64_t)cx->shift, cx->tail,
                 4 * UNIT_ROUNDOFF * (double)cx->steps + cx->eps_lo +
                     cx->eps_hi,
                 max_size, out);
+    buf[cur] = NULL;
 done:
     mtl__free(cx->a, buf[0], maxw * sizeof(double));
     mtl__free(cx->a, buf[1], maxw * sizeof(double));
@@ -657,9 +685,8 @@ static double fourier_bound(const fourier *fx, uint64_t t, double thr2,
     for (j = 0; j + 2 <= fx->ns; j += 2) {
         b0 *= fdeal_mag2(&fx->s[j], &fx->cis, t, wr, wi);
         b1 *= fdeal_mag2(&fx->s[j + 1], &fx->cis, t, wr, wi);
-        if (b0 * b1 < thr2) {
+        if (b0 * b1 < thr2)
             return b0 * b1;
-        }
     }
     if (j < fx->ns)
         b0 *= fdeal_mag2(&fx->s[j], &fx->cis, t, wr, wi);
@@ -743,8 +770,7 @@ static mtl_status fourier_exact(fourier *fx, double *relmax)
 static unsigned sort_key(const deal *d)
 {
     const double top = 2 * 0.69314718055994531, step = 0.04879016416943205;
-    double pm = d->a > 0.5 ? d->a : 1 - d->a, x = deal_mean(d) / (1 - d->a);
-    double rate = pm < 1 ? -2 * log(pm) : 0, f;
+    double x = deal_mean(d) / (1 - d->a), rate = deal_rate(d), f;
     unsigned rb, xb;
     int e, b;
     if (x < 2)
@@ -1058,30 +1084,105 @@ done:
     return st;
 }
 
+/* ---- lattices ----------------------------------------------------------- */
+
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+/* When every deal is a two-point one and their amounts share a factor g,
+ * S lives on multiples of g: compute S / g (a window g times narrower) and
+ * spread it out afterwards.  Returns g (1: nothing to do). */
+static uint64_t ctx_lattice(sum_ctx *cx)
+{
+    uint64_t g = 0;
+    size_t i;
+    for (i = 0; i < cx->nd && g != 1; i++) {
+        if (cx->d[i].c > 0)
+            return 1;
+        g = gcd_u64(cx->d[i].lo, g);
+    }
+    if (g <= 1)
+        return 1;
+    for (i = 0; i < cx->nd; i++)
+        cx->d[i].lo /= g;
+    return g;
+}
+
+/* The pmf of S / g as the pmf of S (zeros between the multiples of g);
+ * first is the certain shift plus g times the window's first value. */
+static mtl_status lattice_spread(mtl__allocator *a, mtl__pmf *pmf,
+                                 uint64_t g, uint64_t shift, size_t max_size)
+{
+    size_t size, i;
+    double *prob;
+    int64_t first = pmf->first - (int64_t)shift;
+    if ((pmf->size - 1) > (max_size - 1) / g)
+        return mtl__error(MTL_E_LIMIT, "the distribution needs more than %zu "
+                          "points", max_size);
+    size = (pmf->size - 1) * (size_t)g + 1;
+    prob = mtl__alloc_array(a, size, sizeof *prob);
+    if (!prob)
+        return mtl__error_oom();
+    memset(prob, 0, size * sizeof *prob);
+    for (i = 0; i < pmf->size; i++)
+        prob[i * g] = pmf->prob[i];
+    mtl__free(a, pmf->prob, pmf->size * sizeof *pmf->prob);
+    pmf->prob = prob;
+    pmf->size = size;
+    pmf->first = (int64_t)shift + first * (int64_t)g;
+    return MTL_OK;
+}
+
 /* ---- method choice ------------------------------------------------------ */
 
-/* Rough nanoseconds on one core (measured on the W4 bench machine). */
-#define NS_DIRECT_POINT 0.6
+/* Rough nanoseconds on one core (measured on the W4 bench machine): a
+ * point of a direct step (three shifted additions and a clear), one
+ * evaluation of a deal's factor at one frequency, a point of the FFT. */
+#define NS_DIRECT_POINT 3.0
 #define NS_FOURIER_EVAL 2.5
+#define NS_FFT_POINT 3.0
 
 static double fourier_cost(const sum_ctx *cx)
 {
     uint64_t n;
-    double need, keep, sigma, lthr2, l2n = 0;
+    double need, keep, sigma, lthr2, l2n = 0, total = 0, best = 0;
+    size_t i;
     if (!fourier_size(cx, &n))
         return HUGE_VAL;
     while (((uint64_t)1 << (unsigned)l2n) < n)
         l2n++;
-    lthr2 = 2 * log(8 / cx->tail) + l2n * log(2.0);
-    /* ~70 deals at p = 1/2 per dropped t; fewer when rates are low */
-    need = (double)cx->steps < lthr2 / 0.5 ? (double)cx->steps : lthr2 / 0.5;
+    lthr2 = -2 * log(cx->tail * 1e-2);
+    /* A dropped frequency takes the fastest deals until their decay rates
+     * (see sort_key) add up to lthr2; when all of them do not, almost
+     * every frequency is kept and costs every deal twice. */
+    for (i = 0; i < cx->nd && total < 2 * lthr2; i++) {
+        double r = deal_rate(&cx->d[i]);
+        total += (double)cx->d[i].m * r;
+        if (r > best)
+            best = r;
+    }
     sigma = sqrt(cx->var);
-    keep = sigma > 0 ? sqrt(lthr2) * (double)n / (TWO_PI * sigma) * 3 + 1
-                     : (double)n / 2;
-    if (keep > (double)n / 2)
+    if (total < lthr2 || !(best > 0)) {
+        need = (double)cx->steps;
         keep = (double)n / 2;
+    } else {
+        need = 1.2 * lthr2 / best;
+        if (need > (double)cx->steps)
+            need = (double)cx->steps;
+        keep = sigma > 0 ? sqrt(lthr2) * (double)n / (TWO_PI * sigma) * 3 + 1
+                         : (double)n / 2;
+        if (keep > (double)n / 2)
+            keep = (double)n / 2;
+    }
     return NS_FOURIER_EVAL * ((double)n / 2 * need + keep * (double)cx->nd) +
-           3.0 * (double)n * l2n;
+           NS_FFT_POINT * (double)n * l2n;
 }
 
 mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
@@ -1093,6 +1194,7 @@ mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
     mtl_status st;
     double dcost;
     size_t maxw;
+    uint64_t g;
     memset(out, 0, sizeof *out);
     memset(&cx, 0, sizeof cx);
     cx.a = a;
@@ -1100,8 +1202,10 @@ mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
     if (max_size == 0)
         max_size = MTL__PMF_MAX_SIZE;
     st = ctx_build(&cx, x, p, n);
-    if (st == MTL_OK)
-        st = ctx_window(&cx);
+    if (st != MTL_OK)
+        goto done;
+    g = ctx_lattice(&cx);
+    st = ctx_window(&cx);
     if (st != MTL_OK)
         goto done;
     if ((uint64_t)(cx.R - cx.L) >= 4 * (uint64_t)max_size) {
@@ -1120,6 +1224,11 @@ mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
         st = sum_direct(&cx, max_size, out);
     else
         st = sum_fourier(&cx, max_size, out);
+    if (st == MTL_OK && g > 1) {
+        st = lattice_spread(a, out, g, cx.shift, max_size);
+        if (st != MTL_OK)
+            mtl__pmf_free(a, out);
+    }
 done:
     ctx_free(&cx);
     if (st != MTL_OK)
@@ -1165,19 +1274,6 @@ static mtl_status one_deal(mtl__allocator *a, const mtl__pmf *pmf, double x,
     return MTL_OK;
 }
 
-/* finish() on a working buffer that is freed here. */
-static mtl_status finish_owned(mtl__allocator *a, double *y, size_t len,
-                               int64_t first, double tail, double err,
-                               mtl__pmf *out)
-{
-    mtl_status st = finish(a, y, len, first, tail > 0 ? tail : MTL__PMF_TAIL,
-                           err, SIZE_MAX, out);
-    mtl__free(a, y, len * sizeof *y);
-    if (st != MTL_OK)
-        memset(out, 0, sizeof *out);
-    return st;
-}
-
 mtl_status mtl__pmf_add(mtl__allocator *a, const mtl__pmf *pmf, double x,
                         double p, double tail, mtl__pmf *out)
 {
@@ -1200,94 +1296,219 @@ mtl_status mtl__pmf_add(mtl__allocator *a, const mtl__pmf *pmf, double x,
     axpy_shifted(y, 0, len, pmf->prob, 0, pmf->size, d.a, 0);
     axpy_shifted(y, 0, len, pmf->prob, 0, pmf->size, d.b, (int64_t)d.lo);
     axpy_shifted(y, 0, len, pmf->prob, 0, pmf->size, d.c, (int64_t)d.lo + 1);
-    return finish_owned(a, y, len, pmf->first + (int64_t)shift, tail,
-                        pmf->error + 4 * UNIT_ROUNDOFF, out);
+    return finish(a, y, len, len, pmf->first + (int64_t)shift, tail,
+                  pmf->error + 4 * UNIT_ROUNDOFF, SIZE_MAX, out);
 }
 
 /* Largest growth of errors through a deconvolution we accept. */
 #define REMOVE_AMP_MAX 1e6
+/* A recursion is used when its growth bound is at most this. */
+#define REMOVE_AMP_RECURSION 1e3
 /* Largest error bound of a removal we accept. */
 #define REMOVE_ERROR_MAX 1e-6
+
+/* Q from P = Q * D, D = a + b z^lo + c z^(lo+1), by the recursion from the
+ * low end (dividing by a); q has len = size - deg values.  Returns the sum
+ * of |residuals| of the top deg values of P, which Q must explain. */
+static double deconv_forward(const mtl__pmf *pmf, const deal *d, double *q,
+                             size_t len)
+{
+    size_t i, lo = (size_t)d->lo;
+    double resid = 0;
+    for (i = 0; i < len; i++) {
+        double v = pmf->prob[i];
+        if (i >= lo)
+            v -= d->b * q[i - lo];
+        if (i >= lo + 1)
+            v -= d->c * q[i - lo - 1];
+        q[i] = v / d->a;
+    }
+    for (i = len; i < pmf->size; i++) {
+        double v = pmf->prob[i];
+        if (i - lo < len)
+            v -= d->b * q[i - lo];
+        if (d->c > 0 && i - lo - 1 < len)
+            v -= d->c * q[i - lo - 1];
+        resid += fabs(v);
+    }
+    return resid;
+}
+
+/* The same from the high end, dividing by the top coefficient. */
+static double deconv_backward(const mtl__pmf *pmf, const deal *d, double *q,
+                              size_t len)
+{
+    size_t i, lo = (size_t)d->lo, deg = (size_t)deal_hi(d);
+    double top = d->c > 0 ? d->c : d->b, resid = 0;
+    for (i = len; i-- > 0;) {
+        /* P[i + deg] = a Q[i + deg] + b Q[i + deg - lo] + c Q[i] */
+        double v = pmf->prob[i + deg];
+        if (i + deg < len)
+            v -= d->a * q[i + deg];
+        if (d->c > 0 && i + deg - lo < len)
+            v -= d->b * q[i + deg - lo];
+        q[i] = v / top;
+    }
+    for (i = 0; i < deg; i++) {
+        double v = pmf->prob[i] - (i < len ? d->a * q[i] : 0);
+        if (d->c > 0 && i >= lo && i - lo < len)
+            v -= d->b * q[i - lo];
+        resid += fabs(v);
+    }
+    return resid;
+}
+
+/* D(ω^-t) over an m-point circle (into dr, di). */
+static void deal_spectrum(const deal *d, const mtl__cis *cis, uint64_t t,
+                          double *dr, double *di)
+{
+    double zr, zi, wr, wi;
+    mtl__cis_at(cis, t * d->lo, &zr, &zi);
+    mtl__cis_at(cis, t * (d->lo + 1), &wr, &wi);
+    *dr = d->a + d->b * zr + d->c * wr;
+    *di = -(d->b * zi + d->c * wi);
+}
+
+/* Circular deconvolution on m >= size points: P^ / D^ is exact for
+ * P = Q * D whatever the roots of D, as long as D^ has no zero on the
+ * circle.  The errors of P grow by at most ||h||_1, h the circular inverse
+ * of D (Young's inequality), computed here exactly by a transform of 1/D^.
+ * Returns MTL_OK (q, *amp, *rnd: the rounding bound, *resid: the mass Q
+ * puts outside its len values) or MTL_E_RANGE / MTL_E_NO_MEMORY. */
+static mtl_status deconv_fourier(mtl__allocator *a, const mtl__pmf *pmf,
+                                 const deal *d, double *q, size_t len,
+                                 double *amp, double *rnd, double *resid)
+{
+    size_t m = 2, t;
+    mtl__fft plan;
+    mtl__cis cis;
+    double *z = NULL, h1 = 0, p2 = 0, dmin = HUGE_VAL;
+    mtl_status st;
+    *amp = *rnd = *resid = 0;
+    memset(&plan, 0, sizeof plan);
+    while (m < pmf->size)
+        m *= 2;
+    st = mtl__cis_init(a, &cis, m);
+    if (st != MTL_OK)
+        return st;
+    /* ||h||_1 >= max |h^| = 1 / min |D^|: refuse early what must fail */
+    for (t = 0; t < m; t++) {
+        double dr, di;
+        deal_spectrum(d, &cis, t, &dr, &di);
+        if (dr * dr + di * di < dmin)
+            dmin = dr * dr + di * di;
+    }
+    if (!(dmin > 1e-24) || pmf->error / sqrt(dmin) > REMOVE_ERROR_MAX) {
+        st = mtl__error(MTL_E_RANGE, "removing the deal would amplify errors "
+                        "over %g times", 1 / sqrt(dmin));
+        goto done;
+    }
+    st = mtl__fft_init(a, &plan, m);
+    if (st != MTL_OK)
+        goto done;
+    z = mtl__alloc_array(a, m, 2 * sizeof *z);
+    if (!z) {
+        st = mtl__error_oom();
+        goto done;
+    }
+    for (t = 0; t < m; t++) {
+        double dr, di, n2;
+        deal_spectrum(d, &cis, t, &dr, &di);
+        n2 = dr * dr + di * di;
+        z[2 * t] = dr / n2;
+        z[2 * t + 1] = -di / n2;
+    }
+    mtl__fft_run(&plan, z, 1);
+    for (t = 0; t < m; t++)
+        h1 += hypot(z[2 * t], z[2 * t + 1]);
+    *amp = h1 / (double)m;
+    if (!(*amp <= REMOVE_AMP_MAX) || *amp * pmf->error > REMOVE_ERROR_MAX) {
+        st = mtl__error(MTL_E_RANGE, "removing the deal would amplify errors "
+                        "%g times", *amp);
+        goto done;
+    }
+    for (t = 0; t < m; t++) {
+        z[2 * t] = t < pmf->size ? pmf->prob[t] : 0;
+        z[2 * t + 1] = 0;
+        p2 += z[2 * t] * z[2 * t];
+    }
+    mtl__fft_run(&plan, z, -1);
+    for (t = 0; t < m; t++) {
+        double dr, di, n2, zr = z[2 * t], zi = z[2 * t + 1];
+        deal_spectrum(d, &cis, t, &dr, &di);
+        n2 = dr * dr + di * di;
+        z[2 * t] = (zr * dr + zi * di) / n2;
+        z[2 * t + 1] = (zi * dr - zr * di) / n2;
+    }
+    mtl__fft_run(&plan, z, 1);
+    for (t = 0; t < m; t++) {
+        double v = z[2 * t] / (double)m;
+        if (t < len)
+            q[t] = v;
+        else
+            *resid += fabs(v);
+    }
+    /* the transforms' rounding: relative (6 + 3 log2 m) u in L2 each way,
+     * through 1/min|D^|, over m points (L1 <= sqrt(m) L2) */
+    *rnd = 2 * (6 + 3 * (double)plan.log2n) * UNIT_ROUNDOFF *
+           sqrt((double)m * p2 / dmin);
+done:
+    if (z)
+        mtl__free(a, z, m * 2 * sizeof *z);
+    mtl__cis_free(a, &cis);
+    mtl__fft_free(a, &plan);
+    return st;
+}
 
 mtl_status mtl__pmf_remove(mtl__allocator *a, const mtl__pmf *pmf, double x,
                            double p, double tail, mtl__pmf *out)
 {
     uint64_t shift, deg;
     deal d;
-    int has, forward;
-    double *q, top, rest, amp, err, mass = 0, resid = 0, minv = 0, tol;
-    size_t len, i, lo;
+    int has;
+    double *q, top, rest, amp_f, amp_b, amp = 0, rnd = 0, err, mass = 0,
+           resid = 0, minv = 0, tol;
+    size_t len, i;
     mtl_status st = one_deal(a, pmf, x, p, -1, &shift, &d, &has, out);
     if (st != MTL_OK || !has)
         return st;
-    /* P = Q * D with D = a + b z^lo + c z^(lo+1).  A recursion from the
+    /* P = Q * D with D = a + b z^lo + c z^(lo+1).  The recursion from the
      * low end divides by a and is stable when a > b + c (every root of D
      * outside the unit circle, by Rouché); from the high end it divides by
      * the top coefficient, stable when that one dominates.  The inverse
-     * filter's L1 norm, 1 / (dominant - rest), multiplies the errors. */
+     * filter's L1 norm, 1 / (dominant - rest), multiplies the errors.
+     * Otherwise (p > 1/2 with a small fraction: the middle point weighs
+     * most) the division is done on the Fourier circle. */
     deg = deal_hi(&d);
     top = d.c > 0 ? d.c : d.b;
     rest = d.c > 0 ? d.a + d.b : d.a;
-    if (d.a - (d.b + d.c) > top - rest) {
-        forward = 1;
-        amp = 1 / (d.a - (d.b + d.c));
-    } else {
-        forward = 0;
-        amp = 1 / (top - rest);
-    }
-    if (!(amp > 0) || amp > REMOVE_AMP_MAX)
-        return mtl__error(MTL_E_RANGE, "removing the deal (x %g, p %g) is "
-                          "unstable in both directions", x, p);
+    amp_f = d.a > d.b + d.c ? 1 / (d.a - (d.b + d.c)) : HUGE_VAL;
+    amp_b = top > rest ? 1 / (top - rest) : HUGE_VAL;
     if (deg >= pmf->size)
         return mtl__error(MTL_E_RANGE, "the distribution is narrower than "
                           "the deal (x %g) it should contain", x);
     len = pmf->size - (size_t)deg;
-    lo = (size_t)d.lo;
     q = mtl__alloc_array(a, len, sizeof *q);
     if (!q)
         return mtl__error_oom();
-    if (forward) {
-        for (i = 0; i < len; i++) {
-            double v = pmf->prob[i];
-            if (i >= lo)
-                v -= d.b * q[i - lo];
-            if (i >= lo + 1)
-                v -= d.c * q[i - lo - 1];
-            q[i] = v / d.a;
-        }
-        /* the top deg values of P are b Q[i - lo] + c Q[i - lo - 1] */
-        for (i = len; i < pmf->size; i++) {
-            double v = pmf->prob[i];
-            if (i - lo < len)
-                v -= d.b * q[i - lo];
-            if (i - lo - 1 < len && d.c > 0)
-                v -= d.c * q[i - lo - 1];
-            resid += fabs(v);
-        }
+    if (amp_f <= REMOVE_AMP_RECURSION || amp_b <= REMOVE_AMP_RECURSION) {
+        amp = amp_f <= amp_b ? amp_f : amp_b;
+        resid = amp_f <= amp_b ? deconv_forward(pmf, &d, q, len)
+                               : deconv_backward(pmf, &d, q, len);
+        err = amp * (pmf->error + 8 * UNIT_ROUNDOFF);
     } else {
-        for (i = len; i-- > 0;) {
-            /* P[i + deg] = a Q[i + deg] + b Q[i + deg - lo] + c Q[i] */
-            double v = pmf->prob[i + deg];
-            if (i + deg < len)
-                v -= d.a * q[i + deg];
-            if (d.c > 0 && i + deg - lo < len)
-                v -= d.b * q[i + deg - lo];
-            q[i] = v / top;
+        st = deconv_fourier(a, pmf, &d, q, len, &amp, &rnd, &resid);
+        if (st != MTL_OK) {
+            mtl__free(a, q, len * sizeof *q);
+            return st;
         }
-        /* the bottom deg values of P are a Q[i] + b Q[i - lo] */
-        for (i = 0; i < deg; i++) {
-            double v = pmf->prob[i] - (i < len ? d.a * q[i] : 0);
-            if (d.c > 0 && i >= lo && i - lo < len)
-                v -= d.b * q[i - lo];
-            resid += fabs(v);
-        }
+        err = amp * pmf->error + rnd;
     }
     for (i = 0; i < len; i++) {
         mass += q[i];
         if (q[i] < minv)
             minv = q[i];
     }
-    err = amp * (pmf->error + 4 * UNIT_ROUNDOFF * (double)(deg + 2));
     tol = 1e-9 + 4 * err;
     if (err > REMOVE_ERROR_MAX || fabs(mass - 1) > tol || -minv > tol ||
         resid > tol) {
@@ -1296,8 +1517,8 @@ mtl_status mtl__pmf_remove(mtl__allocator *a, const mtl__pmf *pmf, double x,
                           "its checks (mass %.17g, min %g, residual %g)", x, p,
                           mass, minv, resid);
     }
-    return finish_owned(a, q, len, pmf->first - (int64_t)shift, tail, err,
-                        out);
+    return finish(a, q, len, len, pmf->first - (int64_t)shift, tail, err,
+                  SIZE_MAX, out);
 }
 
 void mtl__pmf_free(mtl__allocator *a, mtl__pmf *pmf)

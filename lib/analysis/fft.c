@@ -85,6 +85,8 @@ mtl_status mtl__fft_init(mtl__allocator *a, mtl__fft *f, size_t n)
 {
     size_t h, j, i;
     unsigned log2n = 0;
+    mtl__cis cis;
+    mtl_status st;
     memset(f, 0, sizeof *f);
     while (((size_t)1 << log2n) < n)
         log2n++;
@@ -100,17 +102,31 @@ mtl_status mtl__fft_init(mtl__allocator *a, mtl__fft *f, size_t n)
         mtl__fft_free(a, f);
         return mtl__error_oom();
     }
-    for (i = 0; i < n; i++) {
-        uint32_t r = 0, v = (uint32_t)i;
-        unsigned b;
-        for (b = 0; b < log2n; b++, v >>= 1)
-            r = (r << 1) | (v & 1u);
-        f->rev[i] = r;
+    f->rev[0] = 0;
+    for (i = 1; i < n; i++)
+        f->rev[i] = (f->rev[i >> 1] >> 1) | ((uint32_t)(i & 1) << (log2n - 1));
+    if (n < 2)
+        return MTL_OK;
+    /* the last stage from the two-level table (a few ulps, no libm call
+     * per entry); every smaller stage takes every other value */
+    st = mtl__cis_init(a, &cis, n);
+    if (st != MTL_OK) {
+        mtl__fft_free(a, f);
+        return st;
     }
-    for (h = 1; h < n; h *= 2) {
+    h = n / 2;
+    for (j = 0; j < h; j++) {
+        double *w = f->tw + 2 * (h - 1) + 2 * j;
+        mtl__cis_at(&cis, j, &w[0], &w[1]);
+    }
+    mtl__cis_free(a, &cis);
+    for (h = n / 4; h >= 1; h /= 2) {
         double *w = f->tw + 2 * (h - 1);
-        for (j = 0; j < h; j++)
-            mtl__cis_exact(j, 2 * h, &w[2 * j], &w[2 * j + 1]);
+        const double *w2 = f->tw + 2 * (2 * h - 1);
+        for (j = 0; j < h; j++) {
+            w[2 * j] = w2[4 * j];
+            w[2 * j + 1] = w2[4 * j + 1];
+        }
     }
     return MTL_OK;
 }
@@ -181,7 +197,7 @@ static void pass_radix4(double *d, size_t len, size_t h, const double *tw,
 }
 
 /* Points per cache block: the stages that fit run block by block. */
-#define FFT_BLOCK ((size_t)1 << 12)
+#define FFT_BLOCK ((size_t)1 << 15)
 
 void mtl__fft_run_bitrev(const mtl__fft *f, double *data, int sign)
 {
@@ -204,18 +220,68 @@ void mtl__fft_run_bitrev(const mtl__fft *f, double *data, int sign)
         pass_radix4(data, n, h, f->tw, s);
 }
 
+/* Bit reversal by tiles: index (a, b, c) with a and c of TILE_BITS bits
+ * goes to (rev c, rev b, rev a), so a tile of 2^TILE_BITS x 2^TILE_BITS
+ * values is read and written in runs of 2^TILE_BITS neighbours instead of
+ * one cache miss per value.  Tiles b and rev b swap. */
+#define TILE_BITS 4
+#define TILE (1u << TILE_BITS)
+
+static void permute(const mtl__fft *f, double *data)
+{
+    size_t i, b, nb, a, c;
+    unsigned hi_shift;
+    double t1[2 * TILE * TILE], t2[2 * TILE * TILE];
+    unsigned char revq[TILE];
+    if (f->log2n < 2 * TILE_BITS + 1) {
+        for (i = 0; i < f->n; i++) {
+            size_t r = f->rev[i];
+            if (r > i) {
+                double tr = data[2 * i], ti = data[2 * i + 1];
+                data[2 * i] = data[2 * r];
+                data[2 * i + 1] = data[2 * r + 1];
+                data[2 * r] = tr;
+                data[2 * r + 1] = ti;
+            }
+        }
+        return;
+    }
+    for (a = 0; a < TILE; a++) {
+        unsigned r = 0, v = (unsigned)a, k;
+        for (k = 0; k < TILE_BITS; k++, v >>= 1)
+            r = (r << 1) | (v & 1u);
+        revq[a] = (unsigned char)r;
+    }
+    hi_shift = f->log2n - TILE_BITS;
+    nb = (size_t)1 << (f->log2n - 2 * TILE_BITS);
+    for (b = 0; b < nb; b++) {
+        size_t rb = f->rev[b << TILE_BITS] >> TILE_BITS;
+        if (rb < b)
+            continue;
+        for (a = 0; a < TILE; a++)
+            for (c = 0; c < TILE; c++) {
+                size_t src = (a << hi_shift) | (b << TILE_BITS) | c;
+                t1[2 * (a * TILE + c)] = data[2 * src];
+                t1[2 * (a * TILE + c) + 1] = data[2 * src + 1];
+                src = (a << hi_shift) | (rb << TILE_BITS) | c;
+                t2[2 * (a * TILE + c)] = data[2 * src];
+                t2[2 * (a * TILE + c) + 1] = data[2 * src + 1];
+            }
+        for (c = 0; c < TILE; c++)
+            for (a = 0; a < TILE; a++) {
+                size_t hi = (size_t)revq[c] << hi_shift, lo = revq[a];
+                size_t d1 = hi | (rb << TILE_BITS) | lo,
+                       d2 = hi | (b << TILE_BITS) | lo;
+                data[2 * d1] = t1[2 * (a * TILE + c)];
+                data[2 * d1 + 1] = t1[2 * (a * TILE + c) + 1];
+                data[2 * d2] = t2[2 * (a * TILE + c)];
+                data[2 * d2 + 1] = t2[2 * (a * TILE + c) + 1];
+            }
+    }
+}
+
 void mtl__fft_run(const mtl__fft *f, double *data, int sign)
 {
-    size_t i;
-    for (i = 0; i < f->n; i++) {
-        size_t r = f->rev[i];
-        if (r > i) {
-            double tr = data[2 * i], ti = data[2 * i + 1];
-            data[2 * i] = data[2 * r];
-            data[2 * i + 1] = data[2 * r + 1];
-            data[2 * r] = tr;
-            data[2 * r + 1] = ti;
-        }
-    }
+    permute(f, data);
     mtl__fft_run_bitrev(f, data, sign);
 }
