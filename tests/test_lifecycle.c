@@ -192,6 +192,65 @@ static void test_null_handles(void **state)
     INVALID(mtl_json_bool(NULL, 1));
     INVALID(mtl_json_null(NULL));
     INVALID(mtl_json_finish(NULL));
+    /* io.h (more in test_csv.c and test_snapshot.c) */
+    INVALID(mtl_csv_options_init(NULL, 64));
+    INVALID(mtl_csv_result_init(NULL, 64));
+    INVALID(mtl_csv_import(NULL, "id\n", 3, NULL, NULL));
+    INVALID(mtl_csv_import_file(NULL, "leads.csv", NULL, NULL));
+    INVALID(mtl_csv_export(NULL, MTL_KIND_LEADS, ',', NULL, NULL));
+    INVALID(mtl_csv_export_file(NULL, MTL_KIND_LEADS, ',', "leads.csv"));
+    INVALID(mtl_market_write(NULL, NULL, NULL));
+    INVALID(mtl_market_save(NULL, "x.mtl"));
+    INVALID(mtl_market_read(NULL, "", 0, NULL));
+    INVALID(mtl_market_load(NULL, "x.mtl", NULL));
+
+    /* funnel.h (more in test_funnel.c) */
+    INVALID(mtl_funnel_stages(NULL, NULL, NULL, 8));
+    INVALID(mtl_funnel_options_init(NULL, 64));
+    INVALID(mtl_funnel_compute(NULL, NULL, NULL));
+    mtl_funnel_destroy(NULL);
+    assert_int_equal(mtl_funnel_group_count(NULL), 0);
+    assert_null(mtl_funnel_group_name(NULL, 0));
+    assert_int_equal(mtl_funnel_stage_count(NULL), 0);
+    INVALID(mtl_funnel_stage_at(NULL, 0, 0, NULL));
+    INVALID(mtl_funnel_summary_at(NULL, 0, NULL));
+    INVALID(mtl_funnel_plan_at(NULL, 0, 0, NULL, NULL));
+
+    /* forecast.h (more in test_forecast.c) */
+    INVALID(mtl_forecast_options_init(NULL, 64));
+    INVALID(mtl_forecast_create(NULL, NULL, NULL));
+    assert_null(mtl_forecast_ref(NULL));
+    mtl_forecast_unref(NULL);
+    INVALID(mtl_forecast_summary_get(NULL, NULL));
+    assert_true(mtl_forecast_quantile(NULL, 0.5) == INT64_MIN);
+    assert_true(isnan(mtl_forecast_probability_at_least(NULL, 0)));
+    assert_true(isnan(mtl_forecast_expected_shortfall(NULL, 0)));
+    assert_int_equal(mtl_forecast_distribution(NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(mtl_forecast_won_count_distribution(NULL, NULL, NULL), 0);
+    assert_int_equal(mtl_forecast_deal_count(NULL), 0);
+    INVALID(mtl_forecast_deal_at(NULL, 0, NULL, NULL, NULL, NULL));
+    INVALID(mtl_forecast_without(NULL, NULL, "L1"));
+    INVALID(mtl_forecast_with_probability(NULL, NULL, "L1", 0.5));
+
+    /* targets.h (more in test_targets.c) */
+    INVALID(mtl_target_options_init(NULL, 64));
+    INVALID(mtl_target_inputs_init(NULL, 64));
+    INVALID(mtl_target_reconcile_options_init(NULL, 64));
+    INVALID(mtl_target_evaluate_options_init(NULL, 64));
+    INVALID(mtl_target_history_options_init(NULL, 64));
+    INVALID(mtl_target_tree_create(NULL, NULL, NULL));
+    mtl_target_tree_destroy(NULL);
+    INVALID(mtl_target_tree_add(NULL, NULL, 0, "East", NULL));
+    INVALID(mtl_target_tree_set_inputs(NULL, 0, NULL));
+    INVALID(mtl_target_tree_set_commitment(NULL, 0, 1));
+    INVALID(mtl_target_tree_reconcile(NULL, NULL));
+    INVALID(mtl_target_tree_evaluate(NULL, NULL, NULL));
+    INVALID(mtl_target_tree_from_history(NULL, NULL, NULL, NULL));
+    assert_int_equal(mtl_target_tree_node_count(NULL), 0);
+    assert_int_equal(mtl_target_tree_minor_per_major(NULL), 0);
+    INVALID(mtl_target_tree_find(NULL, NULL, 0, "East"));
+    INVALID(mtl_target_tree_node(NULL, 0, NULL));
+
     /* every failure above recorded its status, without a position */
     assert_int_equal(mtl_last_error_status(), MTL_E_INVALID_ARGUMENT);
     assert_int_equal(mtl_last_error_line(), 0);

@@ -114,7 +114,8 @@ typedef struct mtl_funnel_options {
      *  0 = none. */
     int64_t target;
     /** Weeks over which the new leads of the plan arrive; 0 = the whole
-     *  weeks from as_of to period_end (at least 1). */
+     *  weeks from the day after as_of (the period start when as_of is
+     *  unset) to period_end, at least 1. */
     int32_t weeks;
 } mtl_funnel_options;
 

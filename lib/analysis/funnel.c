@@ -75,13 +75,6 @@ static void cells_to_rows(const mtl_market *m, const mtl__funnel_cell *cells,
                             (double)(r->won_reached + r->lost_reached));
         mtl__wilson(r->won_reached, r->won_reached + r->lost_reached, conf,
                     &r->win_rate_low, &r->win_rate_high);
-        /* Wilson's bounds are exactly 0 when nothing was won and 1 when
-         * nothing was lost; the formula can miss them by an ulp, which
-         * would flag a 0% or 100% stage probability (P7) as outside */
-        if (r->won_reached == 0 && r->lost_reached > 0)
-            r->win_rate_low = 0;
-        if (r->lost_reached == 0 && r->won_reached > 0)
-            r->win_rate_high = 1;
         r->model_probability = m->stages[s].probability;
         r->calibration = isnan(r->win_rate) ? MTL_CALIBRATION_UNKNOWN
                          : r->model_probability < r->win_rate_low ? MTL_CALIBRATION_BELOW

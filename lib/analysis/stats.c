@@ -53,8 +53,10 @@ void mtl__wilson(int64_t k, int64_t n, double conf, double *low, double *high)
     z2n = z * z / (double)n;
     center = (ph + z2n / 2) / (1 + z2n);
     half = z / (1 + z2n) * sqrt(ph * (1 - ph) / (double)n + z2n / (4.0 * (double)n));
-    *low = center - half < 0 ? 0 : center - half;
-    *high = center + half > 1 ? 1 : center + half;
+    /* exactly 0 with no success and 1 with no failure (the formula can
+     * miss them by an ulp, which would flag a 0% or 100% probability) */
+    *low = k == 0 || center - half < 0 ? 0 : center - half;
+    *high = k == n || center + half > 1 ? 1 : center + half;
 }
 
 /* the k-th smallest of v[0..n) (Hoare's selection), v reordered */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/cli/test_cli.sh: the `mtl import`, `mtl export` and `mtl info`
-# subcommands, end to end (meson test --suite cli).
+# tests/cli/test_cli.sh: the `mtl` subcommands (import, export, info,
+# targets, funnel, forecast), end to end (meson test --suite cli).
 #
 #   test_cli.sh MTL DATA_DIR [SHARED_DATA_DIR]
 #
@@ -432,6 +432,103 @@ if [ -n "$SHARED" ] && [ -f "$REAL" ]; then
     fi
 else
     echo "note: $REAL is absent; the real-data checks were skipped"
+fi
+
+# ---- mtl funnel and mtl forecast (docs/methods/funnel.md, forecast.md) ---------
+# forecast_leads.csv: open A (P4, 50%), B (P6, 90%), C (30% override) expected
+# inside 2025-Q1, D expected on 2025-04-01 (outside), W won on 2025-02-10,
+# X won before the period, L lost.  R = 70 + 100 a + 200 b + 50 c with
+# independent a ~ B(.5), b ~ B(.9), c ~ B(.3): enumerated below in Python.
+run forecast "$DATA/forecast_leads.csv" --from 2025-01-01 --to 2025-03-31 \
+    --target 300 --grid 0.01 --format json
+expect_rc 0
+if python3 - "$OUT" <<'PY'
+import itertools, json, sys
+doc = json.load(open(sys.argv[1]))
+deals = [(100, .5), (200, .9), (50, .3)]
+dist = {}
+for bits in itertools.product((0, 1), repeat=3):
+    p, v = 1.0, 70
+    for b, (a, q) in zip(bits, deals):
+        p *= q if b else 1 - q
+        v += a if b else 0
+    dist[v] = dist.get(v, 0) + p
+mean = sum(v * p for v, p in dist.items())
+var = sum(v * v * p for v, p in dist.items()) - mean * mean
+def quantile(q):
+    c = 0
+    for v in sorted(dist):
+        c += dist[v]
+        if c >= q:
+            return v
+hit = sum(p for v, p in dist.items() if v >= 300)
+short = sum((300 - v) * p for v, p in dist.items() if v < 300)
+want = {"expected": mean, "variance": var, "p10": quantile(.1), "p50": quantile(.5),
+        "p90": quantile(.9), "p_hit_target": hit, "expected_shortfall": short,
+        "closed_won_amount": 70, "deals": 3}
+bad = [(k, doc[k], v) for k, v in want.items() if abs(doc[k] - v) > 1e-9 * max(1, abs(v))]
+cat = doc["categories"]
+# A best case, B commit, C pipeline (P1); closed = W
+want_cat = {"pipeline": 50, "best_case": 100, "commit": 200, "closed": 70,
+            "commit_forecast": 270, "best_case_forecast": 370, "open_pipeline": 350}
+bad += [(k, cat[k], v) for k, v in want_cat.items() if abs(cat[k] - v) > 1e-9]
+if bad:
+    print(bad)
+    sys.exit(1)
+PY
+then pass; else fail "$LAST: forecast differs from enumeration"; fi
+
+run forecast "$DATA/forecast_leads.csv" --from 2025-01-01 --to 2025-03-31 --target 300 \
+    --svg "$TMP/dist.svg"
+expect_rc 0
+expect_out "P10 / P50 / P90"
+if grep -q '<svg' "$TMP/dist.svg" 2>/dev/null; then pass; else fail "$LAST: no SVG"; fi
+run forecast "$DATA/forecast_leads.csv" --from 2025-01-01
+expect_rc 2
+expect_err "--from and --to are required"
+run forecast "$DATA/forecast_leads.csv" --from 2025-01-01 --to 2025-03-31 --source magic
+expect_rc 2
+
+run funnel "$DATA/forecast_leads.csv" --format json
+expect_rc 0
+if python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["totals"]
+sys.exit(0 if (t["leads"], t["won"], t["lost"], t["open"], t["won_amount"]) == (7, 2, 1, 4, 1069) else 1)
+' "$OUT"; then pass; else fail "$LAST: funnel totals"; fi
+run funnel "$DATA/forecast_leads.csv" --by cohort:quarter
+expect_rc 0
+run funnel "$DATA/forecast_leads.csv" --by colour
+expect_rc 2
+run funnel "$DATA/forecast_leads.csv" --svg "$TMP/funnel.svg"
+expect_rc 0
+if grep -q '<svg' "$TMP/funnel.svg" 2>/dev/null; then pass; else fail "$LAST: no SVG"; fi
+
+# the real CRM pipeline: SPEC's script contract
+if [ -n "$SHARED" ] && [ -f "$SHARED/crm-sales-opportunities/sales_pipeline.csv" ]; then
+    CRM_MAP=opportunity_id=id,account=customer,sales_agent=owner,deal_stage=stage,engage_date=created,close_date=closed,close_value=amount
+    CRM_STAGES=Prospecting=P1,Engaging=P3,Won=won,Lost=lost
+    run funnel "$SHARED/crm-sales-opportunities/sales_pipeline.csv" --map "$CRM_MAP" \
+        --stages "$CRM_STAGES" --format json --by owner
+    expect_rc 0
+    if python3 - "$OUT" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+t = doc["totals"]
+ok = (t["leads"], t["won"], t["lost"], t["open"], t["won_amount"]) == (8800, 4238, 2473, 2089, 10005534)
+ok = ok and abs(t["win_rate"] - 0.63150) < 5e-6 and round(t["win_rate"], 5) == 0.6315
+ok = ok and len(doc["stages"]) == 8 and all(
+    k in doc["stages"][0] for k in ("stage", "open_count", "open_amount", "weighted_amount",
+                                    "win_rate", "win_rate_low", "win_rate_high"))
+# the total is the sum of the groups
+for key in ("leads", "won", "lost", "open", "won_amount"):
+    ok = ok and abs(sum(g["totals"][key] for g in doc["groups"]) - t[key]) < 1e-6
+ok = ok and len(doc["groups"]) == 30
+sys.exit(0 if ok else 1)
+PY
+    then pass; else fail "$LAST: CRM funnel totals"; fi
+else
+    echo "SKIP: ../shared/data absent: the CRM funnel check"
 fi
 
 echo "$CHECKS checks passed, $FAILS failed"
