@@ -369,14 +369,16 @@ static void dev_window(const sum_ctx *cx, double dlo, double dhi, int64_t *L,
 }
 
 /* Moments, support, the window [L, R] outside which at most eps_lo and
- * eps_hi of the mass lie (eps = tail / 4: aliasing and pruning), and the
- * narrower [Lt, Rt] with less than tail outside at each end (the trim of
- * the Fourier result, whose far values are rounding noise). */
+ * eps_hi of the mass lie (eps = tail / 4, tail at most the default:
+ * aliasing and pruning), and the narrower [Lt, Rt] with less than tail
+ * outside at each end (the trim of the Fourier result, whose far values
+ * are rounding noise). */
 static mtl_status ctx_window(sum_ctx *cx)
 {
     size_t i;
     side_bound *sb;
-    double eps = cx->tail / 4;
+    /* the accuracy inside the window does not depend on a coarse tail */
+    double eps = (cx->tail < MTL__PMF_TAIL ? cx->tail : MTL__PMF_TAIL) / 4;
     cx->support = 0;
     for (i = 0; i < cx->nd; i++) {
         const deal *d = &cx->d[i];
@@ -1014,9 +1016,11 @@ static mtl_status sum_fourier(sum_ctx *cx, size_t max_size, mtl__pmf *out)
     st = fourier_setup(&fx, cx);
     if (st != MTL_OK)
         goto done;
-    /* A frequency is dropped when its bound falls below tail / 100: the
-     * dropped ones add at most sqrt(n) tail / 100 to the L1 error. */
-    thr2 = cx->tail * cx->tail * 1e-4;
+    /* A frequency is dropped when its bound falls below tail / 100 (tail
+     * at most the default): the dropped ones add at most sqrt(n) tail / 100
+     * to the L1 error. */
+    thr2 = cx->tail < MTL__PMF_TAIL ? cx->tail : MTL__PMF_TAIL;
+    thr2 = thr2 * thr2 * 1e-4;
     /* the bound's own rounding (a relative n u) */
     thr2 /= 1 + 4 * UNIT_ROUNDOFF * (double)(cx->steps + 16);
     lthr2 = log(thr2);
@@ -1158,7 +1162,8 @@ static double fourier_cost(const sum_ctx *cx)
         return HUGE_VAL;
     while (((uint64_t)1 << (unsigned)l2n) < n)
         l2n++;
-    lthr2 = -2 * log(cx->tail * 1e-2);
+    lthr2 = -2 * log((cx->tail < MTL__PMF_TAIL ? cx->tail : MTL__PMF_TAIL) *
+                     1e-2);
     /* A dropped frequency takes the fastest deals until their decay rates
      * (see sort_key) add up to lthr2; when all of them do not, almost
      * every frequency is kept and costs every deal twice. */
