@@ -716,6 +716,11 @@ static void test_limits(void **state)
                          MTL_OK);
         assert_true(pmf.size <= 2000);
         mtl__pmf_free(&e.a, &pmf);
+        assert_int_equal(mtl__pmf_bernoulli_sum_method(&e.a, x, p, 40, 0,
+                                                       SIZE_MAX, method,
+                                                       &pmf),
+                         MTL_OK);
+        mtl__pmf_free(&e.a, &pmf);
     }
     test_alloc_assert_clean(&e.ta);
 }

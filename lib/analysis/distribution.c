@@ -1213,7 +1213,7 @@ mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
     st = ctx_window(&cx);
     if (st != MTL_OK)
         goto done;
-    if ((uint64_t)(cx.R - cx.L) >= 4 * (uint64_t)max_size) {
+    if ((uint64_t)(cx.R - cx.L) / 4 >= (uint64_t)max_size) {
         st = mtl__error(MTL_E_LIMIT, "the distribution spans about %lld "
                         "points, above the limit of %zu",
                         (long long)(cx.R - cx.L + 1), max_size);
