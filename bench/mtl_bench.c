@@ -17,7 +17,7 @@
  *           and by region), and 1,000,000 single-lead updates each
  *           followed by reading that lead's segment funnel.
  *   forecast - W4 through the public API: the first 100,000 open rows of
- *           the 1e6 file get an expected close inside Q1 2026, then
+ *           the 1e6 file get an expected close inside Q1 2030, then
  *           mtl_forecast_create on 1,000- and 100-dollar grids and a
  *           10,000-draw Monte Carlo (scan of the market included).
  *   load  - bulk append of the generator's rows (ids, customer, segment,
@@ -646,22 +646,50 @@ static int bench_funnel(const char *path, size_t max_rows, size_t updates)
     printf("funnel by region (scan): %.4f s\n", now() - t0);
     mtl_funnel_destroy(f);
 
-    /* a single lead update, then that segment's funnel: updates times */
+    /* a single lead update, then that segment's funnel: updates times.
+     * The updates are what a host syncing from its database sends (it
+     * knows the new values; it does not read the lead first): in turn a
+     * new amount, a probability override set or cleared, a new open
+     * stage (which reopens a closed lead). */
     t0 = now();
     for (k = 0; k < updates; k++) {
         mtl_lead *x = leads[xorshift(&seed) % nleads];
-        if (mtl_lead_outcome(x) == MTL_OUTCOME_OPEN) {
-            if (mtl_lead_set_stage(x, (int32_t)(xorshift(&seed) % 7)))
-                die("set_stage");
-        } else if (mtl_lead_set_amount(x, mtl_lead_amount(x) + 1)) {
-            die("set_amount");
+        uint64_t r = xorshift(&seed);
+        mtl_status st;
+        switch (k % 3) {
+        case 0: st = mtl_lead_set_amount(x, (int64_t)(r % 10000000)); break;
+        case 1:
+            st = mtl_lead_set_probability(x, r % 3 ? (double)(r % 1000) / 1000.0
+                                                   : MTL_PROBABILITY_NONE);
+            break;
+        default:
+            st = mtl_lead_set_stage_outcome(x, (int32_t)(r % 7), MTL_OUTCOME_OPEN);
+            break;
         }
+        if (st)
+            die("update");
         if (mtl_funnel_stages(m, mtl_lead_segment(x), rows, ns))
             die("funnel_stages");
         check += (double)rows[0].open_count;
     }
     printf("%zu updates, each followed by its segment's funnel: %.3f s\n", updates,
            now() - t0);
+    /* the two halves apart: reads of random segments, updates alone */
+    t0 = now();
+    for (k = 0; k < updates; k++) {
+        if (mtl_funnel_stages(m, segs[xorshift(&seed) % nseg], rows, ns))
+            die("funnel_stages");
+        check += (double)rows[0].open_count;
+    }
+    printf("  of which %zu reads alone: %.3f s\n", updates, now() - t0);
+    t0 = now();
+    for (k = 0; k < updates; k++) {
+        mtl_lead *x = leads[xorshift(&seed) % nleads];
+        if (mtl_lead_set_amount(x, mtl_lead_amount(x) + 1))
+            die("set_amount");
+    }
+    printf("  and %zu amount updates alone (reading the amount first): %.3f s\n",
+           updates, now() - t0);
     fprintf(stderr, "(checksum %g)\n", check);
     mtl_market_unref(m);
     free(segs);
@@ -683,8 +711,9 @@ static int bench_forecast(const char *path, size_t max_rows, size_t deals)
     size_t n = 0;
     int64_t grids[2] = { 100000, 10000 }; /* 1,000 and 100 dollars */
     int gi, rep;
-    mtl_date_from_ymd(&day0, 2026, 1, 1);
-    mtl_date_from_ymd(&day1, 2026, 4, 1);
+    /* a quarter after every close date of the data: R is the open deals' */
+    mtl_date_from_ymd(&day0, 2030, 1, 1);
+    mtl_date_from_ymd(&day1, 2030, 4, 1);
     /* the first `deals` open rows close in the period, the rest do not */
     while ((l = mtl_lead_next(m, l)) != NULL && n < deals)
         if (mtl_lead_outcome(l) == MTL_OUTCOME_OPEN && mtl_lead_stage(l) < 7) {

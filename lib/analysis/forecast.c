@@ -358,54 +358,141 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Draws are simulated MC_BLOCK at a time, so that the deals are read once
+ * per block; MC_STREAMS independent generators (seeded one after the other
+ * from splitmix64) interleave so that their dependency chains overlap.  A
+ * deal wins a draw when the top 53 bits of its random number, k, satisfy
+ * k < ceil(p 2^53), that is k / 2^53 < p exactly. */
+#define MC_BLOCK 16
+#define MC_STREAMS 4
+
+static uint64_t threshold53(double p)
+{
+    return (uint64_t)ceil(p * 0x1.0p53);
+}
+
+/* Deals grouped by (shared factor, probability): with a correlation, a
+ * draw's conditional win probability is one value per group, computed once
+ * per draw (Gaussian copula: P(√ρ F + √(1-ρ) e < Φ⁻¹(p) | F)). */
+typedef struct mc_combo {
+    uint32_t factor;
+    double p;
+} mc_combo;
+
+typedef struct mc_key {
+    uint32_t factor;
+    double p;
+    size_t deal;
+} mc_key;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const mc_key *x = a, *y = b;
+    if (x->factor != y->factor)
+        return x->factor < y->factor ? -1 : 1;
+    return (x->p > y->p) - (x->p < y->p);
+}
+
 static mtl_status monte_carlo(mtl_forecast *f)
 {
     mtl__allocator *a = &f->alloc;
     mtl_forecast_summary *s = &f->sum;
-    int32_t d, D = s->draws;
-    size_t j, n = f->ndeals, nseg = f->factors, nn = n ? n : 1;
-    double rho = f->correlation, sr = sqrt(rho), se = sqrt(1 - rho);
-    double *threshold = NULL, *factor = NULL, *count_hist = NULL, sum = 0, sum2 = 0;
-    rng r;
+    int32_t d0, D = s->draws;
+    size_t j, n = f->ndeals, nn = n ? n : 1, nseg = f->factors, ncombo = 0, nthr = 0;
+    double rho = f->correlation, sr = sqrt(rho), se = sqrt(1 - rho), sum = 0, sum2 = 0;
+    double *count_hist = NULL, *factor = NULL;
+    int64_t *amount = NULL;
+    uint64_t *thr = NULL;
+    uint32_t *combo = NULL;
+    mc_combo *combos = NULL;
+    mc_key *keys = NULL;
+    rng r[MC_STREAMS];
     uint64_t seed = f->seed;
+    int k;
     mtl_status st = MTL_OK;
 
+    for (k = 0; k < MC_STREAMS; k++)
+        for (j = 0; j < 4; j++)
+            r[k].s[j] = splitmix64(&seed);
     f->draws = mtl__alloc_array(a, (size_t)D, sizeof *f->draws);
-    threshold = mtl__alloc_array(a, nn, sizeof *threshold);
-    factor = mtl__alloc_array(a, nseg, sizeof *factor);
     count_hist = mtl__alloc_zero(a, (n + 1) * sizeof *count_hist);
-    if (!f->draws || !threshold || !factor || !count_hist) {
-        st = mtl__error_oom();
-        goto out;
-    }
-    for (j = 0; j < 4; j++)
-        r.s[j] = splitmix64(&seed);
+    amount = mtl__alloc_array(a, nn, sizeof *amount);
+    if (!f->draws || !count_hist || !amount)
+        goto oom;
     for (j = 0; j < n; j++)
-        threshold[j] = rho > 0 ? mtl__normal_quantile(f->deals[j].p) : f->deals[j].p;
-    for (d = 0; d < D; d++) {
-        int64_t total = s->closed_won_amount;
-        size_t won = 0;
-        if (rho > 0)
-            for (j = 0; j < nseg; j++)
-                factor[j] = rng_normal(&r);
+        amount[j] = f->deals[j].amount;
+    if (rho > 0) {
+        /* the (factor, p) groups */
+        keys = mtl__alloc_array(a, nn, sizeof *keys);
+        combo = mtl__alloc_array(a, nn, sizeof *combo);
+        combos = mtl__alloc_array(a, nn, sizeof *combos);
+        factor = mtl__alloc_array(a, nseg, sizeof *factor);
+        if (!keys || !combo || !combos || !factor)
+            goto oom;
         for (j = 0; j < n; j++) {
-            const deal *x = &f->deals[j];
-            int w;
-            if (rho > 0) {
-                size_t g = x->group == MTL__NONE ? nseg - 1 : x->group;
-                w = sr * factor[g] + se * rng_normal(&r) < threshold[j];
-            } else {
-                w = rng_uniform(&r) < threshold[j];
+            keys[j].factor = f->deals[j].group == MTL__NONE ? (uint32_t)(nseg - 1)
+                                                           : f->deals[j].group;
+            keys[j].p = f->deals[j].p;
+            keys[j].deal = j;
+        }
+        qsort(keys, n, sizeof *keys, cmp_key);
+        for (j = 0; j < n; j++) {
+            if (j == 0 || cmp_key(&keys[j - 1], &keys[j]) != 0) {
+                combos[ncombo].factor = keys[j].factor;
+                combos[ncombo].p = mtl__normal_quantile(keys[j].p); /* the threshold */
+                ncombo++;
             }
-            if (w) {
-                total += x->amount;
-                won++;
+            combo[keys[j].deal] = (uint32_t)(ncombo - 1);
+        }
+        nthr = (size_t)MC_BLOCK * (ncombo ? ncombo : 1);
+    } else {
+        nthr = nn;
+    }
+    thr = mtl__alloc_array(a, nthr, sizeof *thr);
+    if (!thr)
+        goto oom;
+    if (rho == 0)
+        for (j = 0; j < n; j++)
+            thr[j] = threshold53(f->deals[j].p);
+
+    for (d0 = 0; d0 < D; d0 += MC_BLOCK) {
+        int64_t total[MC_BLOCK];
+        uint32_t won[MC_BLOCK];
+        int b, nb = D - d0 < MC_BLOCK ? D - d0 : MC_BLOCK;
+        if (rho > 0) {
+            /* this block's factors and conditional thresholds */
+            for (b = 0; b < MC_BLOCK; b++) {
+                size_t c;
+                for (j = 0; j < nseg; j++)
+                    factor[j] = rng_normal(&r[0]);
+                for (c = 0; c < ncombo; c++) {
+                    double z = (combos[c].p - sr * factor[combos[c].factor]) / se;
+                    thr[(size_t)b * ncombo + c] = threshold53(0.5 * erfc(-z / sqrt(2.0)));
+                }
             }
         }
-        f->draws[d] = total;
-        count_hist[won] += 1;
-        sum += (double)total;
-        sum2 += (double)total * (double)total;
+        for (b = 0; b < MC_BLOCK; b++) {
+            total[b] = s->closed_won_amount;
+            won[b] = 0;
+        }
+        for (j = 0; j < n; j++) {
+            const uint64_t *t = rho > 0 ? thr + combo[j] : thr + j;
+            size_t step = rho > 0 ? ncombo : 0;
+            int64_t x = amount[j];
+            for (b = 0; b < MC_BLOCK; b += MC_STREAMS) {
+                for (k = 0; k < MC_STREAMS; k++) {
+                    uint64_t w = (rng_next(&r[k]) >> 11) < t[(size_t)(b + k) * step];
+                    total[b + k] += x & -(int64_t)w;
+                    won[b + k] += (uint32_t)w;
+                }
+            }
+        }
+        for (b = 0; b < nb; b++) {
+            f->draws[d0 + b] = total[b];
+            count_hist[won[b]] += 1;
+            sum += (double)total[b];
+            sum2 += (double)total[b] * (double)total[b];
+        }
     }
     qsort(f->draws, (size_t)D, sizeof *f->draws, cmp_i64);
     for (j = 0; j <= n; j++)
@@ -421,10 +508,17 @@ static mtl_status monte_carlo(mtl_forecast *f)
     f->count.prob = count_hist;
     f->count.error = 0;
     count_hist = NULL;
+    goto out;
+oom:
+    st = mtl__error_oom();
 out:
-    mtl__free(a, threshold, nn * sizeof *threshold);
-    mtl__free(a, factor, nseg * sizeof *factor);
     mtl__free(a, count_hist, (n + 1) * sizeof *count_hist);
+    mtl__free(a, amount, nn * sizeof *amount);
+    mtl__free(a, thr, nthr * sizeof *thr);
+    mtl__free(a, keys, nn * sizeof *keys);
+    mtl__free(a, combo, nn * sizeof *combo);
+    mtl__free(a, combos, nn * sizeof *combos);
+    mtl__free(a, factor, nseg * sizeof *factor);
     return st;
 }
 
