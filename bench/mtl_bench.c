@@ -625,6 +625,16 @@ static int bench_funnel(const char *path, size_t max_rows, size_t updates)
     }
     printf("W2 counters: %zu segments x %d stages in %.6f s (best of 5)\n", nseg, (int)ns,
            best);
+    {
+        /* the cross-check with the peers: Σ weighted open amount, major units */
+        double weighted = 0;
+        for (g = 0; g < nseg; g++) {
+            mtl_funnel_stages(m, segs[g], rows, ns);
+            for (s = 0; s < ns; s++)
+                weighted += rows[s].weighted_amount;
+        }
+        printf("W2 check: weighted open pipeline %.2f\n", weighted / 100.0);
+    }
 
     /* W2 by a full scan: the grouped report */
     mtl_funnel_options_init(&o, sizeof o);

@@ -32,7 +32,8 @@ static void demo_help(FILE *out)
           "in six sales regions, 5,000 leads over the stages P0-P7 by\n"
           "default), load it through libmtl and print the leads by stage and\n"
           "by segment, the funnel and the forecast of 2026-Q4 (as of\n"
-          "2026-10-31) against a target 60% above the wins of 2026-Q3.\n"
+          "2026-10-31) against a target 60% above the wins of 2026-Q3, and\n"
+          "the 2026 target tree by region, owner and quarter.\n"
           "The same seed gives the same market and the same\n"
           "output on every machine.\n"
           "\n"
@@ -244,6 +245,7 @@ static int print_method(const mtl_market *market)
     mtl_funnel *funnel = NULL;
     mtl_forecast *forecast = NULL;
     mtl_forecast_summary s;
+    targets_args ta;
     int32_t q3, q4, end, as_of;
     int64_t per = mtl_market_minor_per_major(market), unit = 1000000 * per;
     int rc = -1;
@@ -286,6 +288,16 @@ static int print_method(const mtl_market *market)
         goto done;
     mtl_forecast_summary_get(forecast, &s);
     if (forecast_print_table(market, &s) != CLI_EXIT_OK)
+        goto done;
+
+    /* 2026 targets from 2025's wins, 8% industry growth, evaluated against
+     * the wins so far and the forecast of the rest */
+    printf("\nTarget tree (mtl targets --year 2026 --growth 8%% --periods none)\n\n");
+    targets_args_init(&ta);
+    ta.year = 2026;
+    ta.growth = 0.08;
+    ta.periods = MTL_TARGET_PERIODS_YEAR; /* regions and owners; quarters: mtl targets */
+    if (targets_report((mtl_market *)market, &ta) != CLI_EXIT_OK)
         goto done;
     rc = 0;
 done:

@@ -15,4 +15,27 @@ int funnel_print_table(const mtl_market *market, const mtl_funnel *funnel,
 /* forecast.c: categories, expected revenue, quantiles, target, method. */
 int forecast_print_table(const mtl_market *market, const mtl_forecast_summary *summary);
 
+/* targets.c: what `mtl targets` was asked for. */
+typedef struct targets_args {
+    int32_t year;
+    double growth, k;
+    int32_t quarter_bp[4];
+    int has_split;
+    const char *regions;  /* --regions FILE.csv, or NULL */
+    int rescale;
+    int32_t periods;      /* MTL_TARGET_PERIODS_* */
+    int32_t bottom_up;    /* MTL_TARGET_BOTTOM_UP_* */
+    int32_t as_of;
+    int32_t source;       /* MTL_PROBABILITY_SOURCE_* */
+    int format;           /* CLI_FORMAT_* */
+    const char *svg;      /* --svg FILE, or NULL */
+} targets_args;
+
+/* The defaults of `mtl targets` (k 1.3, quarters, bottom-up from forecasts). */
+void targets_args_init(targets_args *a);
+
+/* targets.c: the target tree of a market's history, reconciled and
+ * evaluated, printed as asked.  CLI_EXIT_*. */
+int targets_report(mtl_market *market, const targets_args *a);
+
 #endif /* MTL_CLI_REPORTS_H */

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "input.h"
+#include "reports.h"
 #include "svg_tree.h"
 #include "util.h"
 
@@ -82,20 +83,15 @@ static void targets_help(FILE *out)
           "outside 0.8-1.2 ...), 2 on a usage error.\n", out);
 }
 
-typedef struct targets_args {
-    int32_t year;
-    double growth, k;
-    int32_t quarter_bp[4];
-    int has_split;
-    const char *regions;
-    int rescale;
-    int32_t periods;
-    int32_t bottom_up;
-    int32_t as_of;
-    int32_t source;
-    int format;
-    const char *svg;
-} targets_args;
+
+void targets_args_init(targets_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->k = 1.3;
+    a->periods = MTL_TARGET_PERIODS_QUARTERS;
+    a->bottom_up = MTL_TARGET_BOTTOM_UP_FORECASTS;
+    a->as_of = MTL_DATE_NONE;
+}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -787,7 +783,7 @@ static int draw(const char *path, const mtl_target_tree *t, const walk *w, int32
 
 /* ---- the command ---------------------------------------------------------- */
 
-static int run(mtl_market *market, const targets_args *a)
+int targets_report(mtl_market *market, const targets_args *a)
 {
     mtl_target_options o;
     mtl_target_history_options ho;
@@ -858,11 +854,7 @@ int mtl_cmd_targets(int argc, char **argv)
     mtl_market *market = NULL;
 
     memset(&settings, 0, sizeof settings);
-    memset(&a, 0, sizeof a);
-    a.k = 1.3;
-    a.periods = MTL_TARGET_PERIODS_QUARTERS;
-    a.bottom_up = MTL_TARGET_BOTTOM_UP_FORECASTS;
-    a.as_of = MTL_DATE_NONE;
+    targets_args_init(&a);
     cli_parser_init(&parser, "mtl targets", argc, argv);
     while ((opt = cli_parser_next(&parser, targets_opts, TARGETS_OPT_COUNT)) !=
            CLI_OPT_END) {
@@ -926,7 +918,7 @@ int mtl_cmd_targets(int argc, char **argv)
     status = cli_open_market(&market, path, MTL_KIND_LEADS, &settings, NULL);
     if (status != CLI_EXIT_OK)
         return status;
-    status = run(market, &a);
+    status = targets_report(market, &a);
     mtl_market_unref(market);
     return status;
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# W2 (funnel by segment x stage) and W4 (revenue distribution of 100,000
+# open deals) side by side: libmtl (mtl-bench funnel / forecast), pandas
+# (category dtypes) for W2 and numpy for W4, in one run, on one core.
+#   ninja -C build bench/mtl-bench && bench/run_w2w4.sh [CSV_1E7 [CSV_1E6]]
+# Data: ../shared/bench/gen_leads.py --rows 10000000 (and 1000000) --seed 42,
+# by default /tmp/bench/data/leads_1e7.csv and leads_1e6.csv.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+csv7=${1:-/tmp/bench/data/leads_1e7.csv}
+csv6=${2:-/tmp/bench/data/leads_1e6.csv}
+peers=$root/../shared/bench/peers
+bin=${MTL_BENCH:-$root/build/bench/mtl-bench}
+[ -x "$bin" ] || { echo "build it first: ninja -C build bench/mtl-bench" >&2; exit 2; }
+cat "$csv7" "$csv6" > /dev/null   # page cache, as the peers' runner does
+echo "== libmtl W2 (10,000,000 leads, one core)"
+taskset -c 1 "$bin" funnel "$csv7"
+if [ -f "$peers/pandas_peer.py" ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
+  echo "== pandas W2, category dtypes (loading not timed)"
+  BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 -c '
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import pandas_peer
+df = pandas_peer.w1(sys.argv[2], "category")
+best = 1e9
+for rep in range(3):
+    t = time.perf_counter(); g = pandas_peer.w2(df); best = min(best, time.perf_counter() - t)
+print("pandas W2 groupby  %.3f s (best of 3), %d groups, weighted open pipeline %.2f"
+      % (best, len(g), g["weighted"].sum()))
+' "$peers" "$csv7"
+else
+  echo "pandas: skipped (python3-pandas or the peers are missing)"
+fi
+echo "== libmtl W4 (first 100,000 open deals of the 1e6 file, one core)"
+taskset -c 1 "$bin" forecast "$csv6"
+if [ -f "$peers/w4_numpy.py" ] && /usr/bin/python3 -c 'import numpy, pandas' 2>/dev/null; then
+  echo "== numpy W4 (Monte Carlo 10,000 draws, exact on 1,000 and 100 grids)"
+  BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 "$peers/w4_numpy.py" "$csv6" 100000 1 \
+    --delta 1000,100 | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print("%-45s %8.3f s  P10 %.0f P50 %.0f P90 %.0f" % (r["tool"], r["seconds"], r["p10"], r["p50"], r["p90"]))
+'
+else
+  echo "numpy: skipped"
+fi
