@@ -20,6 +20,10 @@ void svg_escape(FILE *out, const char *text);
 /* <text> at x, y; anchor "start", "middle" or "end" */
 void svg_text(FILE *out, double x, double y, const char *anchor, int size,
               const char *fill, const char *text);
+/* The estimated width in pixels of UTF-8 text at a font size (DejaVu Sans
+ * widths, rounded up; East Asian wide characters one em): for margins and
+ * label placement, so that text is neither cut off nor overlapping. */
+double svg_text_width(const char *text, int size);
 
 /* One bar of a funnel: a stage, its value (the bar's width) and a note. */
 typedef struct svg_funnel_bar {
@@ -28,13 +32,16 @@ typedef struct svg_funnel_bar {
     const char *note;
 } svg_funnel_bar;
 
-/* A funnel chart: one centred bar per stage, width proportional to value. */
+/* A funnel chart: one centred bar per stage, width proportional to value;
+ * the picture widens for long stage names and notes. */
 int svg_funnel(const char *path, const char *title, const svg_funnel_bar *bars,
                size_t count);
 
 /* A distribution on a grid: probabilities of first, first + step, ...
- * (minor units), drawn in major units with P10/P50/P90 and (when has_target)
- * the target marked. */
+ * (minor units), drawn in major units as 80 bars (probability per bar) on
+ * round axis ticks, with P10/P50/P90 and (when has_target) the target and
+ * P(R >= target) marked; the markers' labels stack above the plot so that
+ * none overlaps another. */
 typedef struct svg_distribution {
     int64_t first, step;
     const double *prob;
