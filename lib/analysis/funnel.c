@@ -43,9 +43,8 @@ static void cells_to_rows(const mtl_market *m, const mtl__funnel_cell *cells,
         mtl_funnel_stage *r = &rows[s];
         int64_t reached[3], at, advanced;
         int flagged = m->stages[s].flags != 0;
-        size_t size = r->struct_size;
-        memset(r, 0, sizeof *r);
-        r->struct_size = size;
+        /* every field is set below (no memset: this runs after each live
+         * update, and a call per row costs more than the row) */
         for (o = 0; o < 3; o++) {
             /* ordinary stages: every lead without history at or after it
              * reached it; a flagged stage only its own (lost-flagged

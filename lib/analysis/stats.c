@@ -39,30 +39,6 @@ double mtl__normal_quantile(double p)
     return x - u / (1 + x * u / 2);
 }
 
-void mtl__wilson(int64_t k, int64_t n, double conf, double *low, double *high)
-{
-    double z, inv, ph, z2n, scale, center, half;
-    if (n <= 0) {
-        *low = *high = NAN;
-        return;
-    }
-    /* the default level without the quantile's log and exp: the live
-     * funnel reads it after every update */
-    z = conf == 0.90 ? 1.6448536269514722 : mtl__normal_quantile(0.5 + conf / 2);
-    /* (p + z^2/2n) / (1 + z^2/n) +- z / (1 + z^2/n) sqrt(p(1-p)/n + z^2/4n^2),
-     * with two divisions */
-    inv = 1.0 / (double)n;
-    ph = (double)k * inv;
-    z2n = z * z * inv;
-    scale = 1.0 / (1 + z2n);
-    center = (ph + z2n / 2) * scale;
-    half = z * scale * sqrt((ph * (1 - ph) + z2n / 4) * inv);
-    /* exactly 0 with no success and 1 with no failure (the formula can
-     * miss them by an ulp, which would flag a 0% or 100% probability) */
-    *low = k == 0 || center - half < 0 ? 0 : center - half;
-    *high = k == n || center + half > 1 ? 1 : center + half;
-}
-
 /* the k-th smallest of v[0..n) (Hoare's selection), v reordered */
 static int32_t select_kth(int32_t *v, size_t n, size_t k)
 {
