@@ -196,11 +196,11 @@ static mtl_status add_deal(mtl_forecast *f, const char *id, int64_t amount,
 static void add_category(mtl_forecast_summary *s, int32_t category, int64_t amount)
 {
     switch (category) {
-    case MTL_CATEGORY_PIPELINE: s->pipeline += amount; break;
-    case MTL_CATEGORY_BEST_CASE: s->best_case += amount; break;
-    case MTL_CATEGORY_COMMIT: s->commit += amount; break;
-    case MTL_CATEGORY_CLOSED: s->closed += amount; break;
-    default: s->omitted += amount; break;
+    case MTL_CATEGORY_PIPELINE: s->pipeline = mtl__wrap_add(s->pipeline, amount); break;
+    case MTL_CATEGORY_BEST_CASE: s->best_case = mtl__wrap_add(s->best_case, amount); break;
+    case MTL_CATEGORY_COMMIT: s->commit = mtl__wrap_add(s->commit, amount); break;
+    case MTL_CATEGORY_CLOSED: s->closed = mtl__wrap_add(s->closed, amount); break;
+    default: s->omitted = mtl__wrap_add(s->omitted, amount); break;
     }
 }
 
@@ -224,9 +224,10 @@ static mtl_status pick(mtl_forecast *f, const picker *pk)
                 if (!in_period(o, c->closed[i]))
                     continue;
                 s->closed_won_count++;
-                s->closed_won_amount += c->amount[i];
+                s->closed_won_amount = mtl__wrap_add(s->closed_won_amount, c->amount[i]);
                 if (c->closed[i] < won_end)
-                    s->won_to_date_amount += c->amount[i];
+                    s->won_to_date_amount =
+                        mtl__wrap_add(s->won_to_date_amount, c->amount[i]);
                 continue;
             }
             if (!in_period(o, c->expected_close[i]))
@@ -244,7 +245,7 @@ static mtl_status pick(mtl_forecast *f, const picker *pk)
                 return st;
         }
     }
-    s->closed += s->closed_won_amount;
+    s->closed = mtl__wrap_add(s->closed, s->closed_won_amount);
     return MTL_OK;
 }
 
@@ -482,7 +483,7 @@ static mtl_status monte_carlo(mtl_forecast *f)
             for (b = 0; b < MC_BLOCK; b += MC_STREAMS) {
                 for (k = 0; k < MC_STREAMS; k++) {
                     uint64_t w = (rng_next(&r[k]) >> 11) < t[(size_t)(b + k) * step];
-                    total[b + k] += x & -(int64_t)w;
+                    total[b + k] = mtl__wrap_add(total[b + k], x & -(int64_t)w);
                     won[b + k] += (uint32_t)w;
                 }
             }
@@ -592,9 +593,9 @@ static void finish(mtl_forecast *f)
         cv += p * (1 - p);
     }
     s->deal_count = (int64_t)f->ndeals;
-    s->commit_forecast = s->commit + s->closed;
-    s->best_case_forecast = s->best_case + s->commit + s->closed;
-    s->open_pipeline = s->pipeline + s->best_case + s->commit;
+    s->commit_forecast = mtl__wrap_add(s->commit, s->closed);
+    s->best_case_forecast = mtl__wrap_add(s->best_case, s->commit_forecast);
+    s->open_pipeline = mtl__wrap_add(mtl__wrap_add(s->pipeline, s->best_case), s->commit);
     if (!f->draws) {
         s->expected = (double)s->closed_won_amount + mean;
         s->variance = var;

@@ -368,9 +368,9 @@ static mtl_status scan_leads(scan *sc)
             if (out == MTL_OUTCOME_WON) {
                 if (in_period(o, c->closed[i])) {
                     acc->period_won++;
-                    acc->period_won_amount += c->amount[i];
+                    acc->period_won_amount = mtl__wrap_add(acc->period_won_amount, c->amount[i]);
                     if (c->closed[i] < won_end)
-                        acc->won_to_date += c->amount[i];
+                        acc->won_to_date = mtl__wrap_add(acc->won_to_date, c->amount[i]);
                 }
                 if (c->created[i] != MTL_DATE_NONE && c->closed[i] != MTL_DATE_NONE &&
                     c->closed[i] >= c->created[i] &&
@@ -379,7 +379,7 @@ static mtl_status scan_leads(scan *sc)
             } else if (out == MTL_OUTCOME_OPEN && in_period(o, c->expected_close[i])) {
                 double p = c->probability[i] >= 0 ? c->probability[i]
                                                    : m->stages[c->stage[i]].probability;
-                acc->period_open_amount += c->amount[i];
+                acc->period_open_amount = mtl__wrap_add(acc->period_open_amount, c->amount[i]);
                 acc->period_weighted += (double)c->amount[i] * p;
             }
             if (c->history[i] && !history_stays(sc, c, i, g))
@@ -489,9 +489,9 @@ static void summarize(mtl__allocator *a, const mtl_market *m,
         s->open += r->open_count;
         s->won += r->won_count;
         s->lost += r->lost_count;
-        s->open_amount += r->open_amount;
-        s->won_amount += r->won_amount;
-        s->lost_amount += r->lost_amount;
+        s->open_amount = mtl__wrap_add(s->open_amount, r->open_amount);
+        s->won_amount = mtl__wrap_add(s->won_amount, r->won_amount);
+        s->lost_amount = mtl__wrap_add(s->lost_amount, r->lost_amount);
         s->weighted_amount += r->weighted_amount;
     }
     s->leads = s->open + s->won + s->lost;
@@ -632,11 +632,11 @@ static mtl_status build(scan *sc, mtl_funnel *f, double conf)
         for (s = 0; s < S; s++) {
             for (o = 0; o < 3; o++) {
                 total[s].n[o] += c[s].n[o];
-                total[s].amount[o] += c[s].amount[o];
+                total[s].amount[o] = mtl__wrap_add(total[s].amount[o], c[s].amount[o]);
                 total[s].tail[o] += c[s].tail[o];
                 total[s].visit[o] += c[s].visit[o];
             }
-            total[s].ovr_amount += c[s].ovr_amount;
+            total[s].ovr_amount = mtl__wrap_add(total[s].ovr_amount, c[s].ovr_amount);
             {
                 uint64_t old = total[s].ovr_lo;
                 total[s].ovr_lo += c[s].ovr_lo;
@@ -646,9 +646,9 @@ static mtl_status build(scan *sc, mtl_funnel *f, double conf)
         tacc.verified += x->verified;
         tacc.converted += x->converted;
         tacc.period_won += x->period_won;
-        tacc.period_won_amount += x->period_won_amount;
-        tacc.won_to_date += x->won_to_date;
-        tacc.period_open_amount += x->period_open_amount;
+        tacc.period_won_amount = mtl__wrap_add(tacc.period_won_amount, x->period_won_amount);
+        tacc.won_to_date = mtl__wrap_add(tacc.won_to_date, x->won_to_date);
+        tacc.period_open_amount = mtl__wrap_add(tacc.period_open_amount, x->period_open_amount);
         tacc.period_weighted += x->period_weighted;
     }
 

@@ -70,7 +70,8 @@ void mtl__funnel_cell_override(mtl__funnel_cell *cell, int64_t amount, double p,
                                int64_t sign)
 {
     uint64_t q = (uint64_t)llround(p * 4294967296.0);
-    cell->ovr_amount += sign * amount;
+    cell->ovr_amount = sign > 0 ? mtl__wrap_add(cell->ovr_amount, amount)
+                                : mtl__wrap_sub(cell->ovr_amount, amount);
     fixed_add(&cell->ovr_hi, &cell->ovr_lo, amount, q, sign);
 }
 

@@ -15,6 +15,7 @@
 
 #include "mtl.h"
 #include "core/alloc.h"
+#include "core/arith.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/strpool.h"
@@ -274,7 +275,8 @@ static inline void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *c
     int64_t amount = c->amount[i];
     mtl__funnel_cell *cell = &cells[s];
     cell->n[o] += sign;
-    cell->amount[o] += sign * amount;
+    cell->amount[o] = sign > 0 ? mtl__wrap_add(cell->amount[o], amount)
+                               : mtl__wrap_sub(cell->amount[o], amount);
     if (o == MTL_OUTCOME_OPEN && c->probability[i] >= 0.0)
         mtl__funnel_cell_override(cell, amount, c->probability[i], sign);
     if (!c->history[i] && !(m->stages[s].flags & MTL_STAGE_FLAG_LOST))
