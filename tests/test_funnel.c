@@ -1824,9 +1824,45 @@ static void test_real_sales_pipeline(void **state)
     test_market_free(m, &ta);
 }
 
+/* Two leads of INT64_MAX: the sums wrap (docs/memory.md) instead of
+ * overflowing, which the sanitizer runs of the suite would report; taking
+ * one lead away restores the exact sum. */
+static void test_amount_sums_wrap(void **state)
+{
+    mtl_market *m = NULL;
+    mtl_lead *a = NULL, *b = NULL;
+    mtl_funnel *f = NULL;
+    mtl_funnel_stage rows[MTL_STAGE_MAX];
+    mtl_funnel_summary sum;
+    int32_t s;
+    (void)state;
+    for (s = 0; s < MTL_STAGE_MAX; s++)
+        rows[s].struct_size = sizeof rows[s];
+    assert_int_equal(mtl_market_create(&m, NULL), MTL_OK);
+    assert_int_equal(mtl_lead_add(&a, m, "a", NULL), MTL_OK);
+    assert_int_equal(mtl_lead_add(&b, m, "b", NULL), MTL_OK);
+    assert_int_equal(mtl_lead_set_amount(a, INT64_MAX), MTL_OK);
+    assert_int_equal(mtl_lead_set_amount(b, INT64_MAX), MTL_OK);
+    assert_int_equal(mtl_funnel_stages(m, NULL, rows, MTL_STAGE_MAX), MTL_OK);
+    assert_true(rows[0].open_amount == -2); /* 2 (2^63 - 1) mod 2^64 */
+    assert_int_equal(mtl_funnel_compute(&f, m, NULL), MTL_OK);
+    sum.struct_size = sizeof sum;
+    assert_int_equal(mtl_funnel_summary_at(f, 0, &sum), MTL_OK);
+    assert_true(sum.open_amount == -2);
+    mtl_funnel_destroy(f);
+    assert_int_equal(mtl_lead_set_amount(b, 5), MTL_OK);
+    assert_int_equal(mtl_funnel_stages(m, NULL, rows, MTL_STAGE_MAX), MTL_OK);
+    assert_true(rows[0].open_amount == INT64_MIN + 4); /* still wrapped */
+    assert_int_equal(mtl_lead_remove(a), MTL_OK);
+    assert_int_equal(mtl_funnel_stages(m, NULL, rows, MTL_STAGE_MAX), MTL_OK);
+    assert_true(rows[0].open_amount == 5);
+    mtl_market_unref(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        T(test_amount_sums_wrap),
         T(test_worked_example),
         T(test_random_default_model),
         T(test_random_custom_model),
