@@ -118,8 +118,8 @@ int forecast_print_table(const mtl_market *m, const mtl_forecast_summary *s)
                (double)s->grid / (double)per,
                cli_format_major(b[1], 32, llround(s->quantization_sd), per), s->error_bound);
     else
-        printf("method             Monte Carlo, %d draws, standard error of the mean %s\n",
-               (int)s->draws, cli_format_major(b[0], 32, llround(s->error_bound), per));
+        printf("method             Monte Carlo, %d draws, standard error of the mean %.2f\n",
+               (int)s->draws, s->error_bound / (double)per);
     return CLI_EXIT_OK;
 }
 
@@ -207,7 +207,12 @@ static int print_json(const mtl_market *m, const mtl_forecast_summary *s)
         st = mtl_json_end_object(w);
     st = cli_json_major(w, st, "grid", (double)s->grid, per);
     st = cli_json_major(w, st, "quantization_sd", s->quantization_sd, per);
-    st = cli_json_double(w, st, "error_bound", s->error_bound);
+    /* exact: a bound on the probabilities' total error (a pure number);
+     * Monte Carlo: the standard error of the mean, an amount */
+    if (s->method == MTL_FORECAST_EXACT)
+        st = cli_json_double(w, st, "error_bound", s->error_bound);
+    else
+        st = cli_json_major(w, st, "error_bound", s->error_bound, per);
     st = cli_json_int(w, st, "draws", s->draws);
     if (st == MTL_OK)
         st = mtl_json_end_object(w);

@@ -101,20 +101,25 @@ static const char *percent(char *buf, size_t cap, double v)
 
 /* ---- table ------------------------------------------------------------- */
 
-static int print_stages(const mtl_market *m, const mtl_funnel *f, size_t g)
+static int print_stages(const mtl_market *m, const mtl_funnel *f, size_t g,
+                        double confidence)
 {
-    static const char *const head[] = { "stage", "open", "open amount", "weighted",
-                                        "won", "lost", "reached", "conversion",
-                                        "win rate", "90% interval", "model p", "calib." };
+    char interval[32];
+    const char *head[] = { "stage", "open", "open amount", "weighted",
+                           "won", "lost", "reached", "conversion",
+                           "win rate", interval, "model p", "calib." };
     static const int align[] = { CLI_ALIGN_LEFT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
                                  CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
                                  CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
                                  CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT, CLI_ALIGN_LEFT };
     int64_t per = mtl_market_minor_per_major(m);
-    cli_table *t = cli_table_new(12, head, align);
+    cli_table *t;
     char b[4][32];
     int32_t s;
     int rc;
+    snprintf(interval, sizeof interval, "%g%% interval",
+             100 * (confidence > 0 ? confidence : 0.90));
+    t = cli_table_new(12, head, align);
     for (s = 0; s < mtl_funnel_stage_count(f); s++) {
         mtl_funnel_stage r;
         r.struct_size = sizeof r;
@@ -173,10 +178,15 @@ static void print_summary(const mtl_market *m, const mtl_funnel_summary *s,
         if (o->target > 0)
             printf("V coverage %.2f (weighted %.2f)\n", s->coverage, s->coverage_weighted);
     }
-    if (o->target > 0)
+    if (o->target > 0 && isfinite(s->plan_new_leads_per_week))
         printf("plan: gap %s needs %.0f wins, %.0f new leads (%.1f per week)\n",
                cli_format_major(b[0], 32, llround(s->plan_gap), per), s->plan_wins,
                s->plan_new_leads, s->plan_new_leads_per_week);
+    else if (o->target > 0)
+        printf("plan: gap %s needs %.0f wins, %.0f new leads (give --weeks or a period "
+               "for a weekly figure)\n",
+               cli_format_major(b[0], 32, llround(s->plan_gap), per), s->plan_wins,
+               s->plan_new_leads);
 }
 
 int funnel_print_table(const mtl_market *m, const mtl_funnel *f,
@@ -186,7 +196,7 @@ int funnel_print_table(const mtl_market *m, const mtl_funnel *f,
     size_t g, n = mtl_funnel_group_count(f);
     int64_t per = mtl_market_minor_per_major(m);
     s.struct_size = sizeof s;
-    if (print_stages(m, f, 0) != 0)
+    if (print_stages(m, f, 0, o->confidence) != 0)
         return CLI_EXIT_ERROR;
     putchar('\n');
     mtl_funnel_summary_at(f, 0, &s);
@@ -399,9 +409,13 @@ static int draw(const char *path, const mtl_market *m, const mtl_funnel *f)
         mtl_funnel_stage_at(f, 0, s, &r);
         bars[s].label = mtl_market_stage_name(m, s);
         bars[s].value = (double)r.reached;
-        snprintf(notes[s], sizeof notes[s], "%s reached, %s on",
-                 cli_format_int(b[0], sizeof b[0], r.reached),
-                 percent(b[1], sizeof b[1], r.conversion));
+        if (isnan(r.conversion))
+            snprintf(notes[s], sizeof notes[s], "%s reached",
+                     cli_format_int(b[0], sizeof b[0], r.reached));
+        else
+            snprintf(notes[s], sizeof notes[s], "%s reached, %s moved on",
+                     cli_format_int(b[0], sizeof b[0], r.reached),
+                     percent(b[1], sizeof b[1], r.conversion));
         bars[s].note = notes[s];
     }
     return svg_funnel(path, "Funnel: leads that reached each stage", bars, (size_t)n);

@@ -1574,9 +1574,12 @@ int64_t mtl__pmf_quantile(const mtl__pmf *pmf, double q)
     size_t i;
     if (pmf->size == 0 || !(q > 0))
         return pmf->first;
+    /* a CDF that reaches q exactly (P(S <= v) = 0.1 with probabilities
+     * that sum to 0.1 only in exact arithmetic) must not miss it by an
+     * ulp: the probabilities are good to ~1e-12 at best anyway */
     for (i = 0; i < pmf->size; i++) {
         ksum_add(&cum, pmf->prob[i]);
-        if (ksum_get(&cum) >= q)
+        if (ksum_get(&cum) >= q - MTL__PMF_QUANTILE_SLACK)
             return pmf->first + (int64_t)i;
     }
     /* q = 1 (or above what rounding lets the sum reach): the top */

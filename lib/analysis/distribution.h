@@ -69,7 +69,9 @@ mtl_status mtl__pmf_bernoulli_sum_method(mtl__allocator *a, const double *x,
 /* Mean and variance of the pmf (grid units; compensated sums). */
 void mtl__pmf_moments(const mtl__pmf *pmf, double *mean, double *var);
 
-/* Smallest grid value v with P(S <= v) >= q. */
+/* Smallest grid value v with P(S <= v) >= q, the CDF taken with a slack of
+ * MTL__PMF_QUANTILE_SLACK so that exact ties are not lost to rounding. */
+#define MTL__PMF_QUANTILE_SLACK 1e-12
 int64_t mtl__pmf_quantile(const mtl__pmf *pmf, double q);
 /* P(S >= v) and E[max(0, v - S)] (v in grid units, real). */
 double mtl__pmf_at_least(const mtl__pmf *pmf, int64_t v);

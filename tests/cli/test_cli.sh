@@ -455,11 +455,11 @@ for bits in itertools.product((0, 1), repeat=3):
     dist[v] = dist.get(v, 0) + p
 mean = sum(v * p for v, p in dist.items())
 var = sum(v * v * p for v, p in dist.items()) - mean * mean
-def quantile(q):
+def quantile(q):  # CDF >= q, ties kept despite rounding (P10 here is a tie: 220)
     c = 0
     for v in sorted(dist):
         c += dist[v]
-        if c >= q:
+        if c >= q - 1e-12:
             return v
 hit = sum(p for v, p in dist.items() if v >= 300)
 short = sum((300 - v) * p for v, p in dist.items() if v < 300)
