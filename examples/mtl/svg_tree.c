@@ -17,7 +17,7 @@
 #define COL_GAP 50.0
 #define ROW_GAP 14.0
 #define MARGIN 20.0
-#define TITLE_H 40.0
+#define TITLE_H 52.0 /* title and legend */
 #define BAR_W 226.0
 /* The bar spans 0 .. 150% attainment; the tick marks 100%. */
 #define BAR_MAX 1.5
@@ -40,40 +40,62 @@ static double bar_fill(double a)
     return BAR_W * (a >= BAR_MAX ? 1.0 : a / BAR_MAX);
 }
 
-/* Name cut to at most 30 bytes on a UTF-8 boundary, "…" appended. */
-static void short_name(char *buf, size_t capacity, const char *name)
+/* name cut on a UTF-8 boundary, "…" appended, so that it is at most
+ * max_px wide at size px (measured as svg.c measures text) */
+static void short_name(char *buf, size_t capacity, const char *name, double max_px,
+                       int size)
 {
-    size_t len = strlen(name), cut = 30;
-    if (len <= cut || capacity < cut + 4) {
-        snprintf(buf, capacity, "%s", name);
+    size_t cut = strlen(name);
+    if (capacity < 8)
         return;
-    }
-    while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+    if (cut >= capacity - 4)
+        cut = capacity - 4;
+    for (;;) {
+        while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+            cut--;
+        memcpy(buf, name, cut);
+        buf[cut] = 0;
+        if (cut < strlen(name))
+            memcpy(buf + cut, "\xE2\x80\xA6", 4);
+        if (cut == 0 || svg_text_width(buf, size) <= max_px)
+            return;
         cut--;
-    memcpy(buf, name, cut);
-    memcpy(buf + cut, "\xE2\x80\xA6", 4);
+    }
+}
+
+static void amounts_line(char *line, size_t cap, const svg_tree_node *n,
+                         const char *target, const char *actual)
+{
+    if (actual != NULL && !isnan(n->attainment))
+        snprintf(line, cap, "target %s · actual %s · %.0f%%", target, actual,
+                 100 * n->attainment);
+    else if (actual != NULL)
+        snprintf(line, cap, "target %s · actual %s", target, actual);
+    else
+        snprintf(line, cap, "target %s", target);
 }
 
 static void draw_box(FILE *out, const svg_tree_node *n, double x, double y, double h)
 {
-    char name[64], line[160];
-    double bar_y = y + 40;
+    char name[64], line[160], hit[24];
+    double bar_y = y + 40, hit_w = 0;
     int q;
 
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" "
                  "fill=\"#fafafa\" stroke=\"#90a4ae\"/>\n", x, y, BOX_W, h);
-    short_name(name, sizeof name, n->name[0] ? n->name : "(none)");
+    if (!isnan(n->p_hit)) {
+        snprintf(hit, sizeof hit, "P(hit) %.0f%%", 100 * n->p_hit);
+        hit_w = svg_text_width(hit, 10) + 8;
+    }
+    short_name(name, sizeof name, n->name[0] ? n->name : "(none)",
+               BOX_W - 20 - hit_w, 13);
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\" "
                  "fill=\"#263238\">", x + 12, y + 17);
     svg_escape(out, name);
     fputs("</text>\n", out);
-    if (n->actual != NULL && !isnan(n->attainment))
-        snprintf(line, sizeof line, "target %s · actual %s · %.0f%%", n->target,
-                 n->actual, 100 * n->attainment);
-    else if (n->actual != NULL)
-        snprintf(line, sizeof line, "target %s · actual %s", n->target, n->actual);
-    else
-        snprintf(line, sizeof line, "target %s", n->target);
+    amounts_line(line, sizeof line, n, n->target, n->actual);
+    if (svg_text_width(line, 11) > BOX_W - 20) /* 1,524,157,875 -> 1.52B */
+        amounts_line(line, sizeof line, n, n->target_compact, n->actual_compact);
     svg_text(out, x + 12, y + 33, "start", 11, "#455a64", line);
 
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"9\" fill=\"#eceff1\"/>\n",
@@ -83,10 +105,8 @@ static void draw_box(FILE *out, const svg_tree_node *n, double x, double y, doub
     fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                  "stroke=\"#263238\" stroke-width=\"1\"/>\n",
             x + 12 + BAR_W / BAR_MAX, bar_y - 2, x + 12 + BAR_W / BAR_MAX, bar_y + 11);
-    if (!isnan(n->p_hit)) {
-        snprintf(line, sizeof line, "P(hit) %.0f%%", 100 * n->p_hit);
-        svg_text(out, x + BOX_W - 8, y + 17, "end", 10, "#455a64", line);
-    }
+    if (!isnan(n->p_hit))
+        svg_text(out, x + BOX_W - 8, y + 17, "end", 10, "#455a64", hit);
     if (!n->has_quarters)
         return;
     for (q = 0; q < 4; q++) {
@@ -102,7 +122,7 @@ static void draw_box(FILE *out, const svg_tree_node *n, double x, double y, doub
                      "stroke=\"#263238\" stroke-width=\"0.6\"/>\n",
                 qx + qw / BAR_MAX, qy - 1, qx + qw / BAR_MAX, qy + 7);
         snprintf(label, sizeof label, "Q%d", q + 1);
-        svg_text(out, qx, qy + 15, "start", 8, "#78909c", label);
+        svg_text(out, qx, qy + 16, "start", 10, "#546e7a", label);
     }
 }
 
@@ -161,6 +181,10 @@ int svg_tree(const char *path, const char *title, const svg_tree_node *nodes,
         return CLI_EXIT_ERROR;
     }
     svg_text(out, MARGIN, 26, "start", 16, "#263238", title);
+    /* the legend of the bars, under the title */
+    svg_text(out, MARGIN, TITLE_H + 2, "start", 10, "#546e7a",
+             "bar: attainment (actual / target) from 0 to 150%, tick at 100%; "
+             "green from 100%, amber from 70%, red below");
     for (i = 0; i < count; i++) {
         long p = nodes[i].parent;
         if (p >= 0) {

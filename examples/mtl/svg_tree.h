@@ -17,6 +17,8 @@ typedef struct svg_tree_node {
     long parent;            /* index in the array, -1 for the root */
     const char *target;     /* formatted target (major units) */
     const char *actual;     /* formatted actual, or NULL when not evaluated */
+    const char *target_compact; /* the same as "1.52B", for narrow boxes */
+    const char *actual_compact; /* NULL when not evaluated */
     double attainment;      /* actual / target, NaN when unknown */
     double p_hit;           /* P(reaching the target), NaN when unknown */
     int has_quarters;

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "input.h"
 #include "reports.h"
+#include "svg.h"
 #include "svg_tree.h"
 #include "util.h"
 
@@ -732,7 +733,7 @@ static int draw(const char *path, const mtl_target_tree *t, const walk *w, int32
 {
     int64_t per = mtl_target_tree_minor_per_major(t);
     svg_tree_node *nodes = calloc(w->count + 1, sizeof *nodes);
-    char (*text)[2][32] = calloc(w->count + 1, sizeof *text);
+    char (*text)[4][32] = calloc(w->count + 1, sizeof *text);
     long *position = calloc(mtl_target_tree_node_count(t) + 1, sizeof *position);
     size_t i, count = 0;
     char title[64];
@@ -760,6 +761,11 @@ static int draw(const char *path, const mtl_target_tree *t, const walk *w, int32
         s->actual = n.evaluated ? cli_format_major(text[count][1], sizeof text[count][1],
                                                    n.actual, per)
                                 : NULL;
+        s->target_compact = svg_compact(text[count][2], sizeof text[count][2],
+                                        (double)n.target / (double)per);
+        s->actual_compact = n.evaluated ? svg_compact(text[count][3], sizeof text[count][3],
+                                                      (double)n.actual / (double)per)
+                                        : NULL;
         s->attainment = n.attainment;
         s->p_hit = n.p_hit;
         for (c = n.first_child; c >= 0;) {
