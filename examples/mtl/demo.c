@@ -5,28 +5,33 @@
  * The output depends on the seed and the lead count only (no timings, no
  * addresses, no locale), so two runs can be compared with diff.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <mtl.h>
 
 #include "commands.h"
 #include "demo_data.h"
+#include "input.h"
 #include "reports.h"
 #include "util.h"
 
 static const cli_option demo_opts[] = {
     { "seed", 0, "N", "seed of the sample market, 0 to 2^64-1 (default 20261123)" },
     { "leads", 0, "N", "number of leads, 0 to 1000000 (default 5000)" },
+    { "write", 0, "DIR", "also write the sample data to DIR: segments.csv, "
+                         "customers.csv, leads.csv and the snapshot demo.mtl" },
     { "help", 'h', NULL, "show this help and exit" },
 };
-enum { OPT_SEED, OPT_LEADS, OPT_HELP };
+enum { OPT_SEED, OPT_LEADS, OPT_WRITE, OPT_HELP };
 #define DEMO_OPT_COUNT (sizeof demo_opts / sizeof demo_opts[0])
 
 static void demo_help(FILE *out)
 {
-    fputs("Usage: mtl demo [--seed N] [--leads N]\n"
+    fputs("Usage: mtl demo [--seed N] [--leads N] [--write DIR]\n"
           "\n"
           "Generate a sample B2B market (10 industry segments, 500 customers\n"
           "in six sales regions, 5,000 leads over the stages P0-P7 by\n"
@@ -331,6 +336,40 @@ static int print_summary(const mtl_market *market, uint64_t seed)
     return print_method(market);
 }
 
+/* ---- --write DIR ----------------------------------------------------- */
+
+/* The sample market as files a new user can run every command on and copy
+ * the shape of: one CSV per record kind (import them in this order) and the
+ * snapshot, which also keeps the stage history. */
+static int write_samples(const mtl_market *market, const char *dir)
+{
+    static const struct { const char *file; int32_t kind; } csv[] = {
+        { "segments.csv", MTL_KIND_SEGMENTS },
+        { "customers.csv", MTL_KIND_CUSTOMERS },
+        { "leads.csv", MTL_KIND_LEADS },
+    };
+    char path[4096];
+    size_t k;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "mtl: %s: %s\n", dir, strerror(errno));
+        return CLI_EXIT_ERROR;
+    }
+    for (k = 0; k < sizeof csv / sizeof csv[0]; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, csv[k].file);
+        if (mtl_csv_export_file(market, csv[k].kind, ',', path) != MTL_OK)
+            return cli_file_error(path);
+        fprintf(stderr, "wrote %s\n", path);
+    }
+    snprintf(path, sizeof path, "%s/demo.mtl", dir);
+    if (mtl_market_save(market, path) != MTL_OK)
+        return cli_file_error(path);
+    fprintf(stderr, "wrote %s\n"
+                    "try: mtl funnel %s --by segment; mtl forecast %s --from 2026-10-01 "
+                    "--to 2026-12-31; mtl targets %s --year 2026\n",
+            path, path, path, path);
+    return CLI_EXIT_OK;
+}
+
 /* ---- the command ---------------------------------------------------- */
 
 int mtl_cmd_demo(int argc, char **argv)
@@ -338,6 +377,7 @@ int mtl_cmd_demo(int argc, char **argv)
     demo_options options;
     cli_parser parser;
     mtl_market *market = NULL;
+    const char *write_dir = NULL;
     int opt, status;
 
     options.seed = DEMO_DEFAULT_SEED;
@@ -357,6 +397,9 @@ int mtl_cmd_demo(int argc, char **argv)
                 return CLI_EXIT_USAGE;
             options.leads = (size_t)value;
             break;
+        case OPT_WRITE:
+            write_dir = parser.value;
+            break;
         case OPT_HELP:
             demo_help(stdout);
             return CLI_EXIT_OK;
@@ -375,6 +418,8 @@ int mtl_cmd_demo(int argc, char **argv)
         fprintf(stderr, "mtl: demo: out of memory while printing\n");
         status = CLI_EXIT_ERROR;
     }
+    if (status == CLI_EXIT_OK && write_dir != NULL)
+        status = write_samples(market, write_dir);
     mtl_market_unref(market);
     return status;
 }

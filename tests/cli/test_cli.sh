@@ -531,5 +531,35 @@ else
     echo "SKIP: ../shared/data absent: the CRM funnel check"
 fi
 
+# ---- mtl demo --write: every command on the written sample files -----------------
+run demo --write "$TMP/demo"
+expect_rc 0
+for f in segments.csv customers.csv leads.csv demo.mtl; do
+    if [ -s "$TMP/demo/$f" ]; then pass; else fail "$LAST: $f not written"; fi
+done
+run funnel "$TMP/demo/demo.mtl" --by segment --format json
+expect_rc 0
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+ok = (t["leads"], t["open"], t["won"], t["lost"]) == (5000, 1740, 610, 2650)
+ok = ok and len(d["groups"]) == 10
+ok = ok and sum(g["totals"]["won"] for g in d["groups"]) == 610
+sys.exit(0 if ok else 1)
+' "$OUT"; then pass; else fail "$LAST: demo funnel totals"; fi
+run forecast "$TMP/demo/demo.mtl" --from 2026-10-01 --to 2026-12-31 --target 53000000
+expect_rc 0
+expect_out "P10 / P50 / P90"
+run targets "$TMP/demo/demo.mtl" --year 2026 --growth 8%
+expect_rc 0
+# the CSV files import back (segments, then customers, then leads) to the
+# same counts
+run import --kind segments "$TMP/demo/segments.csv" --kind customers \
+    "$TMP/demo/customers.csv" --kind leads "$TMP/demo/leads.csv" -o "$TMP/demo/re.mtl"
+expect_rc 0
+info_json "$TMP/demo/re.mtl"
+expect_json "leads=5000 open=1740 won=610 lost=2650 customers=500 segments=10"
+
 echo "$CHECKS checks passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
