@@ -16,6 +16,9 @@ A pure-Python package (standard library only) over the shared library
         forecast = market.forecast(("2017-01-01", "2018-01-01"))
         print(forecast.summary["expected"])
 
+(``mtl.IOError`` is left out of ``__all__`` so that ``from mtl import *``
+does not shadow the built-in name; it is a subclass of OSError.)
+
 Classes: :class:`Market`, :class:`Segment`, :class:`Customer`,
 :class:`Lead`, :class:`StageModel`, :class:`Funnel`, :class:`Forecast`,
 :class:`TargetTree`; exceptions :class:`Error` and one subclass per status.
@@ -73,8 +76,7 @@ __all__ = [
     "Market", "Segment", "Customer", "Lead", "Attributes", "Records", "StageModel",
     "Funnel", "Forecast", "TargetTree", "Dictionary",
     "Error", "InvalidArgument", "NoMemory", "NotFound", "Duplicate", "RangeError",
-    "ParseError", "LimitError", "VersionError", "InUseError", "StateError", "IOError",
-    "CorruptError",
+    "ParseError", "LimitError", "VersionError", "InUseError", "StateError", "CorruptError",
     "date_from_ymd", "date_to_ymd", "day_to_date", "format_date", "parse_date", "to_day",
     "to_columns", "to_numpy", "status_string",
     "library_version", "library_version_number", "library_path",

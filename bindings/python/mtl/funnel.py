@@ -125,6 +125,7 @@ class Funnel:
         return len(self.groups)
 
     def __iter__(self):
+        """The groups (dicts), the total first."""
         return iter(self.groups)
 
     def __getitem__(self, key):

@@ -24,6 +24,7 @@ thread uses it.
 
 import ctypes
 import os
+import threading
 import weakref
 from collections.abc import MutableMapping
 from ctypes import byref, c_char_p, c_int32, c_void_p, sizeof
@@ -329,6 +330,7 @@ class Attributes(MutableMapping):
         self._lead = lead
 
     def __getitem__(self, key):
+        """The value of key (mtl_lead_attribute); KeyError when the lead has none."""
         raw = L.mtl_lead_attribute(self._lead._p(), cv.enc(key, "attribute key"))
         if raw is None:
             raise KeyError(key)
@@ -353,9 +355,11 @@ class Attributes(MutableMapping):
         return out
 
     def __iter__(self):
+        """The keys, in the market's key order."""
         return iter([k for k, _ in self.items_list()])
 
     def __len__(self):
+        """Number of attributes (mtl_lead_attribute_count)."""
         return L.mtl_lead_attribute_count(self._lead._p())
 
     def __repr__(self):
@@ -559,9 +563,11 @@ class Records:
         self._kind = kind
 
     def __len__(self):
+        """Number of records (mtl_market_*_count)."""
         return _COUNT[self._kind](self._market._p())
 
     def __iter__(self):
+        """The records in storage order (removing records meanwhile is safe)."""
         return self._market._iterate(self._kind)
 
     def get(self, ident, default=None):
@@ -571,6 +577,7 @@ class Records:
         return m._wrap(self._kind, ptr) if ptr else default
 
     def __getitem__(self, ident):
+        """The record with this id; mtl.NotFound (a KeyError) when absent."""
         rec = self.get(ident)
         if rec is None:
             raise errors.NotFound(_lib.E_NOT_FOUND, "no %s with id %r"
@@ -729,6 +736,7 @@ class Market(Owned):
         self._ptr = ptr
         self._wrappers = (weakref.WeakValueDictionary(), weakref.WeakValueDictionary(),
                           weakref.WeakValueDictionary())
+        self._lock = threading.Lock()
         self._iterating = 0
         self._removed = ({}, {}, {})   # while iterating: removed -> its successor
         self._removal_count = 0
@@ -849,11 +857,16 @@ class Market(Owned):
         registry = self._wrappers[kind]
         w = registry.get(ptr)
         if w is None:
-            w = _CLASSES[kind].__new__(_CLASSES[kind])
-            w._market = self
-            w._ptr = ptr
-            w._id = None
-            registry[ptr] = w
+            # Two reader threads must not make two objects of one record:
+            # only the registered one would go dead on removal.
+            with self._lock:
+                w = registry.get(ptr)
+                if w is None:
+                    w = _CLASSES[kind].__new__(_CLASSES[kind])
+                    w._market = self
+                    w._ptr = ptr
+                    w._id = None
+                    registry[ptr] = w
         return w
 
     def _remove(self, record):
