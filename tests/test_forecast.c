@@ -1079,6 +1079,8 @@ static void test_what_if_monte_carlo(void **state)
 typedef struct scope_case {
     const char *segment, *region, *owner;
     int32_t grade;
+    const char *source;
+    int32_t created_start, created_end; /* 0 = unbounded (MTL_DATE_NONE) */
 } scope_case;
 
 static int lead_in_scope(const mtl_market *m, const mtl_lead *l, const scope_case *c)
@@ -1097,26 +1099,40 @@ static int lead_in_scope(const mtl_market *m, const mtl_lead *l, const scope_cas
         return 0;
     if (c->grade && (!mtl_lead_customer(l) || mtl_customer_grade(mtl_lead_customer(l)) != c->grade))
         return 0;
+    if (c->source && *c->source && strcmp(mtl_lead_source(l), c->source) != 0)
+        return 0;
+    if (c->created_start && (mtl_lead_created(l) == MTL_DATE_NONE ||
+                             mtl_lead_created(l) < c->created_start))
+        return 0;
+    if (c->created_end && (mtl_lead_created(l) == MTL_DATE_NONE ||
+                           mtl_lead_created(l) >= c->created_end))
+        return 0;
     return 1;
 }
 
 static void test_scope(void **state)
 {
     static const scope_case cases[] = {
-        { NULL, NULL, NULL, 0 },
-        { "industry", NULL, NULL, 0 },          /* with its sub-segments */
-        { "industry/auto", NULL, NULL, 0 },
-        { "industry/auto/ev", NULL, NULL, 0 },
-        { "retail", NULL, NULL, 0 },
-        { NULL, "north", NULL, 0 },
-        { NULL, "nowhere", NULL, 0 },           /* a region nobody has */
-        { NULL, "", NULL, 0 },                  /* "" = all */
-        { NULL, NULL, "ann", 0 },
-        { NULL, "south", "bo", 0 },
-        { NULL, NULL, NULL, MTL_GRADE_STRATEGIC },
-        { NULL, NULL, NULL, MTL_GRADE_GENERAL },
-        { "industry", "north", "ann", MTL_GRADE_PARTNER },
+        { NULL, NULL, NULL, 0, NULL, 0, 0 },
+        { "industry", NULL, NULL, 0, NULL, 0, 0 },          /* with its sub-segments */
+        { "industry/auto", NULL, NULL, 0, NULL, 0, 0 },
+        { "industry/auto/ev", NULL, NULL, 0, NULL, 0, 0 },
+        { "retail", NULL, NULL, 0, NULL, 0, 0 },
+        { NULL, "north", NULL, 0, NULL, 0, 0 },
+        { NULL, "nowhere", NULL, 0, NULL, 0, 0 },           /* a region nobody has */
+        { NULL, "", NULL, 0, NULL, 0, 0 },                  /* "" = all */
+        { NULL, NULL, "ann", 0, NULL, 0, 0 },
+        { NULL, "south", "bo", 0, NULL, 0, 0 },
+        { NULL, NULL, NULL, MTL_GRADE_STRATEGIC, NULL, 0, 0 },
+        { NULL, NULL, NULL, MTL_GRADE_GENERAL, NULL, 0, 0 },
+        { "industry", "north", "ann", MTL_GRADE_PARTNER, NULL, 0, 0 },
+        { NULL, NULL, NULL, 0, "web", 0, 0 },
+        { NULL, NULL, NULL, 0, "fax", 0, 0 },         /* a source nobody has */
+        { NULL, NULL, NULL, 0, NULL, 19800, 0 },  /* created from day 19800 */
+        { NULL, NULL, NULL, 0, NULL, 0, 19800 },  /* created before it */
+        { NULL, NULL, NULL, 0, "event", 19750, 19850 },
     };
+    static const char *const sources[] = { "", "web", "event" };
     static const char *const seg_ids[] = { "industry", "industry/auto", "industry/auto/ev",
                                            "industry/steel", "retail" };
     static const char *const regions[] = { "", "north", "south" };
@@ -1147,6 +1163,9 @@ static void test_scope(void **state)
             OK(mtl_lead_set_segment(l, rng_int(&r, 2) ? seg[rng_int(&r, 5)] : NULL));
         OK(mtl_lead_set_region(l, regions[rng_int(&r, 3)]));
         OK(mtl_lead_set_owner(l, owners[rng_int(&r, 4)]));
+        OK(mtl_lead_set_source(l, sources[rng_int(&r, 3)]));
+        if (rng_int(&r, 6))
+            OK(mtl_lead_set_created(l, 19700 + (int32_t)rng_int(&r, 200)));
         OK(mtl_lead_set_amount(l, 1000 + (int64_t)rng_int(&r, 100000)));
         if (rng_int(&r, 4) == 0) {
             OK(mtl_lead_set_stage_outcome(l, 7, MTL_OUTCOME_WON));
@@ -1172,6 +1191,11 @@ static void test_scope(void **state)
         o.region = c->region;
         o.owner = c->owner;
         o.grade = c->grade;
+        o.source = c->source;
+        if (c->created_start)
+            o.created_start = c->created_start;
+        if (c->created_end)
+            o.created_end = c->created_end;
         o.grid = 1;
         OK(mtl_forecast_create(&f, m, &o));
         get_summary(f, &s);
@@ -1198,8 +1222,10 @@ static void test_scope(void **state)
         CHECK_D(what, s.expected, (double)closed + mean, 1e-12);
         if (i == 6)
             CHECK_I(what, s.deal_count + s.closed_won_count, 0);
-        if (i == 1 || i == 5 || i == 8 || i == 10)
+        if (i == 1 || i == 5 || i == 8 || i == 10 || i == 13 || i == 15 || i == 16)
             assert_true(ndeals > 0);
+        if (i == 14) /* no lead has the source */
+            CHECK_I(what, s.deal_count + s.closed_won_count, 0);
         mtl_forecast_unref(f);
     }
     test_market_free(m, &ta);
@@ -1353,6 +1379,9 @@ static void test_errors(void **state)
     BAD(period_end, day(2024, 6, 30), MTL_E_RANGE); /* ends before it starts */
     BAD(period_end, day(2024, 7, 1), MTL_E_RANGE);  /* empty */
     BAD(target, -1, MTL_E_RANGE);
+    q3_options(&o);
+    o.created_start = o.created_end = day(2024, 1, 1); /* an empty cohort */
+    FAILS(mtl_forecast_create(&f, m, &o), MTL_E_RANGE);
     BAD(grid, -10, MTL_E_RANGE);
     BAD(method, 2, MTL_E_RANGE);
     BAD(method, -1, MTL_E_RANGE);

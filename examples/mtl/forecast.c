@@ -31,6 +31,8 @@ static const cli_option forecast_opts[] = {
     { "segment", 0, "ID", "scope: this segment and those below it" },
     { "region", 0, "NAME", "scope: this region" },
     { "owner", 0, "NAME", "scope: this owner" },
+    { "by", 0, "KEY", "also one forecast per segment, region, owner, grade, source, "
+                      "cohort:month, cohort:quarter or cohort:year" },
     { "format", 'f', "FORMAT", "table (default), csv or json" },
     { "svg", 0, "FILE", "also draw the distribution as SVG" },
     { "help", 'h', NULL, "show this help and exit" },
@@ -38,7 +40,7 @@ static const cli_option forecast_opts[] = {
 enum {
     OPT_FROM = CLI_INPUT_OPTION_COUNT, OPT_TO, OPT_AS_OF, OPT_TARGET, OPT_SOURCE,
     OPT_GRID, OPT_MC, OPT_DRAWS, OPT_SEED, OPT_CORRELATION, OPT_SEGMENT, OPT_REGION,
-    OPT_OWNER, OPT_FORMAT, OPT_SVG, OPT_HELP
+    OPT_OWNER, OPT_BY, OPT_FORMAT, OPT_SVG, OPT_HELP
 };
 #define FORECAST_OPT_COUNT (sizeof forecast_opts / sizeof forecast_opts[0])
 
@@ -48,7 +50,8 @@ static void forecast_help(FILE *out)
           "                    [--target AMOUNT] [--source stage|calibrated]\n"
           "                    [--grid AMOUNT] [--monte-carlo [--draws N] [--seed N]\n"
           "                    [--correlation R]] [--segment ID] [--region NAME]\n"
-          "                    [--owner NAME] [--format table|csv|json] [--svg FILE]\n"
+          "                    [--owner NAME] [--by KEY] [--format table|csv|json]\n"
+          "                    [--svg FILE]\n"
           "                    [--map MAP] [--stages STAGES] [--sep C] ...\n"
           "\n"
           "Period revenue R = the won leads closed in the period + the open leads\n"
@@ -57,7 +60,8 @@ static void forecast_help(FILE *out)
           "categories alone and cumulative, E[R], its spread, P10/P50/P90, the\n"
           "probability of reaching the target and the expected shortfall, from\n"
           "the exact distribution of R (or a seeded simulation).  The period\n"
-          "runs from --from to --to, both days included.  Method:\n"
+          "runs from --from to --to, both days included.  --by adds one\n"
+          "forecast per group (a segment's includes its sub-segments).  Method:\n"
           "docs/methods/forecast.md.\n"
           "\n"
           "Options:\n", out);
@@ -75,9 +79,259 @@ static void forecast_help(FILE *out)
 
 typedef struct forecast_args {
     const char *target, *grid, *segment;
+    int32_t by; /* MTL_GROUP_*, MTL_GROUP_NONE for the total only */
     int format;
     const char *svg;
 } forecast_args;
+
+/* ---- --by: one forecast per group ---------------------------------------- */
+
+/* A group: its name and the scope that selects it. */
+typedef struct group {
+    char name[64];
+    const mtl_segment *segment;
+    const char *text;          /* region, owner or source */
+    int32_t grade;
+    int32_t created_start, created_end;
+} group;
+
+typedef struct group_list {
+    group *items;
+    size_t count, cap;
+} group_list;
+
+static group *group_push(group_list *g)
+{
+    if (g->count == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 16;
+        group *items = realloc(g->items, cap * sizeof *items);
+        if (items == NULL)
+            return NULL;
+        g->items = items;
+        g->cap = cap;
+    }
+    memset(&g->items[g->count], 0, sizeof g->items[0]);
+    g->items[g->count].created_start = g->items[g->count].created_end = MTL_DATE_NONE;
+    return &g->items[g->count++];
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The cohort key of a day (months since year 0, quarters, or years) and
+ * the first day of a key's cohort. */
+static int32_t cohort_of(int32_t by, int32_t day)
+{
+    int32_t y, m, d;
+    mtl_date_to_ymd(day, &y, &m, &d);
+    return by == MTL_GROUP_COHORT_MONTH ? y * 12 + m - 1
+           : by == MTL_GROUP_COHORT_QUARTER ? y * 4 + (m - 1) / 3 : y;
+}
+
+static int32_t cohort_start(int32_t by, int32_t key)
+{
+    int32_t day = MTL_DATE_NONE;
+    if (by == MTL_GROUP_COHORT_MONTH)
+        mtl_date_from_ymd(&day, key / 12, key % 12 + 1, 1);
+    else if (by == MTL_GROUP_COHORT_QUARTER)
+        mtl_date_from_ymd(&day, key / 4, key % 4 * 3 + 1, 1);
+    else
+        mtl_date_from_ymd(&day, key, 1, 1);
+    return day;
+}
+
+/* The groups of the market for key `by`, sorted by name. */
+static int list_groups(const mtl_market *m, int32_t by, group_list *out)
+{
+    size_t n = mtl_market_lead_count(m), k, count = 0;
+    const mtl_lead *l = NULL;
+    const mtl_segment *seg = NULL;
+    const char **texts = NULL;
+    int32_t *keys = NULL, g;
+    group *x;
+    if (by == MTL_GROUP_SEGMENT) {
+        while ((seg = mtl_segment_next(m, seg)) != NULL) {
+            if ((x = group_push(out)) == NULL)
+                return -1;
+            snprintf(x->name, sizeof x->name, "%s", mtl_segment_id(seg));
+            x->segment = seg;
+        }
+        return 0;
+    }
+    if (by == MTL_GROUP_GRADE) {
+        static const char *const names[] = { "", "strategic", "partner", "commercial",
+                                             "general" };
+        for (g = MTL_GRADE_STRATEGIC; g <= MTL_GRADE_GENERAL; g++) {
+            if ((x = group_push(out)) == NULL)
+                return -1;
+            snprintf(x->name, sizeof x->name, "%s", names[g]);
+            x->grade = g;
+        }
+        return 0;
+    }
+    if (by == MTL_GROUP_REGION || by == MTL_GROUP_OWNER || by == MTL_GROUP_SOURCE) {
+        /* the distinct non-empty values, sorted */
+        if (n && (texts = malloc(n * sizeof *texts)) == NULL)
+            return -1;
+        while ((l = mtl_lead_next(m, l)) != NULL) {
+            const char *t = by == MTL_GROUP_REGION ? mtl_lead_region(l)
+                            : by == MTL_GROUP_OWNER ? mtl_lead_owner(l)
+                                                    : mtl_lead_source(l);
+            if (*t)
+                texts[count++] = t;
+        }
+        qsort(texts, count, sizeof *texts, cmp_text);
+        for (k = 0; k < count; k++) {
+            if (k && strcmp(texts[k], texts[k - 1]) == 0)
+                continue;
+            if ((x = group_push(out)) == NULL) {
+                free(texts);
+                return -1;
+            }
+            snprintf(x->name, sizeof x->name, "%s", texts[k]);
+            x->text = texts[k];
+        }
+        free(texts);
+        return 0;
+    }
+    /* cohorts: the distinct creation keys, in order */
+    if (n && (keys = malloc(n * sizeof *keys)) == NULL)
+        return -1;
+    while ((l = mtl_lead_next(m, l)) != NULL)
+        if (mtl_lead_created(l) != MTL_DATE_NONE)
+            keys[count++] = cohort_of(by, mtl_lead_created(l));
+    qsort(keys, count, sizeof *keys, cmp_int);
+    for (k = 0; k < count; k++) {
+        if (k && keys[k] == keys[k - 1])
+            continue;
+        if ((x = group_push(out)) == NULL) {
+            free(keys);
+            return -1;
+        }
+        if (by == MTL_GROUP_COHORT_MONTH)
+            snprintf(x->name, sizeof x->name, "%04d-%02d", (int)(keys[k] / 12),
+                     (int)(keys[k] % 12 + 1));
+        else if (by == MTL_GROUP_COHORT_QUARTER)
+            snprintf(x->name, sizeof x->name, "%04d-Q%d", (int)(keys[k] / 4),
+                     (int)(keys[k] % 4 + 1));
+        else
+            snprintf(x->name, sizeof x->name, "%04d", (int)keys[k]);
+        x->created_start = cohort_start(by, keys[k]);
+        x->created_end = cohort_start(by, keys[k] + 1);
+    }
+    free(keys);
+    return 0;
+}
+
+/* One row per group: its forecast with the command's options and the
+ * group's scope (targets are not split: P(hit) is for the total). */
+static int by_groups(mtl_market *market, const mtl_forecast_options *base,
+                     const forecast_args *a, mtl_json *w, mtl_status *st)
+{
+    static const char *const head[] = { "group", "deals", "closed won", "expected", "sd",
+                                        "P10", "P50", "P90" };
+    static const int align[] = { CLI_ALIGN_LEFT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
+                                 CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT,
+                                 CLI_ALIGN_RIGHT, CLI_ALIGN_RIGHT };
+    int64_t per = mtl_market_minor_per_major(market);
+    double dper = (double)per;
+    group_list groups = { NULL, 0, 0 };
+    cli_table *t = NULL;
+    size_t k;
+    int status = CLI_EXIT_OK;
+    char b[32];
+    if (list_groups(market, a->by, &groups) != 0) {
+        free(groups.items);
+        fputs("mtl: forecast: out of memory\n", stderr);
+        return CLI_EXIT_ERROR;
+    }
+    if (a->format == CLI_FORMAT_TABLE) {
+        t = cli_table_new(8, head, align);
+        printf("\nby %s\n\n", a->by == MTL_GROUP_SEGMENT ? "segment (with its sub-segments)"
+                               : "group");
+    } else if (a->format == CLI_FORMAT_CSV) {
+        printf("\ngroup,deals,closed_won,expected,variance,p10,p50,p90\n");
+    } else if (*st == MTL_OK) {
+        *st = mtl_json_key(w, "groups");
+        if (*st == MTL_OK)
+            *st = mtl_json_begin_array(w);
+    }
+    for (k = 0; k < groups.count && status == CLI_EXIT_OK; k++) {
+        const group *g = &groups.items[k];
+        mtl_forecast_options o = *base;
+        mtl_forecast *f = NULL;
+        mtl_forecast_summary s;
+        o.target = 0;
+        if (a->by == MTL_GROUP_SEGMENT)
+            o.segment = g->segment;
+        else if (a->by == MTL_GROUP_REGION)
+            o.region = g->text;
+        else if (a->by == MTL_GROUP_OWNER)
+            o.owner = g->text;
+        else if (a->by == MTL_GROUP_SOURCE)
+            o.source = g->text;
+        else if (a->by == MTL_GROUP_GRADE)
+            o.grade = g->grade;
+        else {
+            o.created_start = g->created_start;
+            o.created_end = g->created_end;
+        }
+        if (mtl_forecast_create(&f, market, &o) != MTL_OK) {
+            status = cli_library_error("forecast");
+            break;
+        }
+        s.struct_size = sizeof s;
+        mtl_forecast_summary_get(f, &s);
+        mtl_forecast_unref(f);
+        if (t != NULL) {
+            cli_table_add(t, g->name);
+            cli_table_add(t, cli_format_int(b, sizeof b, s.deal_count));
+            cli_table_add(t, cli_format_major(b, sizeof b, s.closed_won_amount, per));
+            cli_table_add(t, cli_format_major(b, sizeof b, llround(s.expected), per));
+            cli_table_add(t, cli_format_major(b, sizeof b, llround(sqrt(s.variance)), per));
+            cli_table_add(t, cli_format_major(b, sizeof b, s.p10, per));
+            cli_table_add(t, cli_format_major(b, sizeof b, s.p50, per));
+            cli_table_add(t, cli_format_major(b, sizeof b, s.p90, per));
+        } else if (a->format == CLI_FORMAT_CSV) {
+            cli_csv_field(stdout, g->name, 0);
+            printf("%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", (long long)s.deal_count,
+                   (double)s.closed_won_amount / dper, s.expected / dper,
+                   s.variance / (dper * dper), (double)s.p10 / dper, (double)s.p50 / dper,
+                   (double)s.p90 / dper);
+        } else if (*st == MTL_OK) {
+            *st = mtl_json_begin_object(w);
+            *st = cli_json_string(w, *st, "name", g->name);
+            *st = cli_json_int(w, *st, "deals", s.deal_count);
+            *st = cli_json_major(w, *st, "closed_won_amount", (double)s.closed_won_amount, per);
+            *st = cli_json_major(w, *st, "expected", s.expected, per);
+            *st = cli_json_double(w, *st, "variance", s.variance / (dper * dper));
+            *st = cli_json_major(w, *st, "p10", (double)s.p10, per);
+            *st = cli_json_major(w, *st, "p50", (double)s.p50, per);
+            *st = cli_json_major(w, *st, "p90", (double)s.p90, per);
+            if (*st == MTL_OK)
+                *st = mtl_json_end_object(w);
+        }
+    }
+    if (t != NULL) {
+        if (status == CLI_EXIT_OK && cli_table_print(t, stdout) != 0) {
+            fputs("mtl: forecast: out of memory while printing\n", stderr);
+            status = CLI_EXIT_ERROR;
+        }
+        cli_table_free(t);
+    } else if (a->format == CLI_FORMAT_JSON && *st == MTL_OK) {
+        *st = mtl_json_end_array(w);
+    }
+    free(groups.items);
+    return status;
+}
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -144,18 +398,16 @@ static int print_csv(const mtl_market *m, const mtl_forecast_summary *s)
     return CLI_EXIT_OK;
 }
 
-static int print_json(const mtl_market *m, const mtl_forecast_summary *s)
+/* The forecast's members into an open JSON object. */
+static mtl_status json_members(mtl_json *w, const mtl_market *m,
+                               const mtl_forecast_summary *s)
 {
     int64_t per = mtl_market_minor_per_major(m);
-    mtl_json *w = cli_json_stdout();
-    mtl_status st;
+    mtl_status st = MTL_OK;
     char d[3][16];
-    if (w == NULL)
-        return CLI_EXIT_ERROR;
     mtl_date_format(d[0], sizeof d[0], s->period_start);
     mtl_date_format(d[1], sizeof d[1], s->period_end - 1);
     mtl_date_format(d[2], sizeof d[2], s->as_of);
-    st = mtl_json_begin_object(w);
     st = cli_json_string(w, st, "from", d[0]);
     st = cli_json_string(w, st, "to", d[1]);
     st = cli_json_string(w, st, "as_of", d[2]);
@@ -214,9 +466,7 @@ static int print_json(const mtl_market *m, const mtl_forecast_summary *s)
     else
         st = cli_json_major(w, st, "error_bound", s->error_bound, per);
     st = cli_json_int(w, st, "draws", s->draws);
-    if (st == MTL_OK)
-        st = mtl_json_end_object(w);
-    return cli_json_done(w, st);
+    return st;
 }
 
 static int draw(const char *path, const mtl_market *m, const mtl_forecast *f,
@@ -246,7 +496,7 @@ static int run(mtl_market *market, mtl_forecast_options *o, const forecast_args 
     int64_t per = mtl_market_minor_per_major(market);
     mtl_forecast *f = NULL;
     mtl_forecast_summary s;
-    int status;
+    int status = CLI_EXIT_OK;
     if (a->target && cli_amount_to_minor(a->target, per, &o->target) != 0)
         return cli_usage_error("mtl forecast", "--target: '%s' is not an amount", a->target);
     if (a->grid && (cli_amount_to_minor(a->grid, per, &o->grid) != 0 || o->grid == 0))
@@ -260,12 +510,30 @@ static int run(mtl_market *market, mtl_forecast_options *o, const forecast_args 
         return cli_library_error("forecast");
     s.struct_size = sizeof s;
     mtl_forecast_summary_get(f, &s);
-    if (a->format == CLI_FORMAT_JSON)
-        status = print_json(market, &s);
-    else if (a->format == CLI_FORMAT_CSV)
-        status = print_csv(market, &s);
-    else
-        status = forecast_print_table(market, &s);
+    if (a->format == CLI_FORMAT_JSON) {
+        mtl_json *w = cli_json_stdout();
+        mtl_status st;
+        if (w == NULL) {
+            mtl_forecast_unref(f);
+            return CLI_EXIT_ERROR;
+        }
+        st = mtl_json_begin_object(w);
+        if (st == MTL_OK)
+            st = json_members(w, market, &s);
+        if (a->by != MTL_GROUP_NONE)
+            status = by_groups(market, o, a, w, &st);
+        if (st == MTL_OK)
+            st = mtl_json_end_object(w);
+        if (status == CLI_EXIT_OK)
+            status = cli_json_done(w, st);
+        else
+            mtl_json_destroy(w);
+    } else {
+        status = a->format == CLI_FORMAT_CSV ? print_csv(market, &s)
+                                             : forecast_print_table(market, &s);
+        if (status == CLI_EXIT_OK && a->by != MTL_GROUP_NONE)
+            status = by_groups(market, o, a, NULL, NULL);
+    }
     if (status == CLI_EXIT_OK && a->svg)
         status = draw(a->svg, market, f, &s);
     mtl_forecast_unref(f);
@@ -327,6 +595,11 @@ int mtl_cmd_forecast(int argc, char **argv)
         case OPT_SEGMENT: a.segment = parser.value; break;
         case OPT_REGION: o.region = parser.value; break;
         case OPT_OWNER: o.owner = parser.value; break;
+        case OPT_BY:
+            if (cli_parse_group(parser.value, &a.by) != 0)
+                return cli_usage_error(parser.command, "--by: '%s' is not a grouping "
+                                       "(see --help)", parser.value);
+            break;
         case OPT_FORMAT: status = cli_parse_format(&parser, &a.format); break;
         case OPT_SVG: a.svg = parser.value; break;
         case OPT_HELP: forecast_help(stdout); return CLI_EXIT_OK;

@@ -63,23 +63,6 @@ static void funnel_help(FILE *out)
           "a usage error.\n", out);
 }
 
-static int parse_group(const char *text, int32_t *out)
-{
-    static const struct { const char *name; int32_t group; } keys[] = {
-        { "segment", MTL_GROUP_SEGMENT }, { "region", MTL_GROUP_REGION },
-        { "owner", MTL_GROUP_OWNER }, { "grade", MTL_GROUP_GRADE },
-        { "source", MTL_GROUP_SOURCE }, { "cohort:month", MTL_GROUP_COHORT_MONTH },
-        { "cohort:quarter", MTL_GROUP_COHORT_QUARTER },
-        { "cohort:year", MTL_GROUP_COHORT_YEAR }, { "cohort", MTL_GROUP_COHORT_MONTH },
-    };
-    size_t k;
-    for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
-        if (strcmp(text, keys[k].name) == 0) {
-            *out = keys[k].group;
-            return 0;
-        }
-    return -1;
-}
 
 static const char *calibration_name(int32_t c)
 {
@@ -444,7 +427,7 @@ int mtl_cmd_funnel(int argc, char **argv)
             status = cli_input_option(&parser, opt, &settings);
         } else switch (opt) {
         case OPT_BY:
-            if (parse_group(parser.value, &o.group_by) != 0)
+            if (cli_parse_group(parser.value, &o.group_by) != 0)
                 return cli_usage_error(parser.command, "--by: '%s' is not a grouping "
                                        "(see --help)", parser.value);
             break;

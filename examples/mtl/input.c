@@ -535,3 +535,21 @@ void cli_csv_field(FILE *out, const char *text, int last)
     }
     fputc(last ? '\n' : ',', out);
 }
+
+int cli_parse_group(const char *text, int32_t *out)
+{
+    static const struct { const char *name; int32_t group; } keys[] = {
+        { "segment", MTL_GROUP_SEGMENT }, { "region", MTL_GROUP_REGION },
+        { "owner", MTL_GROUP_OWNER }, { "grade", MTL_GROUP_GRADE },
+        { "source", MTL_GROUP_SOURCE }, { "cohort:month", MTL_GROUP_COHORT_MONTH },
+        { "cohort:quarter", MTL_GROUP_COHORT_QUARTER },
+        { "cohort:year", MTL_GROUP_COHORT_YEAR }, { "cohort", MTL_GROUP_COHORT_MONTH },
+    };
+    size_t k;
+    for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (strcmp(text, keys[k].name) == 0) {
+            *out = keys[k].group;
+            return 0;
+        }
+    return -1;
+}

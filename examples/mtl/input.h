@@ -104,6 +104,11 @@ enum { CLI_INPUT_OPTION_COUNT = 5 };
 int cli_input_option(const cli_parser *parser, int index,
                      cli_import_settings *settings);
 
+/* --by KEY: "segment", "region", "owner", "grade", "source",
+ * "cohort:month" (or "cohort"), "cohort:quarter", "cohort:year" ->
+ * MTL_GROUP_*; 0, or -1 for anything else. */
+int cli_parse_group(const char *text, int32_t *out);
+
 /* Output formats (--format). */
 enum { CLI_FORMAT_TABLE = 0, CLI_FORMAT_CSV = 1, CLI_FORMAT_JSON = 2 };
 /* "table", "csv" or "json" -> CLI_FORMAT_*; CLI_EXIT_OK, or CLI_EXIT_USAGE

@@ -63,10 +63,16 @@ typedef struct mtl_forecast_options {
      *  its segment's shared factor (Gaussian copula), in [0, 1); 0 =
      *  independent deals. */
     double correlation;
+    const char *source;          /**< scope: leads of this source; NULL or "" = all */
+    /** Scope: leads created in [created_start, created_end) (a creation
+     *  cohort); MTL_DATE_NONE (the default) for either end = unbounded. */
+    int32_t created_start;
+    int32_t created_end;
 } mtl_forecast_options;
 
 /**
- * Fill options with defaults (no period, as_of none) and set struct_size.
+ * Fill options with defaults (no period, as_of none, no creation bounds)
+ * and set struct_size.
  * @return MTL_OK; MTL_E_INVALID_ARGUMENT; MTL_E_VERSION.
  * @since 0.1
  */

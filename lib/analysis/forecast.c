@@ -56,6 +56,7 @@ MTL_API mtl_status mtl_forecast_options_init(mtl_forecast_options *options,
         return st;
     options->period_start = options->period_end = MTL_DATE_NONE;
     options->as_of = MTL_DATE_NONE;
+    options->created_start = options->created_end = MTL_DATE_NONE;
     return MTL_OK;
 }
 
@@ -87,6 +88,10 @@ static mtl_status check_options(const mtl_market *m, const mtl_forecast_options 
         return mtl__error(MTL_E_RANGE, "draws %d: 0..%d", (int)o->draws, MAX_DRAWS);
     if (!(o->correlation >= 0 && o->correlation < 1))
         return mtl__error(MTL_E_RANGE, "correlation %g outside [0, 1)", o->correlation);
+    if (o->created_start != MTL_DATE_NONE && o->created_end != MTL_DATE_NONE &&
+        o->created_end <= o->created_start)
+        return mtl__error(MTL_E_RANGE, "created_end (day %ld) is not after created_start "
+                          "(day %ld)", (long)o->created_end, (long)o->created_start);
     return MTL_OK;
 }
 
@@ -96,7 +101,7 @@ typedef struct picker {
     const mtl_market *m;
     const mtl_forecast_options *o;
     uint8_t *in_segment; /* by segment slot: inside the scope's segment tree */
-    uint32_t region, owner; /* string ids; 0 = any; MTL__NONE = matches none */
+    uint32_t region, owner, source; /* string ids; 0 = any; MTL__NONE = matches none */
     double p_stage[MTL_STAGE_MAX];
 } picker;
 
@@ -118,6 +123,7 @@ static mtl_status picker_init(picker *pk, mtl__allocator *a, const mtl_market *m
     pk->o = o;
     pk->region = scope_string(m, o->region);
     pk->owner = scope_string(m, o->owner);
+    pk->source = scope_string(m, o->source);
     for (s = 0; s < m->stage_count; s++)
         pk->p_stage[s] = m->stages[s].probability;
     if (o->probability_source == MTL_PROBABILITY_SOURCE_CALIBRATED) {
@@ -159,6 +165,14 @@ static int in_scope(const picker *pk, const mtl__lead_chunk *c, uint32_t i)
     if (pk->region && c->region[i] != pk->region)
         return 0;
     if (pk->owner && c->owner[i] != pk->owner)
+        return 0;
+    if (pk->source && c->source[i] != pk->source)
+        return 0;
+    if (o->created_start != MTL_DATE_NONE &&
+        (c->created[i] == MTL_DATE_NONE || c->created[i] < o->created_start))
+        return 0;
+    if (o->created_end != MTL_DATE_NONE &&
+        (c->created[i] == MTL_DATE_NONE || c->created[i] >= o->created_end))
         return 0;
     if (o->grade) {
         const mtl_customer *cu = mtl__customer_at(pk->m, c->customer[i]);

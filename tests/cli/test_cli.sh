@@ -553,6 +553,23 @@ expect_rc 0
 expect_out "P10 / P50 / P90"
 run targets "$TMP/demo/demo.mtl" --year 2026 --growth 8%
 expect_rc 0
+# --by: one forecast per group; regions partition the demo's leads, so the
+# groups' expected revenues add up to the total's
+run forecast "$TMP/demo/demo.mtl" --from 2026-10-01 --to 2026-12-31 --by region --format json
+expect_rc 0
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = d["groups"]
+ok = len(g) == 6 and abs(sum(x["expected"] for x in g) - d["expected"]) < 1e-6 * d["expected"]
+ok = ok and sum(x["deals"] for x in g) == d["deals"]
+sys.exit(0 if ok else 1)
+' "$OUT"; then pass; else fail "$LAST: groups do not add up"; fi
+run forecast "$TMP/demo/demo.mtl" --from 2026-10-01 --to 2026-12-31 --by cohort:quarter
+expect_rc 0
+expect_out "2026-Q3"
+run forecast "$TMP/demo/demo.mtl" --from 2026-10-01 --to 2026-12-31 --by planet
+expect_rc 2
 # the CSV files import back (segments, then customers, then leads) to the
 # same counts
 run import --kind segments "$TMP/demo/segments.csv" --kind customers \
