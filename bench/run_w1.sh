@@ -26,3 +26,17 @@ print("pandas read_csv (category)  %.3f s  (%d rows)" % (time.perf_counter() - t
 else
   echo "pandas: skipped (python3-pandas or the peers are missing)"
 fi
+node_path=${NODE_PATH:-${BENCH_WORK:-/tmp/bench}/node/node_modules}
+if command -v node >/dev/null && NODE_PATH=$node_path node -e "require('@duckdb/node-api')" 2>/dev/null; then
+  echo "== DuckDB W1 (2 threads, its default; npm @duckdb/node-api)"
+  BENCH_OUT=${TMPDIR:-/tmp} NODE_PATH=$node_path node "$peers/duckdb_peer.js" "$csv" 1e7 1 |
+    /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["workload"].startswith("W1"):
+        print("%-12s %-24s %8.3f s" % (r["tool"], r["workload"], r["seconds"]))
+'
+else
+  echo "DuckDB: skipped (cd /tmp/bench/node && npm install @duckdb/node-api@1.5.6-r.1)"
+fi

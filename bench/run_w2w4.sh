@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # W2 (funnel by segment x stage) and W4 (revenue distribution of 100,000
 # open deals) side by side: libmtl (mtl-bench funnel / forecast), pandas
-# (category dtypes) for W2 and numpy for W4, in one run, on one core.
+# (category dtypes) and DuckDB (when its npm package is installed) for W2,
+# numpy for W4, in one run; libmtl, pandas and numpy on one core.
 #   ninja -C build bench/mtl-bench && bench/run_w2w4.sh [CSV_1E7 [CSV_1E6]]
 # Data: ../shared/bench/gen_leads.py --rows 10000000 (and 1000000) --seed 42,
 # by default /tmp/bench/data/leads_1e7.csv and leads_1e6.csv.
@@ -31,6 +32,20 @@ print("pandas W2 groupby  %.3f s (best of 3), %d groups, weighted open pipeline 
 ' "$peers" "$csv7"
 else
   echo "pandas: skipped (python3-pandas or the peers are missing)"
+fi
+node_path=${NODE_PATH:-${BENCH_WORK:-/tmp/bench}/node/node_modules}
+if command -v node >/dev/null && NODE_PATH=$node_path node -e "require('@duckdb/node-api')" 2>/dev/null; then
+  echo "== DuckDB W2 (2 threads, its default; loading not timed; npm @duckdb/node-api)"
+  BENCH_OUT=${TMPDIR:-/tmp} NODE_PATH=$node_path node "$peers/duckdb_peer.js" "$csv7" 1e7 1 |
+    /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["workload"].startswith("W2"):
+        print("%-12s %-24s %8.3f s" % (r["tool"], r["workload"], r["seconds"]))
+'
+else
+  echo "DuckDB: skipped (cd /tmp/bench/node && npm install @duckdb/node-api@1.5.6-r.1)"
 fi
 echo "== libmtl W4 (first 100,000 open deals of the 1e6 file, one core)"
 taskset -c 1 "$bin" forecast "$csv6"
