@@ -260,6 +260,9 @@ class ForecastOptions(Structure):
         ("draws", c_int32),
         ("seed", c_uint64),
         ("correlation", c_double),
+        ("source", c_char_p),
+        ("created_start", c_int32),
+        ("created_end", c_int32),
     ]
 
 
@@ -697,15 +700,19 @@ def version_text(number):
 
 
 lib, path = _load()
-lib.mtl_version_number.restype = c_int32
-lib.mtl_version_number.argtypes = []
+try:
+    lib.mtl_version_number.restype = c_int32
+    lib.mtl_version_number.argtypes = []
+except AttributeError:
+    raise ImportError("mtl: %s is not libmtl (it has no mtl_version_number)" % path) from None
 #: The running library's version number (major*10000 + minor*100 + patch).
 VERSION_NUMBER = lib.mtl_version_number()
 if VERSION_NUMBER // 10000 != WRITTEN_FOR // 10000 or VERSION_NUMBER < WRITTEN_FOR:
     raise ImportError(
-        "mtl: the library at %s is version %s; this binding needs %d.x at "
-        "least %s" % (path, version_text(VERSION_NUMBER), WRITTEN_FOR // 10000,
-                      version_text(WRITTEN_FOR)))
+        "mtl: the library at %s is version %s; this binding (written for %s) needs "
+        "a %d.x library, %s or later" % (path, version_text(VERSION_NUMBER),
+                                         version_text(WRITTEN_FOR), WRITTEN_FOR // 10000,
+                                         version_text(WRITTEN_FOR)))
 _declare(lib, path)
 #: The running library's version string.
 VERSION = lib.mtl_version_string().decode("ascii")

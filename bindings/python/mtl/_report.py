@@ -86,14 +86,17 @@ def numpy_module():
 def to_numpy(rows):
     """A list of dicts as a dict of numpy arrays, one per key.
 
-    Integer columns become int64, float columns float64 (None -> NaN), and
-    anything else (names, dates) an object array.  Needs numpy.
+    Integer columns become int64, float columns float64 (None -> NaN),
+    booleans bool, and anything else (names, dates) an object array.  Needs
+    numpy.
     """
     np = numpy_module()
     out = {}
     for key, values in to_columns(rows).items():
         kinds = {type(v) for v in values}
-        if kinds <= {int} and values:
+        if kinds <= {bool} and values:
+            out[key] = np.array(values, dtype=np.bool_)
+        elif kinds <= {int} and values:
             out[key] = np.array(values, dtype=np.int64)
         elif kinds <= {int, float, type(None)} and float in kinds:
             out[key] = np.array([np.nan if v is None else v for v in values],

@@ -23,6 +23,16 @@ _check = errors.check
 _INT64_MIN = -(1 << 63)
 
 
+def _needs(opts, field):
+    """VersionError when the running library's options struct (its size,
+    stored by mtl_forecast_options_init) ends before field."""
+    f = getattr(_lib.ForecastOptions, field)
+    if opts.struct_size < f.offset + f.size:
+        raise errors.VersionError(_lib.E_VERSION, "forecast option %r needs a newer libmtl "
+                                  "(its mtl_forecast_options has %d bytes)"
+                                  % (field, opts.struct_size))
+
+
 def _lead_id(lead):
     ident = getattr(lead, "id", lead)
     return cv.enc(ident, "lead id")
@@ -39,12 +49,15 @@ class Forecast(Owned):
         probability_source: "stage" (the stage model's default, default) or
             "calibrated" (the market's empirical win rates).
         segment: a Segment or segment id (leads of it and its sub-segments).
-        region, owner: limit to leads of that region / owner.
+        region, owner, source: limit to leads of that region / owner /
+            source.
         grade: limit to customers of that grade ("strategic", ...).
         target: the target in minor units (P(hit), expected shortfall).
         grid: grid step in minor units (0 = automatic).
         method: "exact" (default) or "monte_carlo".
         draws, seed, correlation: Monte Carlo settings.
+        created: (start, end) limits to leads created in [start, end) (a
+            creation cohort); either end may be None (unbounded).
 
     Use as a context manager or call :meth:`close` to drop the reference
     deterministically; otherwise it is dropped when garbage collected.
@@ -52,7 +65,8 @@ class Forecast(Owned):
 
     def __init__(self, market, period, as_of=None, probability_source="stage",
                  segment=None, region=None, owner=None, grade=None, target=0,
-                 grid=0, method="exact", draws=0, seed=0, correlation=0.0):
+                 grid=0, method="exact", draws=0, seed=0, correlation=0.0,
+                 source=None, created=None):
         ptr = market._p()
         opts = _lib.ForecastOptions()
         _check(L.mtl_forecast_options_init(byref(opts), sizeof(opts)))
@@ -72,6 +86,14 @@ class Forecast(Owned):
         opts.draws = int(draws or 0)
         opts.seed = int(seed or 0)
         opts.correlation = float(correlation or 0.0)
+        if source is not None:
+            _needs(opts, "source")
+            opts.source = cv.enc(source, "source")
+        if created is not None:
+            _needs(opts, "created_end")
+            start, end = created
+            opts.created_start = cv.to_day(start, "created start")
+            opts.created_end = cv.to_day(end, "created end")
         out = c_void_p()
         _check(L.mtl_forecast_create(byref(out), ptr, byref(opts)))
         self._ptr = out.value

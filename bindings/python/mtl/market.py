@@ -752,7 +752,7 @@ class Market(Owned):
         return cls.__new__(cls)._adopt(ptr)
 
     @classmethod
-    def load(cls, path, **_ignored):
+    def load(cls, path):
         """Load a snapshot file written by :meth:`save` (mtl_market_load)."""
         out = c_void_p()
         _check(L.mtl_market_load(byref(out), os.fsencode(path), None))
@@ -761,12 +761,9 @@ class Market(Owned):
     @classmethod
     def from_bytes(cls, data):
         """Load a snapshot from bytes written by :meth:`to_bytes` (mtl_market_read)."""
-        buf = memoryview(data).cast("B")
-        raw = bytes(buf) if buf.readonly else buf
-        holder = (ctypes.c_char * len(raw)).from_buffer_copy(raw) if buf.readonly \
-            else (ctypes.c_char * len(raw)).from_buffer(raw)
+        raw = data if isinstance(data, bytes) else bytes(memoryview(data).cast("B"))
         out = c_void_p()
-        _check(L.mtl_market_read(byref(out), holder, len(raw), None))
+        _check(L.mtl_market_read(byref(out), raw, len(raw), None))
         return cls._from_ptr(out.value)
 
     @classmethod

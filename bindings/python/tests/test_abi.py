@@ -15,7 +15,7 @@ import os
 import subprocess
 import unittest
 
-import support  # noqa: F401
+import support
 import mtl
 from mtl import _lib
 
@@ -74,6 +74,16 @@ class TestLayoutAgainstC(unittest.TestCase):
                     offset, size = fields[(name, field)]
                     self.assertEqual(getattr(cls, field).offset, offset)
                     self.assertEqual(ctypes.sizeof(ctype), size)
+
+
+class TestHelperUpToDate(unittest.TestCase):
+
+    def test_generated_source(self):
+        """tests/abi_layout.c lists exactly the mirrors' fields."""
+        import gen_abi_layout
+        with open(os.path.join(support.HERE, "abi_layout.c"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), gen_abi_layout.source(),
+                             "run tests/gen_abi_layout.py")
 
 
 class TestLayoutThroughInit(unittest.TestCase):

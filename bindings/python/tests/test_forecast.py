@@ -125,6 +125,17 @@ class TestOptions(unittest.TestCase):
             self.assertNotEqual(calibrated["expected"], whole["expected"])
             with self.assertRaises(mtl.RangeError):
                 m.forecast(("2024-10-01", "2024-07-01"))
+            # creation cohort and source scopes
+            h1 = m.forecast(period, created=("2024-01-01", "2024-04-01")).summary
+            self.assertEqual(h1["closed_won_amount"], 290000)    # E1, E2, W1 (created Q1)
+            self.assertEqual(h1["deal_count"], 1)                 # E6 (E4 created in April)
+            later = m.forecast(period, created=("2024-04-01", None)).summary
+            self.assertEqual(later["deal_count"], 4)              # E4, W3, W4, N1
+            with self.assertRaises(mtl.RangeError):
+                m.forecast(period, created=("2024-04-01", "2024-01-01"))
+            m.leads["E4"].source = "web"
+            web = m.forecast(period, source="web").summary
+            self.assertEqual((web["deal_count"], web["closed_won_count"]), (1, 0))
             with self.assertRaises(mtl.RangeError):
                 m.forecast(period, method="guess")
             with self.assertRaises(mtl.NotFound):
