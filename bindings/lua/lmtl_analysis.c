@@ -489,7 +489,7 @@ static const lmtl_field forecast_fields[] = {
 static const char *const forecast_option_names[] = {
     "period_start", "period_end", "as_of", "probability_source", "segment",
     "region", "owner", "grade", "target", "grid", "method", "draws", "seed",
-    "correlation", NULL
+    "correlation", "source", "created_start", "created_end", NULL
 };
 
 static void forecast_destroy(void *p)
@@ -511,7 +511,10 @@ int lmtl_market_forecast(lua_State *L)
     mtl_forecast_options_init(&o, sizeof o);
     if ((st = lmtl_optdate(L, 2, "period_start", MTL_DATE_NONE, &o.period_start))
         || (st = lmtl_optdate(L, 2, "period_end", MTL_DATE_NONE, &o.period_end))
-        || (st = lmtl_optdate(L, 2, "as_of", MTL_DATE_NONE, &o.as_of)))
+        || (st = lmtl_optdate(L, 2, "as_of", MTL_DATE_NONE, &o.as_of))
+        || (st = lmtl_optdate(L, 2, "created_start", MTL_DATE_NONE,
+                              &o.created_start))
+        || (st = lmtl_optdate(L, 2, "created_end", MTL_DATE_NONE, &o.created_end)))
         return lmtl_fail(L, st);
     o.probability_source = lmtl_optenum(L, 2, "probability_source", lmtl_sources,
                                         MTL_PROBABILITY_SOURCE_STAGE);
@@ -521,6 +524,7 @@ int lmtl_market_forecast(lua_State *L)
     o.segment = seg;
     o.region = lmtl_optstr(L, 2, "region");
     o.owner = lmtl_optstr(L, 2, "owner");
+    o.source = lmtl_optstr(L, 2, "source");
     o.grade = lmtl_optenum(L, 2, "grade", lmtl_grades, MTL_GRADE_NONE);
     o.target = lmtl_optint(L, 2, "target", 0);
     o.grid = lmtl_optint(L, 2, "grid", 0);

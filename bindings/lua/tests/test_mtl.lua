@@ -1013,6 +1013,8 @@ local function forecast_market()
         closed = { nil, nil, nil, nil, nil, nil, nil, "2024-07-15", "2024-09-05",
                    "2024-06-20", "2024-08-10" },
         owners = { "ann", "bob", "ann", "ann", "bob", "ann" },
+        sources = { "web", "web", "expo" },
+        created = { "2024-01-10", "2024-04-02", "2024-04-20", nil, "2024-05-01" },
     })
     return m
 end
@@ -1106,6 +1108,12 @@ test("forecast: options, scope, Monte Carlo", function()
         return assert(m:forecast(o)):summary()
     end
     eq(expected { owner = "bob" }.deal_count, 2, "owner scope")
+    eq(expected { source = "web" }.deal_count, 2, "source scope")
+    eq(expected { created_start = "2024-04-01", created_end = "2024-05-01" }.deal_count,
+       2, "creation cohort")
+    eq(expected { created_start = "2024-04-01" }.deal_count, 3, "cohort, open end")
+    fails("MTL_E_RANGE", m:forecast { period_start = "2024-07-01", period_end = "2024-10-01",
+                                      created_start = "2024-05-01", created_end = "2024-04-01" })
     eq(expected { region = "nowhere" }.deal_count, 0, "region scope")
     eq(expected { grade = "strategic" }.deal_count, 0, "grade scope")
     eq(expected { probability_source = "calibrated" }.deal_count, 5, "calibrated")
