@@ -27,7 +27,7 @@ ENSURE_TAG=run-tests
 
 ensure_packages gcc:gcc g++:g++ libc6-dev binutils:nm clang:clang \
     libclang-rt-14-dev meson:meson ninja-build:ninja pkg-config:pkg-config \
-    libcmocka-dev valgrind:valgrind liblua5.4-dev lua5.4:lua5.4 \
+    libcmocka-dev valgrind:valgrind liblua5.4-dev lua5.4:lua5.4 python3-numpy \
     python3:python3
 
 # ------------------------------------------------------------------ count --
