@@ -449,10 +449,7 @@ int mtl_cmd_funnel(int argc, char **argv)
             break;
         case OPT_HELP: funnel_help(stdout); return CLI_EXIT_OK;
         case CLI_OPT_POSITIONAL:
-            if (path != NULL)
-                return cli_usage_error(parser.command, "unexpected argument '%s'",
-                                       parser.value);
-            path = parser.value;
+            status = cli_take_input(&parser, &path);
             break;
         default: return CLI_EXIT_USAGE;
         }

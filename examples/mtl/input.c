@@ -553,3 +553,12 @@ int cli_parse_group(const char *text, int32_t *out)
         }
     return -1;
 }
+
+int cli_take_input(const cli_parser *parser, const char **path)
+{
+    if (*path != NULL)
+        return cli_usage_error(parser->command, "unexpected argument '%s' (one input "
+                               "at a time)", parser->value);
+    *path = parser->value;
+    return CLI_EXIT_OK;
+}

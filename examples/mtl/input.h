@@ -109,6 +109,11 @@ int cli_input_option(const cli_parser *parser, int index,
  * MTL_GROUP_*; 0, or -1 for anything else. */
 int cli_parse_group(const char *text, int32_t *out);
 
+/* The one input (snapshot or CSV) of an analysis command: stores
+ * parser->value in *path; CLI_EXIT_OK, or CLI_EXIT_USAGE after the usage
+ * error when an input was given already. */
+int cli_take_input(const cli_parser *parser, const char **path);
+
 /* Output formats (--format). */
 enum { CLI_FORMAT_TABLE = 0, CLI_FORMAT_CSV = 1, CLI_FORMAT_JSON = 2 };
 /* "table", "csv" or "json" -> CLI_FORMAT_*; CLI_EXIT_OK, or CLI_EXIT_USAGE

@@ -907,10 +907,7 @@ int mtl_cmd_targets(int argc, char **argv)
         case OPT_SVG: a.svg = parser.value; break;
         case OPT_HELP: targets_help(stdout); return CLI_EXIT_OK;
         case CLI_OPT_POSITIONAL:
-            if (path != NULL)
-                return cli_usage_error(parser.command, "unexpected argument '%s'",
-                                       parser.value);
-            path = parser.value;
+            status = cli_take_input(&parser, &path);
             break;
         default: return CLI_EXIT_USAGE;
         }
