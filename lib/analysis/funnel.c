@@ -178,6 +178,9 @@ typedef struct scan {
     size_t cap_groups;
     samples cycle, days;
     int32_t last_day, last_key; /* cohort cache */
+    /* grouped by segment or not at all: the stage cells are the market's
+     * live counters (copied after the scan), not summed lead by lead */
+    int cells_from_counters;
 } scan;
 
 static int samples_push(mtl__allocator *a, samples *s, uint32_t key, int32_t value)
@@ -360,7 +363,9 @@ static mtl_status scan_leads(scan *sc)
             g = lead_group(sc, c, i);
             if (g == MTL__NONE)
                 return mtl__error_oom();
-            mtl__funnel_cell_add(m, sc->cells + (size_t)g * (size_t)sc->stages, c, i, 1);
+            if (!sc->cells_from_counters)
+                mtl__funnel_cell_add(m, sc->cells + (size_t)g * (size_t)sc->stages, c, i,
+                                     1);
             acc = &sc->groups[g];
             status = mtl__misc_status(c->misc[i]);
             acc->verified += status != MTL_LEAD_STATUS_NEW;
@@ -387,6 +392,23 @@ static mtl_status scan_leads(scan *sc)
         }
     }
     return MTL_OK;
+}
+
+/* The groups' cells from the live counters: the counters hold exactly
+ * what the scan would sum (the same mtl__funnel_cell_add, bit for bit;
+ * tests/test_funnel.c checks it), at O(groups × stages). */
+static void cells_from_counters(scan *sc)
+{
+    const mtl_market *m = sc->m;
+    size_t g, S = (size_t)sc->stages;
+    for (g = 0; g < sc->ngroups; g++) {
+        int64_t key = sc->groups[g].key;
+        const mtl__funnel_cell *from =
+            sc->o->group_by == MTL_GROUP_NONE ? m->funnel_total
+            : key < 0 ? m->funnel_none
+                      : mtl__funnel_of(m, mtl__segment_at(m, (uint32_t)key));
+        memcpy(sc->cells + g * S, from, S * sizeof *from);
+    }
 }
 
 /* ---- building the report ------------------------------------------------ */
@@ -746,9 +768,14 @@ MTL_API mtl_status mtl_funnel_compute(mtl_funnel **out, const mtl_market *market
     sc.stages = market->stage_count;
     sc.none_group = MTL__NONE;
     sc.last_day = MTL_DATE_NONE;
-    if ((st = map_init(&sc)) == MTL_OK && (st = scan_leads(&sc)) == MTL_OK)
+    sc.cells_from_counters =
+        options->group_by == MTL_GROUP_NONE || options->group_by == MTL_GROUP_SEGMENT;
+    if ((st = map_init(&sc)) == MTL_OK && (st = scan_leads(&sc)) == MTL_OK) {
+        if (sc.cells_from_counters)
+            cells_from_counters(&sc);
         st = build(&sc, f, options->confidence > 0 ? options->confidence
                                                   : DEFAULT_CONFIDENCE);
+    }
     mtl__free(&f->alloc, sc.map, sc.map_len * sizeof *sc.map);
     mtl__free(&f->alloc, sc.cells, sc.cap_cells * (size_t)sc.stages * sizeof *sc.cells);
     mtl__free(&f->alloc, sc.groups, sc.cap_groups * sizeof *sc.groups);

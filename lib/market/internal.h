@@ -2,11 +2,14 @@
  *
  * Segments and customers are small records in chunks of 256 (stable
  * addresses, free list).  Leads are stored column-wise in chunks of up to
- * 65,536 slots so that scans touch only the columns they need; a lead
- * handle points at its slot's entry in the chunk's `tag` column, which
- * holds the slot number inside the chunk, so the chunk (and the market)
- * is found from the handle alone without a per-lead back pointer.  See
- * docs/memory.md for the per-lead byte budget. */
+ * 65,536 slots so that scans touch only the columns they need.  A lead
+ * handle is an address in its chunk's handle pages: 4 KiB-aligned pages
+ * whose first 16 bytes say which chunk and which first slot the page
+ * serves, followed by 2 bytes of address space per slot.  The chunk (and
+ * the market) is found from a handle by masking it to its page and reading
+ * that page's header -- a line shared by 2,040 leads, so usually in cache,
+ * where reading a per-lead entry would be one more miss on a random lead.
+ * See docs/memory.md for the per-lead byte budget. */
 #ifndef MTL_MARKET_INTERNAL_H
 #define MTL_MARKET_INTERNAL_H
 
@@ -135,8 +138,18 @@ typedef struct mtl__lead_chunk {
     int32_t *created, *expected_close, *closed;
     uint8_t *stage, *outcome;
     uint8_t *misc; /* status, category + 1 and decision step: see MTL__MISC */
-    uint16_t tag[]; /* tag[i] == i; &tag[i] is the handle */
+    char *handles; /* the handle pages (4 KiB-aligned, inside the allocation) */
 } mtl__lead_chunk;
+
+/* The handle pages (see the top of this file). */
+#define MTL__HANDLE_PAGE 4096u
+#define MTL__HANDLE_HEADER 16u
+#define MTL__HANDLE_SLOTS ((MTL__HANDLE_PAGE - MTL__HANDLE_HEADER) / 2u) /* 2,040 */
+
+typedef struct mtl__handle_page {
+    struct mtl__lead_chunk *chunk;
+    uint32_t first; /* slot of the page's first handle */
+} mtl__handle_page;
 
 typedef struct mtl__attr_column {
     uint32_t key;     /* strpool id of the key */
@@ -215,16 +228,19 @@ static inline mtl_customer *mtl__customer_at(const mtl_market *m, uint32_t slot)
 static inline mtl__lead_chunk *mtl__lead_chunk_of(const mtl_lead *lead,
                                                   uint32_t *out_i)
 {
-    const uint16_t *t = (const uint16_t *)(const void *)lead;
-    uint32_t i = *t;
-    *out_i = i;
-    return (mtl__lead_chunk *)(void *)((char *)(uintptr_t)(t - i) -
-                                       offsetof(mtl__lead_chunk, tag));
+    uintptr_t h = (uintptr_t)(const void *)lead;
+    const mtl__handle_page *pg =
+        (const mtl__handle_page *)(uintptr_t)(h & ~(uintptr_t)(MTL__HANDLE_PAGE - 1));
+    *out_i = pg->first +
+             (uint32_t)((h & (MTL__HANDLE_PAGE - 1)) - MTL__HANDLE_HEADER) / 2u;
+    return pg->chunk;
 }
 
 static inline mtl_lead *mtl__lead_handle(mtl__lead_chunk *c, uint32_t i)
 {
-    return (mtl_lead *)(void *)&c->tag[i];
+    return (mtl_lead *)(void *)(c->handles +
+                                (size_t)(i / MTL__HANDLE_SLOTS) * MTL__HANDLE_PAGE +
+                                MTL__HANDLE_HEADER + 2u * (i % MTL__HANDLE_SLOTS));
 }
 
 static inline uint32_t mtl__lead_slot(const mtl__lead_chunk *c, uint32_t i)

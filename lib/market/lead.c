@@ -9,33 +9,39 @@
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-/* Bytes per slot of each column, 8-byte columns first. */
+/* Bytes of the handle pages of cap slots, and of their alignment slack. */
+static size_t handle_bytes(uint32_t cap)
+{
+    size_t pages = (cap + MTL__HANDLE_SLOTS - 1) / MTL__HANDLE_SLOTS;
+    return pages * MTL__HANDLE_PAGE + (MTL__HANDLE_PAGE - 1);
+}
+
+/* The chunk: header, the columns (8-byte columns first), then the handle
+ * pages, aligned up to a page inside the allocation. */
 static size_t chunk_bytes(uint32_t cap)
 {
-    size_t n = align8(offsetof(mtl__lead_chunk, tag) + sizeof(uint16_t) * cap);
+    size_t n = align8(sizeof(mtl__lead_chunk));
     n += (size_t)cap * (8 + 8);            /* amount, probability */
     n += (size_t)cap * 4 * 7;              /* id_ref .. history */
     n += (size_t)cap * 4 * 3;              /* dates */
     n += (size_t)cap * 3;                  /* stage, outcome, misc */
-    return n;
+    return align8(n) + handle_bytes(cap);
 }
 
 static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
 {
-    size_t bytes = chunk_bytes(cap);
+    size_t bytes = chunk_bytes(cap), pages, k;
     mtl__lead_chunk *c = mtl__alloc(&m->alloc, bytes);
     char *p;
-    uint32_t i;
+    uintptr_t hp;
     if (!c)
         return NULL;
-    memset(c, 0, offsetof(mtl__lead_chunk, tag));
+    memset(c, 0, sizeof *c);
     c->market = m;
     c->index = index;
     c->capacity = cap;
     c->bytes = bytes;
-    for (i = 0; i < cap; i++)
-        c->tag[i] = (uint16_t)i;
-    p = (char *)c + align8(offsetof(mtl__lead_chunk, tag) + sizeof(uint16_t) * cap);
+    p = (char *)c + align8(sizeof(mtl__lead_chunk));
 #define TAKE(field, size)                                                       \
     do {                                                                        \
         c->field = (void *)p;                                                   \
@@ -57,6 +63,15 @@ static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
     TAKE(outcome, 1);
     TAKE(misc, 1);
 #undef TAKE
+    /* the handle pages: only their headers are ever written */
+    hp = ((uintptr_t)p + MTL__HANDLE_PAGE - 1) & ~(uintptr_t)(MTL__HANDLE_PAGE - 1);
+    c->handles = (char *)c + (hp - (uintptr_t)c);
+    pages = (cap + MTL__HANDLE_SLOTS - 1) / MTL__HANDLE_SLOTS;
+    for (k = 0; k < pages; k++) {
+        mtl__handle_page *pg = (mtl__handle_page *)(void *)(c->handles + k * MTL__HANDLE_PAGE);
+        pg->chunk = c;
+        pg->first = (uint32_t)(k * MTL__HANDLE_SLOTS);
+    }
     return c;
 }
 
