@@ -1223,6 +1223,13 @@ static void test_probabilities(void **state)
         {"1.0000001", MTL_E_RANGE, 0}, {"101%", MTL_E_RANGE, 0}, {"abc", MTL_E_PARSE, 0},
         {"%", MTL_E_PARSE, 0},     {"-0.1", MTL_E_PARSE, 0}, {"nan", MTL_E_PARSE, 0},
         {"0.5x", MTL_E_PARSE, 0},  {"1e999", MTL_E_PARSE, 0},
+        /* plain decimals only, read the same in every locale (number.c):
+         * exponents are fine (an export may write them), hex is not */
+        {"1e-1", MTL_OK, 0.1},     {"2.5E-1", MTL_OK, 0.25}, {"0.0025", MTL_OK, 0.0025},
+        {"0.1234567890123456789012", MTL_OK, 0.1234567890123456789012},
+        {"33.333333333333333333%", MTL_OK, 33.333333333333333333 / 100.0},
+        {"0x1p-2", MTL_E_PARSE, 0}, {"inf", MTL_E_PARSE, 0}, {"1e", MTL_E_PARSE, 0},
+        {"1.2.3", MTL_E_PARSE, 0}, {"1e+", MTL_E_PARSE, 0}, {".", MTL_E_PARSE, 0},
     };
     size_t k;
     char text[128];

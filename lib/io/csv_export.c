@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/number.h"
 #include "market/internal.h"
 
 typedef struct {
@@ -72,17 +73,6 @@ static void amount_text(char *buf, size_t cap, int64_t v, const mtl_market *m)
                  (long long)(v % per_major));
 }
 
-/* Shortest text that reads back to the same double. */
-static void double_text(char *buf, size_t cap, double v)
-{
-    int prec;
-    for (prec = 15; prec <= 17; prec++) {
-        snprintf(buf, cap, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
-
 static void date_text(char *buf, int32_t day)
 {
     if (day == MTL_DATE_NONE || mtl_date_format(buf, 11, day) != MTL_OK)
@@ -131,7 +121,7 @@ static void export_leads(const mtl_market *m, out *o)
         if (p == MTL_PROBABILITY_NONE)
             num[0] = '\0';
         else
-            double_text(num, sizeof num, p);
+            mtl__format_double(num, sizeof num, p);
         field(o, num, 0);
         field(o, cat == MTL_CATEGORY_NONE ? "" : category_text[cat], 0);
         date_text(d1, mtl_lead_created(l));
@@ -179,7 +169,7 @@ static void export_customers(const mtl_market *m, out *o)
         field(o, num, 0);
         amount_text(num, sizeof num, mtl_customer_investment(c), m);
         field(o, num, 0);
-        double_text(num, sizeof num, mtl_customer_participation(c));
+        mtl__format_double(num, sizeof num, mtl_customer_participation(c));
         field(o, num, 0);
         field(o, grade_text[mtl_customer_grade(c)], 0);
         end_line(o);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "io/csv_reader.h"
+#include "core/number.h"
 #include "core/versioned.h"
 #include "market/internal.h"
 
@@ -308,20 +309,13 @@ static mtl_status parse_amount(const mtl__csv_field *f, int digits, int64_t *out
 /* A probability: "0.35", "35%"; in [0, 1]. */
 static mtl_status parse_probability(const mtl__csv_field *f, double *out)
 {
-    char buf[64], *endp;
     size_t n = f->len;
     int percent = 0;
     double v;
     if (n && f->p[n - 1] == '%')
         percent = 1, n--;
-    if (n == 0 || n >= sizeof buf)
-        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
-    memcpy(buf, f->p, n);
-    buf[n] = '\0';
-    if (!((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '.'))
-        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
-    v = strtod(buf, &endp);
-    if (*endp != '\0' || !isfinite(v))
+    /* a plain decimal, read the same in every locale (no sign, no hex) */
+    if (mtl__parse_decimal(f->p, n, &v) != 0 || !isfinite(v))
         return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
     if (percent)
         v /= 100.0;

@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/number.h"
 
 #define JSON_BUFFER 4096
 
@@ -285,39 +286,6 @@ static size_t format_int64(char *buf, int64_t v)
     return len;
 }
 
-/*
- * snprintf and strtod both follow LC_NUMERIC, so the round-trip test
- * holds in any locale; the locale's decimal point (possibly several bytes)
- * is then replaced with '.'.
- */
-static size_t format_double(char *buf, size_t capacity, double v)
-{
-    static const int precisions[] = { 15, 16, 17 };
-    char tmp[64];
-    size_t i, len = 0, k;
-
-    for (k = 0; k < sizeof precisions / sizeof precisions[0]; k++) {
-        int n = snprintf(tmp, sizeof tmp, "%.*g", precisions[k], v);
-        double back;
-
-        if (n <= 0 || (size_t)n >= sizeof tmp)
-            return 0;
-        back = strtod(tmp, NULL);
-        if (memcmp(&back, &v, sizeof v) == 0 || k == 2)
-            break;
-    }
-    for (i = 0; tmp[i] != '\0' && len + 1 < capacity; i++) {
-        char c = tmp[i];
-        if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e' ||
-            c == 'E') {
-            buf[len++] = c;
-        } else if (len == 0 || buf[len - 1] != '.') {
-            buf[len++] = '.';
-        }
-    }
-    return len;
-}
-
 /* ---- the API ---------------------------------------------------------- */
 
 MTL_API mtl_status mtl_json_create(mtl_json **out, mtl_write_fn write,
@@ -504,7 +472,7 @@ MTL_API mtl_status mtl_json_double(mtl_json *w, double value)
     /* NaN compares unequal to itself; the infinities exceed DBL_MAX. */
     if (value != value || value > DBL_MAX || value < -DBL_MAX)
         return scalar(w, "null", 4);
-    len = format_double(buf, sizeof buf, value);
+    len = mtl__format_double(buf, sizeof buf, value);
     if (len == 0) /* cannot happen: %.17g of a finite double fits */
         return scalar(w, "null", 4);
     return scalar(w, buf, len);
