@@ -319,6 +319,33 @@ static int child_import_status(const char *data, const char *field_map, int32_t 
     return -1000;
 }
 
+/* A map name or value longer than the map keeps is MTL_E_LIMIT naming
+ * which side, not "not NAME=VALUE". */
+static void test_map_name_too_long(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    imp_opts io;
+    char map[400], stages[200];
+    (void)state;
+    memset(&io, 0, sizeof io);
+    memset(map, 'x', 200);
+    strcpy(map + 200, "=id");
+    io.field_map = map;
+    assert_int_equal(import_with(m, "id\na\n", 5, &io, NULL), MTL_E_LIMIT);
+    assert_non_null(strstr(mtl_last_error_message(), "the name of"));
+    assert_non_null(strstr(mtl_last_error_message(), "127 bytes"));
+    io.field_map = NULL;
+    strcpy(stages, "Won=");
+    memset(stages + 4, 'y', 100);
+    stages[104] = '\0';
+    io.stage_map = stages;
+    assert_int_equal(import_with(m, "id\na\n", 5, &io, NULL), MTL_E_LIMIT);
+    assert_non_null(strstr(mtl_last_error_message(), "the value of"));
+    assert_int_equal(mtl_market_lead_count(m), 0);
+    test_market_free(m, &ta);
+}
+
 static void test_field_map_unknown_field(void **state)
 {
     int got1, got2, got3;
@@ -3090,6 +3117,7 @@ int main(void)
         test_case(test_options_and_result_init),
         test_case(test_import_arguments),
         test_case(test_field_map_unknown_field),
+        test_case(test_map_name_too_long),
         /* 2 */
         test_case(test_real_sales_pipeline),
         test_case(test_real_accounts),

@@ -188,6 +188,14 @@ static mtl_status parse_mapping(mtl__allocator *a, const char *text,
             continue;
         }
         fl = eq ? (size_t)(eq - p) : 0;
+        if (eq && (fl >= sizeof out->e[k].from || len - fl - 1 >= sizeof out->e[k].to)) {
+            int left = fl >= sizeof out->e[k].from;
+            mtl__free(a, out->e, n * sizeof *out->e);
+            out->e = NULL;
+            return mtl__error(MTL_E_LIMIT, "%s: the %s of '%.40s...' is longer than %zu bytes",
+                              what, left ? "name" : "value", p,
+                              (left ? sizeof out->e[0].from : sizeof out->e[0].to) - 1);
+        }
         if (!eq || fl == 0 || len - fl - 1 == 0 ||
             !normalise(p, fl, out->e[k].from, sizeof out->e[k].from) ||
             !(keep_to ? trimmed : normalise)(eq + 1, len - fl - 1, out->e[k].to,
