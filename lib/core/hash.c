@@ -268,6 +268,40 @@ int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
     return 1;
 }
 
+/* entry bytes (payload, string, NUL) -> free list, or -1 when not kept */
+static int free_class(size_t len)
+{
+    return len >= 1 && len <= MTL__ARENA_FREE_CLASSES ? (int)len - 1 : -1;
+}
+
+int mtl__arena_store_reuse(mtl__arena *ar, mtl__allocator *a, const char *s,
+                           size_t len, uint32_t payload, uint32_t *out_ref)
+{
+    int c = free_class(len);
+    uint32_t ref;
+    char *p;
+    if (c < 0 || ar->free_head[c] == 0)
+        return mtl__arena_store(ar, a, s, len, payload, out_ref);
+    ref = ar->free_head[c];
+    p = (char *)(uintptr_t)mtl__arena_at(ar, ref);
+    memcpy(&ar->free_head[c], p - 4, 4); /* the next released entry */
+    memcpy(p - 4, &payload, 4);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    *out_ref = ref;
+    return 1;
+}
+
+void mtl__arena_release(mtl__arena *ar, uint32_t ref)
+{
+    char *p = (char *)(uintptr_t)mtl__arena_at(ar, ref);
+    int c = free_class(strlen(p));
+    if (c < 0)
+        return;
+    memcpy(p - 4, &ar->free_head[c], 4);
+    ar->free_head[c] = ref;
+}
+
 mtl__arena_mark mtl__arena_get_mark(const mtl__arena *ar)
 {
     mtl__arena_mark m;

@@ -86,10 +86,19 @@ typedef struct mtl__arena_block {
     size_t size;
 } mtl__arena_block;
 
+/* Released entries of 6 to 69 bytes (strings of 1 to 64 bytes) are kept on
+ * one free list per size and reused by mtl__arena_store_reuse: a market
+ * whose records come and go (a host keeping it in sync with its database)
+ * does not grow its id arena without bound.  Longer ids are not reused. */
+#define MTL__ARENA_FREE_CLASSES 64
+
 typedef struct mtl__arena {
     mtl__arena_block *blocks;
     size_t nblocks, cap;
     size_t used; /* bytes used in the last block */
+    /* free lists by entry size: the reference of the first released entry
+     * (0 = none; no entry has reference 0), the next in its payload */
+    uint32_t free_head[MTL__ARENA_FREE_CLASSES];
 } mtl__arena;
 
 typedef struct mtl__arena_mark {
@@ -112,6 +121,13 @@ static inline uint32_t mtl__arena_payload(const mtl__arena *ar, uint32_t ref)
     memcpy(&v, mtl__arena_at(ar, ref) - 4, 4);
     return v;
 }
+/* mtl__arena_store, reusing a released entry of the same size if there is
+ * one.  For single adds only: a mark/rollback does not undo a reuse (the
+ * bulk paths use mtl__arena_store). */
+int mtl__arena_store_reuse(mtl__arena *ar, mtl__allocator *a, const char *s,
+                           size_t len, uint32_t payload, uint32_t *out_ref);
+/* Give back the entry at ref (its string no longer referenced). */
+void mtl__arena_release(mtl__arena *ar, uint32_t ref);
 mtl__arena_mark mtl__arena_get_mark(const mtl__arena *ar);
 void mtl__arena_rollback(mtl__arena *ar, mtl__allocator *a, mtl__arena_mark m);
 

@@ -293,7 +293,7 @@ MTL_API mtl_status mtl_lead_add(mtl_lead **out, mtl_market *market,
     }
     c = m->chunks[ci];
     mark = mtl__arena_get_mark(&m->ids);
-    if (!mtl__arena_store(&m->ids, &m->alloc, id, len, slot, &ref)) {
+    if (!mtl__arena_store_reuse(&m->ids, &m->alloc, id, len, slot, &ref)) {
         mtl__arena_rollback(&m->ids, &m->alloc, mark);
         return mtl__error_oom();
     }
@@ -408,6 +408,7 @@ MTL_API mtl_status mtl_lead_remove(mtl_lead *lead)
         LEAD_VARS(lead);
         id = mtl__arena_at(&m->ids, c->id_ref[i]);
         mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)), c->id_ref[i]);
+        mtl__arena_release(&m->ids, c->id_ref[i]);
         mtl__funnel_account(m, c, i, -1);
         c->customer[i] = c->segment[i] = MTL__NONE;
         events_free_list(m, c->history[i]);

@@ -75,7 +75,7 @@ mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
         return mtl__error_oom();
     slot = r->free_head != MTL__NONE ? r->free_head : r->high;
     mark = mtl__arena_get_mark(&m->ids);
-    if (!mtl__arena_store(&m->ids, a, id, len, slot, &ref)) {
+    if (!mtl__arena_store_reuse(&m->ids, a, id, len, slot, &ref)) {
         mtl__arena_rollback(&m->ids, a, mark);
         return mtl__error_oom();
     }
@@ -100,6 +100,7 @@ void mtl__recs_remove(mtl__recs *r, mtl_market *m, mtl__rec *rec)
 {
     const char *id = mtl__arena_at(&m->ids, rec->id_ref);
     mtl__index_remove(&r->index, mtl__hash(id, strlen(id)), rec->id_ref);
+    mtl__arena_release(&m->ids, rec->id_ref);
     rec->alive = 0;
     rec->next_free = r->free_head;
     r->free_head = rec->slot;
