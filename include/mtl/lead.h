@@ -222,7 +222,9 @@ MTL_API mtl_status mtl_lead_clear_events(mtl_lead *lead);
  * A column of strings, given either as values (one C string per row, NULL =
  * absent) or dictionary-encoded (one code per row into dict; a code of
  * MTL_CODE_NONE = absent), as pandas categoricals and Arrow dictionaries
- * are.  All fields zero = the column is absent.
+ * are.  All fields zero = the column is absent.  It is embedded several
+ * times in mtl_lead_columns, so its layout is frozen (no struct_size):
+ * another encoding would come as new fields of mtl_lead_columns.
  */
 typedef struct mtl_string_column {
     const char *const *values; /**< count strings, or NULL */
