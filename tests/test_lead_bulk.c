@@ -957,9 +957,54 @@ static void test_attribute_key_twice(void **state)
     test_market_free(m, &ta);
 }
 
+/* Integer ids (id_numbers): each row's id is its number in decimal; the
+ * failures are those of string ids, all or nothing. */
+static void test_id_numbers(void **state)
+{
+    static const int64_t numbers[] = { 42, -7, 0, INT64_MIN, INT64_MAX, 1000000 };
+    static const char *const texts[] = { "42", "-7", "0", "-9223372036854775808",
+                                         "9223372036854775807", "1000000" };
+    static const int32_t stages[] = { 1, 2, 3, 4, 5, 6 };
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_lead_columns c;
+    const char *ids[1] = { "x" };
+    int64_t dup[3] = { 5, 6, 5 };
+    uint64_t fp;
+    size_t k;
+    (void)state;
+    assert_int_equal(mtl_lead_columns_init(&c, sizeof c), MTL_OK);
+    c.count = 6;
+    c.id_numbers = numbers;
+    c.stages = stages;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_OK);
+    for (k = 0; k < 6; k++) {
+        mtl_lead *l = mtl_lead_find(m, texts[k]);
+        assert_non_null(l);
+        assert_string_equal(mtl_lead_id(l), texts[k]);
+        assert_int_equal(mtl_lead_stage(l), stages[k]);
+    }
+    fp = test_market_fingerprint(m);
+    /* a number already in the market, a number twice, both id kinds */
+    c.count = 1;
+    c.id_numbers = numbers; /* 42 again */
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_E_DUPLICATE);
+    c.count = 3;
+    c.id_numbers = dup;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_E_DUPLICATE);
+    assert_int_equal(mtl_last_error_line(), 3); /* row 2: the second 5 */
+    c.count = 1;
+    c.ids.values = ids;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_E_INVALID_ARGUMENT);
+    assert_true(test_market_fingerprint(m) == fp);
+    assert_int_equal(mtl_market_lead_count(m), 6);
+    test_market_free(m, &ta);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        test_case(test_id_numbers),
         test_case(test_attribute_key_twice),
         test_case(test_columns_init),
         test_case(test_values_dict_single_identical),

@@ -244,7 +244,7 @@ typedef struct mtl_string_column {
 typedef struct mtl_lead_columns {
     size_t struct_size;
     size_t count;                   /**< number of rows */
-    mtl_string_column ids;          /**< required */
+    mtl_string_column ids;          /**< required, unless id_numbers is given */
     mtl_string_column customers;    /**< customer ids; must exist */
     mtl_string_column segments;     /**< segment ids; must exist; absent = customer's (see keep_absent) */
     mtl_string_column owners;
@@ -266,6 +266,10 @@ typedef struct mtl_lead_columns {
     /** MTL_KEEP_* bits: rows whose segment (region) is absent keep none
      *  instead of taking the customer's (0 = take the customer's). */
     int32_t keep_absent;
+    /** Ids as integers, one per row, instead of the ids column (a
+     *  database's integer keys): each is the lead's id written in decimal,
+     *  42 -> "42", -7 -> "-7".  Give either ids or id_numbers. */
+    const int64_t *id_numbers;
 } mtl_lead_columns;
 
 /** mtl_lead_columns.keep_absent: do not default the segment from the customer. */

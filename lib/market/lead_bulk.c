@@ -69,14 +69,40 @@ static int valid_day(int32_t d)
     return d == MTL_DATE_NONE || (d >= MTL_DATE_MIN && d <= MTL_DATE_MAX);
 }
 
+/* The id of row r: the ids column's, or the integer id written in decimal
+ * into buf (MTL__ID_NUMBER_MAX bytes). */
+#define MTL__ID_NUMBER_MAX 24
+static const char *id_of(const mtl_lead_columns *c, size_t r, char *buf)
+{
+    if (c->id_numbers) {
+        int64_t v = c->id_numbers[r];
+        uint64_t mag = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
+        char tmp[MTL__ID_NUMBER_MAX];
+        size_t n = 0, k = 0;
+        do {
+            tmp[n++] = (char)('0' + mag % 10);
+            mag /= 10;
+        } while (mag);
+        if (v < 0)
+            buf[k++] = '-';
+        while (n)
+            buf[k++] = tmp[--n];
+        buf[k] = '\0';
+        return buf;
+    }
+    return column_get(&c->ids, r);
+}
+
 /* Phase 1: everything that can be checked without the market's records. */
 static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
 {
     size_t r, n = c->count, a;
     mtl_status st;
-    if (!column_present(&c->ids))
+    if (!column_present(&c->ids) && !c->id_numbers)
         return mtl__error(MTL_E_INVALID_ARGUMENT, "the ids column is required");
-    if ((st = check_column(&c->ids, n, "ids")) ||
+    if (column_present(&c->ids) && c->id_numbers)
+        return mtl__error(MTL_E_INVALID_ARGUMENT, "give either ids or id_numbers");
+    if ((!c->id_numbers && (st = check_column(&c->ids, n, "ids"))) ||
         (st = check_column(&c->customers, n, "customers")) ||
         (st = check_column(&c->segments, n, "segments")) ||
         (st = check_column(&c->owners, n, "owners")) ||
@@ -100,7 +126,8 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
             return st;
     }
     for (r = 0; r < n; r++) {
-        const char *id = column_get(&c->ids, r);
+        char num[MTL__ID_NUMBER_MAX];
+        const char *id = id_of(c, r, num);
         int32_t stage = c->stages ? c->stages[r] : 0;
         int32_t outcome = c->outcomes ? c->outcomes[r] : MTL_OUTCOME_OPEN;
         size_t len;
@@ -342,20 +369,21 @@ static mtl_status insert_ids(mtl_market *m, bulk_state *b,
     uint64_t ring[AHEAD];
     size_t n = c->count, j;
     run r;
+    char num[MTL__ID_NUMBER_MAX], num_ahead[MTL__ID_NUMBER_MAX];
     for (j = 0; j < n && j < AHEAD; j++) {
-        const char *id = column_get(&c->ids, j);
+        const char *id = id_of(c, j, num);
         ring[j] = mtl__hash(id, strlen(id));
         mtl__index_prefetch(&m->lead_index, ring[j]);
     }
     FOR_RUNS(m, b, n, r) {
         for (j = 0; j < r.len; j++) {
             size_t row = r.row + j;
-            const char *id = column_get(&c->ids, row);
+            const char *id = id_of(c, row, num);
             size_t len = strlen(id);
             uint64_t h = ring[row % AHEAD];
             uint32_t ref;
             if (row + AHEAD < n) {
-                const char *ahead = column_get(&c->ids, row + AHEAD);
+                const char *ahead = id_of(c, row + AHEAD, num_ahead);
                 ring[row % AHEAD] = mtl__hash(ahead, strlen(ahead));
                 mtl__index_prefetch(&m->lead_index, ring[row % AHEAD]);
             }
@@ -451,10 +479,11 @@ static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
             size_t len = k == last.k ? last.len : ch->capacity - start;
             for (j = len; j-- > 0;) {
                 size_t row = row_end - len + j;
+                char num[MTL__ID_NUMBER_MAX];
                 const char *id;
                 if (row >= b->inserted)
                     continue;
-                id = column_get(&c->ids, row);
+                id = id_of(c, row, num);
                 mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)),
                                   ch->id_ref[start + j]);
             }

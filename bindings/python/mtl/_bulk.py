@@ -572,6 +572,40 @@ def _prob_item(v):
     return float(v)
 
 
+_INT64_MAX = (1 << 63) - 1
+
+
+def _int64_ids(ids, np, keep):
+    """The address of the ids as int64 values when they are integers the
+    library can write in decimal itself (mtl_lead_columns.id_numbers), else
+    None: an array.array or numpy array of integers, or a list of ints."""
+    if np is not None and isinstance(ids, np.ndarray):
+        if ids.ndim != 1 or ids.dtype.kind not in "iu":
+            return None
+        if ids.dtype.kind == "u" and ids.size and ids.max() > _INT64_MAX:
+            return None
+        arr = np.ascontiguousarray(ids, dtype=np.int64)
+        keep.append(arr)
+        return arr.ctypes.data if arr.size else None
+    if isinstance(ids, array.array):
+        if ids.typecode in "fdu":
+            return None
+        if ids.typecode in "QL" and len(ids) and max(ids) > _INT64_MAX:
+            return None
+        arr = ids if ids.typecode == "q" else array.array("q", ids)
+    elif isinstance(ids, list) and ids and all(type(v) is int for v in ids):
+        try:
+            arr = array.array("q", ids)  # raises on a str, a float or a big int
+        except (TypeError, OverflowError):
+            return None
+    else:
+        return None
+    if not len(arr):
+        return None
+    keep.append(arr)
+    return arr.buffer_info()[0]
+
+
 def append(market, ids, customers=None, segments=None, owners=None, regions=None,
            sources=None, stages=None, outcomes=None, statuses=None, amounts=None,
            probabilities=None, categories=None, created=None, expected_close=None,
@@ -614,7 +648,11 @@ def append(market, ids, customers=None, segments=None, owners=None, regions=None
     errors.check(L.mtl_lead_columns_init(byref(c), sizeof(c)))
     c.count = n
     prefix = cv.enc(id_prefix, "id_prefix") if id_prefix else b""
-    _strings(c.ids, ids, n, "ids", keep, ids=True, prefix=prefix)
+    numbers = None if prefix else _int64_ids(ids, _np(), keep)
+    if numbers is not None:
+        c.id_numbers = numbers  # the library writes them in decimal
+    else:
+        _strings(c.ids, ids, n, "ids", keep, ids=True, prefix=prefix)
     _strings(c.customers, customers, n, "customers", keep)
     _strings(c.segments, segments, n, "segments", keep)
     _strings(c.owners, owners, n, "owners", keep)

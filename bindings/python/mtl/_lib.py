@@ -121,6 +121,7 @@ class LeadColumns(Structure):
         ("attributes", c_void_p),      # const mtl_string_column *
         ("decision_steps", c_void_p),  # const int32_t *
         ("keep_absent", c_int32),
+        ("id_numbers", c_void_p),      # const int64_t *
     ]
 
 

@@ -47,6 +47,7 @@ int main(void)
     F(mtl_lead_columns, attributes);
     F(mtl_lead_columns, decision_steps);
     F(mtl_lead_columns, keep_absent);
+    F(mtl_lead_columns, id_numbers);
     S(mtl_csv_options);
     F(mtl_csv_options, struct_size);
     F(mtl_csv_options, kind);

@@ -17,6 +17,47 @@ def fresh():
     return m
 
 
+class TestIntegerIds(unittest.TestCase):
+    """Integer ids go to the library as int64 (id_numbers), which writes
+    them in decimal: the same ids as formatting them in Python."""
+
+    def ids_of(self, m):
+        return sorted(l.id for l in m.leads)
+
+    def test_int_id_columns(self):
+        want = sorted(["-7", "0", "42", "9223372036854775807"])
+        columns = [
+            [42, -7, 0, (1 << 63) - 1],
+            array.array("q", [42, -7, 0, (1 << 63) - 1]),
+        ]
+        for ids in columns:
+            with mtl.Market() as m:
+                self.assertEqual(m.add_leads(ids, stages=[1, 2, 3, 4]), 4)
+                self.assertEqual(self.ids_of(m), want)
+                self.assertEqual(m.leads["42"].stage, "P1")
+        with mtl.Market() as m:  # smaller integer arrays are widened
+            m.add_leads(array.array("i", [5, -5, 6]))
+            self.assertEqual(self.ids_of(m), ["-5", "5", "6"])
+
+    def test_what_stays_text(self):
+        with mtl.Market() as m:  # beyond int64: formatted in Python
+            m.add_leads([1 << 64, 3])
+            self.assertEqual(self.ids_of(m), ["18446744073709551616", "3"])
+        with mtl.Market() as m:  # a mixed list: as before, text per value
+            m.add_leads([7, "x8"])
+            self.assertEqual(self.ids_of(m), ["7", "x8"])
+        with mtl.Market() as m:  # a prefix is applied in Python
+            m.add_leads([1, 2], id_prefix="L")
+            self.assertEqual(self.ids_of(m), ["L1", "L2"])
+
+    def test_duplicate_number_row(self):
+        with mtl.Market() as m:
+            with self.assertRaises(mtl.Duplicate) as cm:
+                m.add_leads(array.array("q", [1, 2, 1]))
+            self.assertEqual(cm.exception.row, 2)
+            self.assertEqual(len(m.leads), 0)
+
+
 class TestLists(unittest.TestCase):
 
     def test_every_column(self):
