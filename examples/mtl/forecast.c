@@ -568,15 +568,7 @@ int mtl_cmd_forecast(int argc, char **argv)
         case OPT_AS_OF: status = cli_parse_day(&parser, &o.as_of); break;
         case OPT_TARGET: a.target = parser.value; break;
         case OPT_GRID: a.grid = parser.value; break;
-        case OPT_SOURCE:
-            if (strcmp(parser.value, "stage") == 0)
-                o.probability_source = MTL_PROBABILITY_SOURCE_STAGE;
-            else if (strcmp(parser.value, "calibrated") == 0)
-                o.probability_source = MTL_PROBABILITY_SOURCE_CALIBRATED;
-            else
-                return cli_usage_error(parser.command, "--source: '%s' is not stage or "
-                                       "calibrated", parser.value);
-            break;
+        case OPT_SOURCE: status = cli_parse_source(&parser, &o.probability_source); break;
         case OPT_MC: o.method = MTL_FORECAST_MONTE_CARLO; break;
         case OPT_DRAWS:
             status = cli_parser_int64(&parser, 1, 10000000, &n);
@@ -613,11 +605,8 @@ int mtl_cmd_forecast(int argc, char **argv)
     }
     if (path == NULL)
         return cli_usage_error(parser.command, "no snapshot or CSV file given");
-    if (o.period_start == MTL_DATE_NONE || to == MTL_DATE_NONE)
-        return cli_usage_error(parser.command, "--from and --to are required");
-    if (to < o.period_start)
-        return cli_usage_error(parser.command, "--to is before --from");
-    o.period_end = to + 1;
+    if ((status = cli_period(parser.command, o.period_start, to, 1, &o.period_end)))
+        return status;
     status = cli_open_market(&market, path, MTL_KIND_LEADS, &settings, NULL);
     if (status != CLI_EXIT_OK)
         return status;

@@ -458,13 +458,8 @@ int mtl_cmd_funnel(int argc, char **argv)
     }
     if (path == NULL)
         return cli_usage_error(parser.command, "no snapshot or CSV file given");
-    if ((o.period_start == MTL_DATE_NONE) != (to == MTL_DATE_NONE))
-        return cli_usage_error(parser.command, "give both --from and --to");
-    if (to != MTL_DATE_NONE) {
-        if (to < o.period_start)
-            return cli_usage_error(parser.command, "--to is before --from");
-        o.period_end = to + 1;
-    }
+    if ((status = cli_period(parser.command, o.period_start, to, 0, &o.period_end)))
+        return status;
     status = cli_open_market(&market, path, MTL_KIND_LEADS, &settings, NULL);
     if (status != CLI_EXIT_OK)
         return status;

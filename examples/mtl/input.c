@@ -419,17 +419,50 @@ int cli_input_option(const cli_parser *parser, int index,
     }
 }
 
+int cli_parse_choice(const cli_parser *parser, const char *choices,
+                     const char *const *names, const int32_t *values, size_t count,
+                     int32_t *out)
+{
+    size_t i;
+    for (i = 0; i < count; i++)
+        if (strcmp(parser->value, names[i]) == 0) {
+            *out = values[i];
+            return CLI_EXIT_OK;
+        }
+    return cli_usage_error(parser->command, "--%s: '%s' is not %s",
+                           parser->option->name, parser->value, choices);
+}
+
 int cli_parse_format(const cli_parser *parser, int *out)
 {
     static const char *const names[] = { "table", "csv", "json" };
-    int k;
-    for (k = 0; k < 3; k++)
-        if (strcmp(parser->value, names[k]) == 0) {
-            *out = k;
-            return CLI_EXIT_OK;
-        }
-    return cli_usage_error(parser->command, "--format: '%s' is not table, csv or json",
-                           parser->value);
+    static const int32_t values[] = { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON };
+    int32_t v = CLI_FORMAT_TABLE;
+    int status = cli_parse_choice(parser, "table, csv or json", names, values, 3, &v);
+    *out = (int)v;
+    return status;
+}
+
+int cli_parse_source(const cli_parser *parser, int32_t *out)
+{
+    static const char *const names[] = { "stage", "calibrated" };
+    static const int32_t values[] = { MTL_PROBABILITY_SOURCE_STAGE,
+                                      MTL_PROBABILITY_SOURCE_CALIBRATED };
+    return cli_parse_choice(parser, "stage or calibrated", names, values, 2, out);
+}
+
+int cli_period(const char *command, int32_t from, int32_t to, int required,
+               int32_t *out_end)
+{
+    if (from == MTL_DATE_NONE && to == MTL_DATE_NONE && !required)
+        return CLI_EXIT_OK;
+    if (from == MTL_DATE_NONE || to == MTL_DATE_NONE)
+        return cli_usage_error(command, required ? "--from and --to are required"
+                                                 : "give both --from and --to");
+    if (to < from)
+        return cli_usage_error(command, "--to is before --from");
+    *out_end = to + 1;
+    return CLI_EXIT_OK;
 }
 
 int cli_parse_day(const cli_parser *parser, int32_t *out)

@@ -114,6 +114,21 @@ int cli_parse_group(const char *text, int32_t *out);
  * error when an input was given already. */
 int cli_take_input(const cli_parser *parser, const char **path);
 
+/* parser->value among names (count of them) -> the matching value;
+ * CLI_EXIT_OK, or CLI_EXIT_USAGE after "--OPTION: 'x' is not CHOICES". */
+int cli_parse_choice(const cli_parser *parser, const char *choices,
+                     const char *const *names, const int32_t *values, size_t count,
+                     int32_t *out);
+
+/* --source: "stage" or "calibrated" -> MTL_PROBABILITY_SOURCE_*. */
+int cli_parse_source(const cli_parser *parser, int32_t *out);
+
+/* --from DAY --to DAY (inclusive): both or neither (both when required),
+ * --to not before --from; sets *out_end = to + 1.  CLI_EXIT_OK or
+ * CLI_EXIT_USAGE after the usage error. */
+int cli_period(const char *command, int32_t from, int32_t to, int required,
+               int32_t *out_end);
+
 /* Output formats (--format). */
 enum { CLI_FORMAT_TABLE = 0, CLI_FORMAT_CSV = 1, CLI_FORMAT_JSON = 2 };
 /* "table", "csv" or "json" -> CLI_FORMAT_*; CLI_EXIT_OK, or CLI_EXIT_USAGE

@@ -152,22 +152,6 @@ static int parse_split(const char *text, int32_t bp[4])
     return *text == '\0' ? 0 : -1;
 }
 
-/* The value of the current option among names (values alike); CLI_EXIT_OK,
- * or CLI_EXIT_USAGE after a message listing the choices. */
-static int parse_choice(const cli_parser *parser, const char *choices,
-                        const char *const *names, const int32_t *values, size_t count,
-                        int32_t *out)
-{
-    size_t i;
-    for (i = 0; i < count; i++)
-        if (strcmp(parser->value, names[i]) == 0) {
-            *out = values[i];
-            return CLI_EXIT_OK;
-        }
-    return cli_usage_error(parser->command, "--%s: '%s' is not %s",
-                           parser->option->name, parser->value, choices);
-}
-
 static const char *const period_names[] = { "none", "quarters", "months" };
 static const int32_t period_values[] = {
     MTL_TARGET_PERIODS_YEAR, MTL_TARGET_PERIODS_QUARTERS, MTL_TARGET_PERIODS_MONTHS,
@@ -175,10 +159,6 @@ static const int32_t period_values[] = {
 static const char *const bottom_up_names[] = { "forecasts", "targets" };
 static const int32_t bottom_up_values[] = {
     MTL_TARGET_BOTTOM_UP_FORECASTS, MTL_TARGET_BOTTOM_UP_COMMITMENTS,
-};
-static const char *const source_names[] = { "stage", "calibrated" };
-static const int32_t source_values[] = {
-    MTL_PROBABILITY_SOURCE_STAGE, MTL_PROBABILITY_SOURCE_CALIBRATED,
 };
 
 /* ---- the --regions file -------------------------------------------------- */
@@ -891,17 +871,16 @@ int mtl_cmd_targets(int argc, char **argv)
         case OPT_REGIONS: a.regions = parser.value; break;
         case OPT_RESCALE: a.rescale = 1; break;
         case OPT_PERIODS:
-            status = parse_choice(&parser, "none, quarters or months", period_names,
+            status = cli_parse_choice(&parser, "none, quarters or months", period_names,
                                   period_values, 3, &a.periods);
             break;
         case OPT_BOTTOM_UP:
-            status = parse_choice(&parser, "forecasts or targets", bottom_up_names,
+            status = cli_parse_choice(&parser, "forecasts or targets", bottom_up_names,
                                   bottom_up_values, 2, &a.bottom_up);
             break;
         case OPT_AS_OF: status = cli_parse_day(&parser, &a.as_of); break;
         case OPT_SOURCE:
-            status = parse_choice(&parser, "stage or calibrated", source_names,
-                                  source_values, 2, &a.source);
+            status = cli_parse_source(&parser, &a.source);
             break;
         case OPT_FORMAT: status = cli_parse_format(&parser, &a.format); break;
         case OPT_SVG: a.svg = parser.value; break;
