@@ -169,22 +169,12 @@ done:
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 }
 
-static mtl_status json_member_int(mtl_json *w, const char *key, int64_t value)
-{
-    mtl_status st = mtl_json_key(w, key);
-    return st != MTL_OK ? st : mtl_json_int(w, value);
-}
-
 static mtl_status json_counts(mtl_json *w, const outcome_counts *c)
 {
-    mtl_status st = json_member_int(w, "leads", c->leads);
-    if (st == MTL_OK)
-        st = json_member_int(w, "open", c->open);
-    if (st == MTL_OK)
-        st = json_member_int(w, "won", c->won);
-    if (st == MTL_OK)
-        st = json_member_int(w, "lost", c->lost);
-    return st;
+    mtl_status st = cli_json_int(w, MTL_OK, "leads", c->leads);
+    st = cli_json_int(w, st, "open", c->open);
+    st = cli_json_int(w, st, "won", c->won);
+    return cli_json_int(w, st, "lost", c->lost);
 }
 
 static mtl_status write_json(mtl_json *w, const mtl_market *market,
@@ -203,18 +193,18 @@ static mtl_status write_json(mtl_json *w, const mtl_market *market,
     if (st == MTL_OK)
         st = json_counts(w, &info->total);
     if (st == MTL_OK)
-        st = json_member_int(w, "customers",
+        st = cli_json_int(w, MTL_OK, "customers",
                              (int64_t)mtl_market_customer_count(market));
     if (st == MTL_OK)
-        st = json_member_int(w, "segments",
+        st = cli_json_int(w, MTL_OK, "segments",
                              (int64_t)mtl_market_segment_count(market));
     if (st == MTL_OK)
-        st = json_member_int(w, "minor_per_major",
+        st = cli_json_int(w, MTL_OK, "minor_per_major",
                              mtl_market_minor_per_major(market));
     if (st == MTL_OK)
-        st = json_member_int(w, "open_amount", info->open_amount);
+        st = cli_json_int(w, MTL_OK, "open_amount", info->open_amount);
     if (st == MTL_OK)
-        st = json_member_int(w, "won_amount", info->won_amount);
+        st = cli_json_int(w, MTL_OK, "won_amount", info->won_amount);
     if (st == MTL_OK)
         st = mtl_json_key(w, "stages");
     if (st == MTL_OK)
@@ -225,7 +215,7 @@ static mtl_status write_json(mtl_json *w, const mtl_market *market,
 
         st = mtl_json_begin_object(w);
         if (st == MTL_OK)
-            st = json_member_int(w, "index", s);
+            st = cli_json_int(w, MTL_OK, "index", s);
         if (st == MTL_OK)
             st = mtl_json_key(w, "name");
         if (st == MTL_OK)
@@ -243,25 +233,17 @@ static mtl_status write_json(mtl_json *w, const mtl_market *market,
         st = mtl_json_end_array(w);
     if (st == MTL_OK)
         st = mtl_json_end_object(w);
-    if (st == MTL_OK)
-        st = mtl_json_finish(w);
     return st;
 }
 
 static int print_json(const mtl_market *market, const market_info *info,
                       int is_snapshot)
 {
-    mtl_json *w = NULL;
-    mtl_status st;
+    mtl_json *w = cli_json_stdout();
 
-    if (mtl_json_create(&w, cli_write_stream, stdout, MTL_JSON_PRETTY, NULL,
-                        NULL) != MTL_OK)
-        return cli_library_error("info");
-    st = write_json(w, market, info, is_snapshot);
-    mtl_json_destroy(w);
-    if (st != MTL_OK)
-        return cli_library_error("writing JSON");
-    return CLI_EXIT_OK;
+    if (w == NULL)
+        return CLI_EXIT_ERROR;
+    return cli_json_done(w, write_json(w, market, info, is_snapshot));
 }
 
 /* ---- the command ------------------------------------------------------ */
