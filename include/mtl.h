@@ -21,5 +21,11 @@
 #include "mtl/funnel.h"
 #include "mtl/forecast.h"
 #include "mtl/targets.h"
+#include "mtl/score.h"
+#include "mtl/looks.h"
+#include "mtl/pain.h"
+#include "mtl/strategy.h"
+#include "mtl/grading.h"
+#include "mtl/verification.h"
 
 #endif /* MTL_H */

@@ -42,35 +42,9 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-/* An export sink: a growing NUL-terminated buffer (plain malloc: it is the
- * caller's memory, not the market's).  refuse_after >= 0 makes the write
- * callback refuse once that many bytes were accepted. */
-typedef struct {
-    char *p;
-    size_t n, cap;
-    long refuse_after;
-    int calls;
-} sink;
-
-static int32_t sink_write(const void *data, size_t len, void *user_data)
-{
-    sink *s = user_data;
-    s->calls++;
-    if (s->refuse_after >= 0 && s->n + len > (size_t)s->refuse_after)
-        return 1;
-    if (s->n + len + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 1024;
-        while (cap < s->n + len + 1)
-            cap *= 2;
-        s->p = realloc(s->p, cap);
-        assert_non_null(s->p);
-        s->cap = cap;
-    }
-    memcpy(s->p + s->n, data, len);
-    s->n += len;
-    s->p[s->n] = '\0';
-    return 0;
-}
+/* An export sink (tests/support: test_sink). */
+typedef test_sink sink;
+#define sink_write test_sink_write
 
 /* Export one kind; returns a malloc'd NUL-terminated text. */
 static char *export_text(const mtl_market *m, int32_t kind, int32_t sep, size_t *len)
@@ -245,7 +219,7 @@ static void test_import_arguments(void **state)
     assert_int_equal(mtl_csv_import(m, "id\na\n", 5, &o, &r), MTL_E_VERSION);
     mtl_csv_options_init(&o, sizeof o);
     /* kind and separator */
-    o.kind = 3;
+    o.kind = MTL_KIND_ANSWERS + 1;
     assert_int_equal(mtl_csv_import(m, "id\na\n", 5, &o, &r), MTL_E_RANGE);
     o.kind = -1;
     assert_int_equal(mtl_csv_import(m, "id\na\n", 5, &o, &r), MTL_E_RANGE);
@@ -2288,7 +2262,8 @@ static void test_export_arguments_and_io(void **state)
     (void)state;
     assert_int_equal(mtl_csv_export(NULL, 0, 0, sink_write, &s), MTL_E_INVALID_ARGUMENT);
     assert_int_equal(mtl_csv_export(m, 0, 0, NULL, &s), MTL_E_INVALID_ARGUMENT);
-    assert_int_equal(mtl_csv_export(m, 3, 0, sink_write, &s), MTL_E_RANGE);
+    assert_int_equal(mtl_csv_export(m, MTL_KIND_ANSWERS + 1, 0, sink_write, &s),
+                     MTL_E_RANGE);
     assert_int_equal(mtl_csv_export(m, -1, 0, sink_write, &s), MTL_E_RANGE);
     assert_int_equal(mtl_csv_export(m, 0, '|', sink_write, &s), MTL_E_RANGE);
     assert_int_equal(s.calls, 0);
@@ -2382,7 +2357,7 @@ static void test_export_file(void **state)
     /* arguments */
     assert_int_equal(mtl_csv_export_file(NULL, 0, 0, path), MTL_E_INVALID_ARGUMENT);
     assert_int_equal(mtl_csv_export_file(m, 0, 0, NULL), MTL_E_INVALID_ARGUMENT);
-    assert_int_equal(mtl_csv_export_file(m, 7, 0, path), MTL_E_RANGE);
+    assert_int_equal(mtl_csv_export_file(m, MTL_KIND_ANSWERS + 1, 0, path), MTL_E_RANGE);
     remove(path);
     rmdir(sub);
     rmdir(dir);

@@ -72,6 +72,19 @@ static int status_by_name(const char *name, mtl_status *out)
     return 0;
 }
 
+/* MTL_KIND_* by its name in expected.txt, -1 if none. */
+static int32_t kind_by_name(const char *name)
+{
+    static const char *const names[] = {
+        "leads",   "customers", "segments", "looks",         "factors", "appeals",
+        "control_points", "pains", "contacts", "relationships", "answers"};
+    int32_t k;
+    for (k = 0; k < (int32_t)(sizeof names / sizeof names[0]); k++)
+        if (strcmp(name, names[k]) == 0)
+            return k;
+    return -1;
+}
+
 /* Parse expected.txt; 0 with listing_problem set on a malformed line. */
 static int load_expected(void)
 {
@@ -116,13 +129,10 @@ static int load_expected(void)
             goto bad;
         c->column = strtoll(tok, NULL, 10);
         while ((tok = strtok_r(NULL, " ", &save)) != NULL) {
-            if (strcmp(tok, "kind=leads") == 0)
-                c->kind = MTL_KIND_LEADS;
-            else if (strcmp(tok, "kind=customers") == 0)
-                c->kind = MTL_KIND_CUSTOMERS;
-            else if (strcmp(tok, "kind=segments") == 0)
-                c->kind = MTL_KIND_SEGMENTS;
-            else if (strcmp(tok, "sep=,") == 0)
+            if (strncmp(tok, "kind=", 5) == 0) {
+                if ((c->kind = kind_by_name(tok + 5)) < 0)
+                    goto bad;
+            } else if (strcmp(tok, "sep=,") == 0)
                 c->separator = ',';
             else if (strcmp(tok, "sep=;") == 0)
                 c->separator = ';';

@@ -251,6 +251,142 @@ static void test_null_handles(void **state)
     INVALID(mtl_target_tree_find(NULL, NULL, 0, "East"));
     INVALID(mtl_target_tree_node(NULL, 0, NULL));
 
+    /* looks.h (values: test_inputs.c) */
+    {
+        mtl_look_item item;
+        mtl_segment_factors f;
+        mtl_appeals_rating r;
+        mtl_control_point cp;
+        INVALID(mtl_look_item_init(NULL, sizeof item));
+        INVALID(mtl_segment_factors_init(NULL, sizeof f));
+        INVALID(mtl_appeals_rating_init(NULL, sizeof r));
+        INVALID(mtl_control_point_init(NULL, sizeof cp));
+        mtl_look_item_init(&item, sizeof item);
+        mtl_segment_factors_init(&f, sizeof f);
+        mtl_appeals_rating_init(&r, sizeof r);
+        mtl_control_point_init(&cp, sizeof cp);
+        INVALID(mtl_segment_add_look(NULL, &item));
+        assert_int_equal(mtl_segment_look_count(NULL), 0);
+        INVALID(mtl_segment_look_at(NULL, 0, &item));
+        INVALID(mtl_segment_clear_looks(NULL));
+        INVALID(mtl_segment_set_factors(NULL, &f));
+        INVALID(mtl_segment_factors_get(NULL, &f));
+        INVALID(mtl_segment_add_appeals(NULL, &r));
+        assert_int_equal(mtl_segment_appeals_count(NULL), 0);
+        INVALID(mtl_segment_appeals_at(NULL, 0, &r));
+        INVALID(mtl_segment_clear_appeals(NULL));
+        INVALID(mtl_segment_add_control_point(NULL, &cp));
+        assert_int_equal(mtl_segment_control_point_count(NULL), 0);
+        INVALID(mtl_segment_control_point_at(NULL, 0, &cp));
+        INVALID(mtl_segment_clear_control_points(NULL));
+    }
+
+    /* pain.h, the inputs of customer.h */
+    {
+        mtl_pain pain;
+        mtl_contact contact;
+        mtl_bon_options bo;
+        mtl_bon_group g;
+        mtl_bon_layer l;
+        mtl_bon_pain bp;
+        mtl_bon *bon = (mtl_bon *)&i32;
+        double ratings[MTL_REL_COUNT];
+        INVALID(mtl_pain_init(NULL, sizeof pain));
+        INVALID(mtl_contact_init(NULL, sizeof contact));
+        mtl_pain_init(&pain, sizeof pain);
+        mtl_contact_init(&contact, sizeof contact);
+        INVALID(mtl_segment_add_pain(NULL, &pain));
+        assert_int_equal(mtl_segment_pain_count(NULL), 0);
+        INVALID(mtl_segment_pain_at(NULL, 0, &pain));
+        INVALID(mtl_segment_clear_pains(NULL));
+        INVALID(mtl_customer_add_pain(NULL, &pain));
+        assert_int_equal(mtl_customer_pain_count(NULL), 0);
+        INVALID(mtl_customer_pain_at(NULL, 0, &pain));
+        INVALID(mtl_customer_clear_pains(NULL));
+        INVALID(mtl_customer_set_relationship(NULL, NULL));
+        INVALID(mtl_customer_relationship(NULL, ratings));
+        INVALID(mtl_customer_add_contact(NULL, &contact));
+        assert_int_equal(mtl_customer_contact_count(NULL), 0);
+        INVALID(mtl_customer_contact_at(NULL, 0, &contact));
+        INVALID(mtl_customer_clear_contacts(NULL));
+        INVALID(mtl_bon_options_init(NULL, sizeof bo));
+        INVALID(mtl_bon_compute(&bon, NULL, NULL));
+        assert_null(bon);
+        INVALID(mtl_bon_compute(NULL, NULL, NULL));
+        mtl_bon_destroy(NULL);
+        assert_int_equal(mtl_bon_group_count(NULL), 0);
+        g.struct_size = sizeof g;
+        l.struct_size = sizeof l;
+        bp.struct_size = sizeof bp;
+        INVALID(mtl_bon_group_at(NULL, 0, &g));
+        INVALID(mtl_bon_layer_at(NULL, 0, 0, &l));
+        INVALID(mtl_bon_pain_at(NULL, 0, 0, &bp));
+    }
+
+    /* strategy.h */
+    {
+        mtl_strategy_options so;
+        mtl_strategy *st = (mtl_strategy *)&i32;
+        mtl_strategy_segment seg;
+        mtl_strategy_look look;
+        mtl_strategy_control_point cp;
+        INVALID(mtl_strategy_options_init(NULL, sizeof so));
+        INVALID(mtl_strategy_compute(&st, NULL, NULL));
+        assert_null(st);
+        INVALID(mtl_strategy_compute(NULL, NULL, NULL));
+        mtl_strategy_destroy(NULL);
+        assert_int_equal(mtl_strategy_segment_count(NULL), 0);
+        seg.struct_size = sizeof seg;
+        look.struct_size = sizeof look;
+        cp.struct_size = sizeof cp;
+        INVALID(mtl_strategy_segment_at(NULL, 0, &seg));
+        INVALID(mtl_strategy_look_at(NULL, 0, 0, &look));
+        INVALID(mtl_strategy_control_point_at(NULL, 0, 0, &cp));
+    }
+
+    /* grading.h */
+    {
+        mtl_grading_options go;
+        mtl_grading *gr = (mtl_grading *)&i32;
+        mtl_customer_grading row;
+        INVALID(mtl_grading_options_init(NULL, sizeof go));
+        INVALID(mtl_grading_compute(&gr, NULL, NULL));
+        assert_null(gr);
+        INVALID(mtl_grading_compute(NULL, NULL, NULL));
+        mtl_grading_destroy(NULL);
+        assert_int_equal(mtl_grading_count(NULL), 0);
+        row.struct_size = sizeof row;
+        INVALID(mtl_grading_at(NULL, 0, &row));
+        assert_null(mtl_role_name(MTL_ROLE_NONE));
+        assert_null(mtl_role_name(MTL_ROLE_COUNT));
+    }
+
+    /* verification.h */
+    {
+        mtl_verification_options vo;
+        mtl_verification *vr = (mtl_verification *)&i32;
+        mtl_lead_verdict row;
+        double score = 0;
+        const char *evidence = NULL;
+        assert_null(mtl_criterion_name(-1));
+        assert_null(mtl_criterion_name(MTL_CRIT_COUNT));
+        assert_int_equal(mtl_criterion_question(MTL_CRIT_COUNT), 0);
+        INVALID(mtl_lead_set_answer(NULL, 0, 0.5, NULL));
+        INVALID(mtl_lead_answer(NULL, 0, &score, &evidence));
+        assert_true(isnan(score));
+        assert_string_equal(evidence, "");
+        assert_int_equal(mtl_lead_answer_count(NULL), 0);
+        INVALID(mtl_lead_clear_answers(NULL));
+        INVALID(mtl_verification_options_init(NULL, sizeof vo));
+        INVALID(mtl_verification_compute(&vr, NULL, NULL));
+        assert_null(vr);
+        INVALID(mtl_verification_compute(NULL, NULL, NULL));
+        mtl_verification_destroy(NULL);
+        assert_int_equal(mtl_verification_count(NULL), 0);
+        row.struct_size = sizeof row;
+        INVALID(mtl_verification_at(NULL, 0, &row));
+    }
+
     /* every failure above recorded its status, without a position */
     assert_int_equal(mtl_last_error_status(), MTL_E_INVALID_ARGUMENT);
     assert_int_equal(mtl_last_error_line(), 0);

@@ -4,18 +4,23 @@
  *
  * - CRC32C: the standard check value, the hardware and table paths against
  *   an independent bitwise implementation, chaining.
- * - A golden snapshot: the bytes of a small market are pinned, so the
- *   format cannot drift silently.
- * - 1,000 seeded random markets with edge values round-trip exactly (same
+ * - Golden snapshots: the bytes of a small market are pinned (format
+ *   version 1, and version 2 with strategy inputs of every kind), so the
+ *   format cannot drift silently; a market whose inputs are all cleared is
+ *   written as version 1 again.
+ * - 1,000 seeded random markets with edge values (most with strategy
+ *   inputs, NaN payloads and -0.0 among them) round-trip exactly (same
  *   fingerprint, same behaviour afterwards) and save(load(save(x))) is
  *   byte-identical.
- * - Every truncation, 10,000 byte corruptions, forged headers and values,
- *   future versions: refused with the right status, nothing leaked, and
- *   nothing allocated when the frame or a count is wrong.
+ * - Every truncation, 10,000 byte corruptions, forged headers and values
+ *   (the inputs sections too), future versions: refused with the right
+ *   status, nothing leaked, and nothing allocated when the frame or a
+ *   count is wrong.
  * - Saving: atomic replacement, unwritable paths, a disk that fills up
  *   mid-write, refusing callbacks.
  * - Failing-allocator sweeps over read, load and write.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -446,6 +451,145 @@ static void bulk_leads(gen *g, mtl_market *m, size_t n)
     free(attr);
 }
 
+/* A double for an input: the ends of its range, any value inside, NaN
+ * (with a payload, when nan_ok) -- the snapshot keeps the bits. */
+static double gen_input(gen *g, double lo, double hi, int nan_ok)
+{
+    switch (rng_below(&g->rng, 6)) {
+    case 0: return lo;
+    case 1: return hi;
+    case 2: {
+        uint64_t u = UINT64_C(0x7ff8000000000000) | rng_below(&g->rng, 1000);
+        double d;
+        memcpy(&d, &u, sizeof d);
+        return nan_ok ? d : lo;
+    }
+    case 3: return lo == 0 ? -0.0 : lo;
+    default: return lo + (hi - lo) * ((double)rng_below(&g->rng, 1u << 30) / (1u << 30));
+    }
+}
+
+static const char *gen_text(gen *g)
+{
+    static const char *const t[] = {"x", "with, comma", "中文", " spaced ", "", "é😀"};
+    return t[rng_below(&g->rng, 6)];
+}
+
+static void gen_pain(gen *g, mtl_pain *p)
+{
+    static const char *const layers[] = {"B", "O", "N", "a custom layer name, 32 bytes!!"};
+    mtl_pain_init(p, sizeof *p);
+    p->layer = layers[rng_below(&g->rng, 4)];
+    p->text = rng_chance(&g->rng, 50) ? "pain" : "痛点";
+    p->severity = gen_input(g, 1, 5, 0);
+    p->urgency = gen_input(g, 1, 5, 0);
+    p->breadth = gen_input(g, 0, 1, 0);
+    p->budget = gen_input(g, 0, 1, 0);
+    p->fit = gen_input(g, 0, 1, 0);
+    p->role = (int32_t)rng_below(&g->rng, MTL_ROLE_COUNT);
+}
+
+/* Strategy inputs (looks.h, pain.h, customer.h, verification.h) on some
+ * segments, customers and leads of m. */
+static void gen_inputs(gen *g, mtl_market *m)
+{
+    mtl_segment *s;
+    mtl_customer *c;
+    mtl_lead *l;
+    int k;
+    for (s = mtl_segment_next(m, NULL); s; s = mtl_segment_next(m, s)) {
+        uint64_t n = rng_below(&g->rng, 4), i;
+        for (i = 0; i < n; i++) {
+            mtl_look_item it;
+            mtl_look_item_init(&it, sizeof it);
+            it.look = (int32_t)rng_below(&g->rng, MTL_LOOK_COUNT);
+            it.impact = gen_input(g, -5, 5, 0);
+            it.likelihood = gen_input(g, 0, 1, 0);
+            it.window_months = rng_chance(&g->rng, 10) ? INT32_MAX
+                                                      : (int32_t)(1 + rng_below(&g->rng, 99));
+            it.text = rng_chance(&g->rng, 50) ? "look" : "看";
+            it.evidence = rng_chance(&g->rng, 50) ? NULL : gen_text(g);
+            assert_int_equal(mtl_segment_add_look(s, &it), MTL_OK);
+        }
+        if (rng_chance(&g->rng, 40)) {
+            mtl_segment_factors f;
+            mtl_segment_factors_init(&f, sizeof f);
+            f.market_size = rng_chance(&g->rng, 30) ? -1 : gen_money(g);
+            f.revenue = rng_chance(&g->rng, 30) ? -1 : gen_money(g);
+            f.growth = gen_input(g, -0.5, 10, 1);
+            f.profit_potential = gen_input(g, 1, 10, 1);
+            for (k = 0; k < MTL_FORCE_COUNT; k++)
+                f.forces[k] = gen_input(g, 1, 5, 1);
+            f.strategic_value = gen_input(g, 1, 10, 1);
+            f.gross_margin = gen_input(g, -1, 1, 1);
+            f.share_goal = gen_input(g, 0, 1, 1);
+            f.growth_goal = gen_input(g, -0.5, 2, 1);
+            for (k = 0; k < MTL_APPEALS_COUNT; k++)
+                f.appeals_weights[k] = gen_input(g, 0, 100, 0);
+            f.appeals_weights[0] = 1;
+            assert_int_equal(mtl_segment_set_factors(s, &f), MTL_OK);
+        }
+        n = rng_below(&g->rng, 3);
+        for (i = 0; i < n; i++) {
+            mtl_appeals_rating r;
+            char name[8];
+            mtl_appeals_rating_init(&r, sizeof r);
+            snprintf(name, sizeof name, "R%u", (unsigned)i);
+            r.competitor = i ? name : NULL;
+            for (k = 0; k < MTL_APPEALS_COUNT; k++)
+                r.ratings[k] = gen_input(g, 1, 10, 1);
+            assert_int_equal(mtl_segment_add_appeals(s, &r), MTL_OK);
+        }
+        if (rng_chance(&g->rng, 30)) {
+            mtl_control_point p;
+            mtl_control_point_init(&p, sizeof p);
+            p.kind = (int32_t)(1 + rng_below(&g->rng, 6));
+            p.attainability = gen_input(g, 0, 1, 0);
+            p.text = "control point";
+            assert_int_equal(mtl_segment_add_control_point(s, &p), MTL_OK);
+        }
+        if (rng_chance(&g->rng, 30)) {
+            mtl_pain p;
+            gen_pain(g, &p);
+            assert_int_equal(mtl_segment_add_pain(s, &p), MTL_OK);
+        }
+        if (rng_chance(&g->rng, 10)) /* cleared: written as no inputs */
+            assert_int_equal(mtl_segment_clear_looks(s), MTL_OK);
+    }
+    for (c = mtl_customer_next(m, NULL); c; c = mtl_customer_next(m, c)) {
+        if (rng_chance(&g->rng, 30)) {
+            mtl_pain p;
+            gen_pain(g, &p);
+            assert_int_equal(mtl_customer_add_pain(c, &p), MTL_OK);
+        }
+        if (rng_chance(&g->rng, 40)) {
+            mtl_contact ct;
+            mtl_contact_init(&ct, sizeof ct);
+            ct.name = "contact";
+            ct.title = rng_chance(&g->rng, 50) ? NULL : gen_text(g);
+            ct.role = (int32_t)(1 + rng_below(&g->rng, MTL_ROLE_COUNT - 1));
+            ct.attitude = (int32_t)rng_below(&g->rng, 3);
+            ct.coach = (int32_t)rng_below(&g->rng, 2);
+            assert_int_equal(mtl_customer_add_contact(c, &ct), MTL_OK);
+        }
+        if (rng_chance(&g->rng, 30)) {
+            double rel[MTL_REL_COUNT];
+            for (k = 0; k < MTL_REL_COUNT; k++)
+                rel[k] = gen_input(g, 1, 5, 1);
+            assert_int_equal(mtl_customer_set_relationship(c, rel), MTL_OK);
+        }
+    }
+    for (l = mtl_lead_next(m, NULL); l; l = mtl_lead_next(m, l))
+        if (rng_chance(&g->rng, 20))
+            for (k = 0; k < MTL_CRIT_COUNT; k++)
+                if (rng_chance(&g->rng, 30))
+                    assert_int_equal(mtl_lead_set_answer(l, k, gen_input(g, 0, 1, 0),
+                                                         rng_chance(&g->rng, 50)
+                                                             ? NULL
+                                                             : gen_text(g)),
+                                     MTL_OK);
+}
+
 static void gen_free(gen *g)
 {
     int k;
@@ -546,6 +690,10 @@ static mtl_market *random_market(uint64_t seed, test_alloc *ta)
             }
         }
     }
+    /* last, so that the records above stay what they were before the
+     * inputs existed */
+    if (rng_chance(&g.rng, 60))
+        gen_inputs(&g, m);
     gen_free(&g);
     return m;
 }
@@ -705,6 +853,140 @@ static void test_golden(void **state)
                         "ENT");
     assert_null(mtl_customer_find(r, "C0"));
     test_market_free(r, &tb);
+    test_market_free(m, &ta);
+    membuf_free(&b);
+}
+
+/* The golden market with strategy inputs of every kind: a snapshot of
+ * format version 2. */
+static mtl_market *golden_inputs_market(test_alloc *ta)
+{
+    mtl_market *m = golden_market(ta);
+    mtl_segment *ent = mtl_segment_find(m, "ENT"), *cn = mtl_segment_find(m, "ENT-CN");
+    mtl_customer *c1 = mtl_customer_find(m, "C1"), *c2 = mtl_customer_find(m, "C2");
+    mtl_look_item it;
+    mtl_segment_factors f;
+    mtl_appeals_rating r;
+    mtl_control_point p;
+    mtl_pain pn;
+    mtl_contact ct;
+    double rel[MTL_REL_COUNT] = {5, 4, NAN, 3, 2, 1};
+    int k;
+    mtl_look_item_init(&it, sizeof it);
+    it.look = MTL_LOOK_COMPETITION;
+    it.impact = -3;
+    it.likelihood = 0.5;
+    it.window_months = 36;
+    it.text = "价格战";
+    it.evidence = "report";
+    assert_int_equal(mtl_segment_add_look(cn, &it), MTL_OK);
+    mtl_segment_factors_init(&f, sizeof f);
+    f.market_size = 123456789;
+    f.growth = 0.125;
+    f.forces[MTL_FORCE_BUYERS] = 4;
+    f.appeals_weights[MTL_APPEALS_PRICE] = 2;
+    assert_int_equal(mtl_segment_set_factors(cn, &f), MTL_OK);
+    mtl_appeals_rating_init(&r, sizeof r);
+    for (k = 0; k < MTL_APPEALS_COUNT; k++)
+        r.ratings[k] = 1 + k;
+    assert_int_equal(mtl_segment_add_appeals(cn, &r), MTL_OK);
+    r.competitor = "Rival";
+    r.ratings[MTL_APPEALS_SOCIAL] = NAN;
+    assert_int_equal(mtl_segment_add_appeals(cn, &r), MTL_OK);
+    mtl_control_point_init(&p, sizeof p);
+    p.kind = MTL_CONTROL_STANDARD;
+    p.attainability = 0.25;
+    p.text = "standard";
+    assert_int_equal(mtl_segment_add_control_point(ent, &p), MTL_OK);
+    mtl_pain_init(&pn, sizeof pn);
+    pn.layer = MTL_LAYER_NETWORK;
+    pn.text = "capacity";
+    pn.severity = 5;
+    pn.role = MTL_ROLE_USER;
+    assert_int_equal(mtl_segment_add_pain(ent, &pn), MTL_OK);
+    pn.text = "outages";
+    assert_int_equal(mtl_customer_add_pain(c2, &pn), MTL_OK);
+    mtl_contact_init(&ct, sizeof ct);
+    ct.name = "Li";
+    ct.title = "CIO";
+    ct.role = MTL_ROLE_DECIDER;
+    ct.attitude = MTL_ATTITUDE_SUPPORTER;
+    ct.coach = 1;
+    assert_int_equal(mtl_customer_add_contact(c1, &ct), MTL_OK);
+    assert_int_equal(mtl_customer_set_relationship(c1, rel), MTL_OK);
+    assert_int_equal(mtl_lead_set_answer(mtl_lead_find(m, "L4"), MTL_CRIT_BUDGET, 0.75,
+                                         "approved"),
+                     MTL_OK);
+    assert_int_equal(mtl_lead_set_answer(mtl_lead_find(m, "L4"), MTL_CRIT_COMPETITION, 0,
+                                         NULL),
+                     MTL_OK);
+    return m;
+}
+
+static const unsigned char golden_v2[] = {
+#include "test_snapshot_golden_v2.inc"
+};
+
+static void test_golden_inputs(void **state)
+{
+    test_alloc ta, tb;
+    mtl_market *m, *r = NULL;
+    membuf b, v1;
+    mtl_look_item it;
+    mtl_segment_factors f;
+    double rel[MTL_REL_COUNT], score;
+    const char *ev;
+    (void)state;
+    m = golden_inputs_market(&ta);
+    b = snap_of(m);
+    if (getenv("MTL_PRINT_GOLDEN"))
+        print_golden(&b);
+    assert_int_equal(get_le(b.p + 8, 4), 2);
+    assert_int_equal(b.len, sizeof golden_v2);
+    assert_memory_equal(b.p, golden_v2, sizeof golden_v2);
+    assert_int_equal(read_with(&tb, golden_v2, sizeof golden_v2, &r), MTL_OK);
+    assert_int_equal(test_market_fingerprint(r), test_market_fingerprint(m));
+    mtl_look_item_init(&it, sizeof it);
+    assert_int_equal(mtl_segment_look_at(mtl_segment_find(r, "ENT-CN"), 0, &it), MTL_OK);
+    assert_string_equal(it.text, "价格战");
+    assert_true(it.impact == -3 && it.window_months == 36);
+    mtl_segment_factors_init(&f, sizeof f);
+    assert_int_equal(mtl_segment_factors_get(mtl_segment_find(r, "ENT-CN"), &f), MTL_OK);
+    assert_int_equal(f.market_size, 123456789);
+    assert_int_equal(mtl_segment_appeals_count(mtl_segment_find(r, "ENT-CN")), 2);
+    assert_int_equal(mtl_customer_relationship(mtl_customer_find(r, "C1"), rel), MTL_OK);
+    assert_true(rel[0] == 5 && isnan(rel[2]));
+    assert_int_equal(mtl_customer_pain_count(mtl_customer_find(r, "C2")), 1);
+    assert_int_equal(mtl_lead_answer(mtl_lead_find(r, "L4"), MTL_CRIT_BUDGET, &score, &ev),
+                     MTL_OK);
+    assert_true(score == 0.75);
+    assert_string_equal(ev, "approved");
+    test_market_free(r, &tb);
+    /* inputs all cleared again: written as version 1, the golden bytes of
+     * the market without inputs (older readers still read it) */
+    {
+        test_alloc tc;
+        mtl_market *plain = golden_market(&tc);
+        mtl_lead *l4 = mtl_lead_find(plain, "L4");
+        mtl_segment *ent = mtl_segment_find(plain, "ENT");
+        mtl_look_item_init(&it, sizeof it);
+        it.text = "gone";
+        assert_int_equal(mtl_segment_add_look(ent, &it), MTL_OK);
+        assert_int_equal(mtl_segment_clear_looks(ent), MTL_OK);
+        assert_int_equal(mtl_lead_set_answer(l4, MTL_CRIT_BUDGET, 1, "x"), MTL_OK);
+        assert_int_equal(mtl_lead_set_answer(l4, MTL_CRIT_BUDGET, NAN, NULL), MTL_OK);
+        assert_int_equal(mtl_customer_add_contact(mtl_customer_find(plain, "C1"), &(mtl_contact){
+                                                      sizeof(mtl_contact), "n", NULL,
+                                                      MTL_ROLE_USER, 0, 0}),
+                         MTL_OK);
+        assert_int_equal(mtl_customer_clear_contacts(mtl_customer_find(plain, "C1")),
+                         MTL_OK);
+        v1 = snap_of(plain);
+        assert_int_equal(v1.len, sizeof golden);
+        assert_memory_equal(v1.p, golden, sizeof golden);
+        test_market_free(plain, &tc);
+        membuf_free(&v1);
+    }
     test_market_free(m, &ta);
     membuf_free(&b);
 }
@@ -925,11 +1207,19 @@ static membuf sample_snapshot(void)
     return b;
 }
 
-static void test_truncations(void **state)
+/* The snapshot of the golden market with inputs (format version 2). */
+static membuf inputs_snapshot(void)
 {
-    membuf b = sample_snapshot();
+    test_alloc ta;
+    mtl_market *m = golden_inputs_market(&ta);
+    membuf b = snap_of(m);
+    test_market_free(m, &ta);
+    return b;
+}
+
+static void truncations(membuf b)
+{
     size_t n;
-    (void)state;
     for (n = 0; n < b.len; n++) {
         test_alloc ta;
         mtl_market *r = (mtl_market *)&ta;
@@ -955,13 +1245,18 @@ static void test_truncations(void **state)
     membuf_free(&b);
 }
 
-static void test_byte_corruptions(void **state)
+static void test_truncations(void **state)
 {
-    membuf b = sample_snapshot();
+    (void)state;
+    truncations(sample_snapshot());
+    truncations(inputs_snapshot());
+}
+
+static void byte_corruptions(membuf b)
+{
     unsigned char *p = malloc(b.len);
     uint64_t rng = 2024;
     int round;
-    (void)state;
     for (round = 0; round < 10000; round++) {
         test_alloc ta;
         mtl_market *r = (mtl_market *)&ta;
@@ -992,16 +1287,21 @@ static void test_byte_corruptions(void **state)
     membuf_free(&b);
 }
 
+static void test_byte_corruptions(void **state)
+{
+    (void)state;
+    byte_corruptions(sample_snapshot());
+    byte_corruptions(inputs_snapshot());
+}
+
 /* Corruptions whose CRC is made right again: the checks behind the CRC
  * must hold on their own.  Whatever the status, nothing crashes or leaks,
  * and a market that loads saves and loads again. */
-static void test_structure_fuzz(void **state)
+static void structure_fuzz(membuf b)
 {
-    membuf b = sample_snapshot();
     unsigned char *p = malloc(b.len);
     uint64_t rng = 99;
     int round, ok = 0;
-    (void)state;
     for (round = 0; round < 10000; round++) {
         test_alloc ta;
         mtl_market *r = NULL;
@@ -1041,6 +1341,13 @@ static void test_structure_fuzz(void **state)
     assert_true(ok > 0);
     free(p);
     membuf_free(&b);
+}
+
+static void test_structure_fuzz(void **state)
+{
+    (void)state;
+    structure_fuzz(sample_snapshot());
+    structure_fuzz(inputs_snapshot());
 }
 
 /* ---- forged snapshots --------------------------------------------------- */
@@ -1141,7 +1448,29 @@ typedef struct {
     const char *extra_section; /* inserted before LEAD */
     int skip_section;          /* 1 + index of a section left out */
     int swap;                  /* 1: SEGS and CUST swapped */
+    uint32_t version;          /* 0: 1 without inputs, 2 with */
+    const struct ispec *inputs; /* the sections of version 2 */
 } spec;
+
+/* The strategy inputs of a forged version 2 snapshot: SINP with two
+ * entries (S1: factors, a look, two $APPEALS rows, a pain; S2: a control
+ * point), CINP with one (C1: relationship, a contact), ANSW with two (L1,
+ * L3). */
+typedef struct ispec {
+    uint64_t seg_ref[2], seg_flags;
+    uint64_t market_size, weight0, weights; /* weights: the other seven */
+    uint64_t look, look_impact, look_window;
+    const char *look_text;
+    size_t look_text_len; /* 0: strlen */
+    const char *competitor2;
+    uint64_t cp_kind;
+    int s2_empty;          /* S2's entry holds nothing */
+    const char *layer;
+    uint64_t pain_role;
+    uint64_t cust_ref, rel0, contact_role, contact_coach;
+    uint64_t ans_pos[2], ans_mask[2], ans_score;
+    int trailing;          /* a byte after SINP's content */
+} ispec;
 
 static uint64_t bits(double d)
 {
@@ -1202,6 +1531,109 @@ static spec good_spec(void)
     return s;
 }
 
+static void f_f64(forge *f, double d) { f_uint(f, bits(d), 8); }
+
+static void f_text(forge *f, const char *t, size_t len)
+{
+    f_uint(f, len, 4);
+    f_bytes(f, t, len);
+}
+
+static void forge_inputs(forge *f, const ispec *in, int skip)
+{
+    size_t len = in->look_text_len ? in->look_text_len : strlen(in->look_text);
+    uint64_t q;
+    int k;
+    if (skip != 9) {
+        f_section(f, "SINP");
+        f_uint(f, 2, 8);
+        f_uint(f, in->seg_ref[0], 4);
+        f_uint(f, in->seg_flags, 1);
+        if (in->seg_flags & 1) {
+            f_uint(f, in->market_size, 8);
+            f_f64(f, 0.1);       /* growth */
+            for (k = 0; k < 7; k++)
+                f_f64(f, NAN);   /* profit potential, the forces, strategic value */
+            f_uint(f, UINT64_MAX, 8); /* revenue -1 */
+            f_f64(f, NAN);
+            f_f64(f, NAN);
+            f_f64(f, NAN);
+            f_uint(f, in->weight0, 8);
+            for (k = 1; k < 8; k++)
+                f_uint(f, in->weights, 8);
+        }
+        f_uint(f, 1, 4); /* a look */
+        f_uint(f, in->look, 1);
+        f_uint(f, in->look_impact, 8);
+        f_f64(f, 1);
+        f_uint(f, in->look_window, 4);
+        f_text(f, in->look_text, len);
+        f_text(f, "", 0);
+        f_uint(f, 2, 4); /* $APPEALS: us and another */
+        f_text(f, "", 0);
+        for (k = 0; k < 8; k++)
+            f_f64(f, 5);
+        f_text(f, in->competitor2, strlen(in->competitor2));
+        for (k = 0; k < 8; k++)
+            f_f64(f, NAN);
+        f_uint(f, 0, 4); /* no control point */
+        f_uint(f, 1, 4); /* a pain */
+        f_text(f, in->layer, strlen(in->layer));
+        f_text(f, "p", 1);
+        f_f64(f, 2);
+        f_f64(f, 1);
+        f_f64(f, 1);
+        f_f64(f, 0);
+        f_f64(f, 1);
+        f_uint(f, in->pain_role, 1);
+        f_uint(f, in->seg_ref[1], 4); /* S2 */
+        f_uint(f, 0, 1);
+        f_uint(f, 0, 4);
+        f_uint(f, 0, 4);
+        f_uint(f, in->s2_empty ? 0 : 1, 4);
+        if (!in->s2_empty) {
+            f_uint(f, in->cp_kind, 1);
+            f_f64(f, 0.5);
+            f_text(f, "cp", 2);
+        }
+        f_uint(f, 0, 4);
+        if (in->trailing)
+            f_uint(f, 0, 1);
+        f_section_end(f);
+    }
+    if (skip != 10) {
+        f_section(f, "CINP");
+        f_uint(f, 1, 8);
+        f_uint(f, in->cust_ref, 4);
+        f_uint(f, 1, 1);
+        f_uint(f, in->rel0, 8);
+        for (k = 1; k < 6; k++)
+            f_f64(f, NAN);
+        f_uint(f, 0, 4); /* no pain */
+        f_uint(f, 1, 4); /* a contact */
+        f_text(f, "N", 1);
+        f_text(f, "", 0);
+        f_uint(f, in->contact_role, 1);
+        f_uint(f, MTL_ATTITUDE_SUPPORTER, 1);
+        f_uint(f, in->contact_coach, 1);
+        f_section_end(f);
+    }
+    if (skip != 11) {
+        f_section(f, "ANSW");
+        f_uint(f, 2, 8);
+        for (k = 0; k < 2; k++) {
+            f_uint(f, in->ans_pos[k], 4);
+            f_uint(f, in->ans_mask[k], 2);
+            for (q = 0; q < 16; q++)
+                if (in->ans_mask[k] >> q & 1) {
+                    f_uint(f, in->ans_score, 8);
+                    f_text(f, "e", 1);
+                }
+        }
+        f_section_end(f);
+    }
+}
+
 static membuf forge_spec(const spec *s)
 {
     static const char *const names[] = {"", ""};
@@ -1209,6 +1641,7 @@ static membuf forge_spec(const spec *s)
     size_t i;
     int sec;
     f_begin(&f);
+    put_le(f.b.p + 8, s->version ? s->version : s->inputs ? 2 : 1, 4);
     for (sec = 0; sec < 8; sec++) {
         int which = sec;
         if (s->swap && sec == 3)
@@ -1309,8 +1742,40 @@ static membuf forge_spec(const spec *s)
         }
         f_section_end(&f);
     }
+    if (s->inputs)
+        forge_inputs(&f, s->inputs, s->skip_section);
     f_end(&f);
     return f.b;
+}
+
+static ispec good_inputs(void)
+{
+    ispec in;
+    memset(&in, 0, sizeof in);
+    in.seg_ref[0] = 1;
+    in.seg_ref[1] = 2;
+    in.seg_flags = 1;
+    in.market_size = 1000;
+    in.weight0 = bits(2);
+    in.weights = bits(1);
+    in.look = MTL_LOOK_COMPETITION;
+    in.look_impact = bits(-3);
+    in.look_window = 12;
+    in.look_text = "t";
+    in.competitor2 = "R";
+    in.cp_kind = MTL_CONTROL_RELATIONSHIP;
+    in.layer = "B";
+    in.pain_role = MTL_ROLE_INITIATOR;
+    in.cust_ref = 1;
+    in.rel0 = bits(4);
+    in.contact_role = MTL_ROLE_DECIDER;
+    in.contact_coach = 1;
+    in.ans_pos[0] = 1;
+    in.ans_pos[1] = 3;
+    in.ans_mask[0] = 1u << MTL_CRIT_BUDGET;
+    in.ans_mask[1] = 1u | 1u << MTL_CRIT_COMPETITION;
+    in.ans_score = bits(0.5);
+    return in;
 }
 
 static void expect(const spec *s, mtl_status want, const char *what)
@@ -1443,6 +1908,128 @@ static void test_forged_values(void **state)
     expect(&s, MTL_OK, "nothing at all");
 }
 
+static void test_forged_inputs(void **state)
+{
+    static char long_text[MTL_TEXT_MAX + 2];
+    spec s;
+    ispec in;
+    (void)state;
+    memset(long_text, 'x', MTL_TEXT_MAX + 1);
+    s = good_spec();
+    in = good_inputs();
+    s.inputs = &in;
+    expect(&s, MTL_OK, "the good inputs");
+    {
+        /* and they read as written */
+        test_alloc ta;
+        mtl_market *r = NULL;
+        membuf b = forge_spec(&s);
+        mtl_look_item it;
+        mtl_control_point p;
+        mtl_contact ct;
+        mtl_segment_factors f;
+        double rel[MTL_REL_COUNT], score;
+        const char *ev;
+        assert_int_equal(get_le(b.p + 8, 4), 2);
+        assert_int_equal(read_with(&ta, b.p, b.len, &r), MTL_OK);
+        mtl_look_item_init(&it, sizeof it);
+        assert_int_equal(mtl_segment_look_at(mtl_segment_find(r, "S1"), 0, &it), MTL_OK);
+        assert_int_equal(it.look, MTL_LOOK_COMPETITION);
+        assert_true(it.impact == -3 && it.window_months == 12);
+        assert_string_equal(it.text, "t");
+        mtl_segment_factors_init(&f, sizeof f);
+        assert_int_equal(mtl_segment_factors_get(mtl_segment_find(r, "S1"), &f), MTL_OK);
+        assert_int_equal(f.market_size, 1000);
+        assert_int_equal(f.revenue, -1);
+        assert_true(f.appeals_weights[0] == 2 && f.growth == 0.1);
+        assert_int_equal(mtl_segment_appeals_count(mtl_segment_find(r, "S1")), 2);
+        assert_int_equal(mtl_segment_pain_count(mtl_segment_find(r, "S1")), 1);
+        mtl_control_point_init(&p, sizeof p);
+        assert_int_equal(mtl_segment_control_point_at(mtl_segment_find(r, "S2"), 0, &p),
+                         MTL_OK);
+        assert_int_equal(p.kind, MTL_CONTROL_RELATIONSHIP);
+        mtl_contact_init(&ct, sizeof ct);
+        assert_int_equal(mtl_customer_contact_at(mtl_customer_find(r, "C1"), 0, &ct),
+                         MTL_OK);
+        assert_int_equal(ct.role, MTL_ROLE_DECIDER);
+        assert_int_equal(ct.coach, 1);
+        assert_int_equal(mtl_customer_relationship(mtl_customer_find(r, "C1"), rel),
+                         MTL_OK);
+        assert_true(rel[0] == 4 && isnan(rel[1]));
+        assert_int_equal(mtl_customer_relationship(mtl_customer_find(r, "C2"), rel),
+                         MTL_E_NOT_FOUND);
+        assert_int_equal(mtl_lead_answer(mtl_lead_find(r, "L1"), MTL_CRIT_BUDGET, &score,
+                                         &ev),
+                         MTL_OK);
+        assert_true(score == 0.5);
+        assert_string_equal(ev, "e");
+        assert_int_equal(mtl_lead_answer_count(mtl_lead_find(r, "L3")), 2);
+        assert_int_equal(mtl_lead_answer_count(mtl_lead_find(r, "L2")), 0);
+        test_market_free(r, &ta);
+        membuf_free(&b);
+    }
+
+#define BAD(field_change, what)                                                 \
+    do {                                                                        \
+        s = good_spec();                                                        \
+        in = good_inputs();                                                     \
+        s.inputs = &in;                                                         \
+        field_change;                                                           \
+        expect(&s, MTL_E_CORRUPT, what);                                        \
+    } while (0)
+
+    BAD(in.seg_ref[0] = 0, "segment reference 0");
+    BAD(in.seg_ref[0] = 3, "a segment beyond the segments");
+    BAD(in.seg_ref[1] = 1, "a segment's inputs twice");
+    BAD(in.seg_flags = 2, "segment flags 2");
+    BAD(in.look = MTL_LOOK_COUNT, "look 6");
+    BAD(in.look_impact = bits(7), "impact 7");
+    BAD(in.look_impact = bits(NAN), "impact NaN");
+    BAD(in.look_window = 0, "a window of 0 months");
+    BAD(in.look_window = UINT32_MAX, "a window of -1 months");
+    BAD(in.look_text = "", "an empty look text");
+    BAD((in.look_text = "a\0b", in.look_text_len = 3), "a NUL in a text");
+    BAD(in.look_text = long_text, "a text of 4097 bytes");
+    BAD((in.weight0 = bits(0), in.weights = bits(0)), "weights that sum to 0");
+    BAD(in.weight0 = bits(-1), "a negative weight");
+    BAD(in.market_size = (uint64_t)-5, "market size -5");
+    BAD(in.competitor2 = "", "us rated twice");
+    BAD(in.cp_kind = 0, "control point kind 0");
+    BAD(in.s2_empty = 1, "an entry without inputs");
+    BAD(in.layer = "a layer name longer than 32 bytes", "a layer of 33 bytes");
+    BAD(in.layer = "", "an empty layer");
+    BAD(in.pain_role = MTL_ROLE_COUNT, "pain role 8");
+    BAD(in.trailing = 1, "a byte after SINP's content");
+    BAD(in.cust_ref = 3, "a customer beyond the customers");
+    BAD(in.cust_ref = 0, "customer reference 0");
+    BAD(in.rel0 = bits(6), "relationship 6");
+    BAD(in.contact_role = MTL_ROLE_NONE, "a contact without a role");
+    BAD(in.contact_coach = 2, "coach 2");
+    BAD(in.ans_pos[0] = 0, "lead position 0");
+    BAD(in.ans_pos[1] = 4, "a lead beyond the leads");
+    BAD(in.ans_pos[1] = 1, "a lead's answers twice");
+    BAD(in.ans_mask[0] = 0, "no criterion answered");
+    BAD(in.ans_mask[0] = 1u << MTL_CRIT_COUNT, "criterion 12");
+    BAD(in.ans_score = bits(NAN), "a NaN score");
+    BAD(in.ans_score = bits(1.5), "score 1.5");
+    BAD(in.ans_score = bits(-0.5), "score -0.5");
+    BAD(s.skip_section = 9, "no SINP section");
+    BAD(s.skip_section = 10, "no CINP section");
+    BAD(s.skip_section = 11, "no ANSW section");
+    BAD(s.version = 1, "version 1 with the input sections");
+#undef BAD
+    /* version 2 without inputs is refused too: the sections are missing */
+    s = good_spec();
+    s.version = 2;
+    expect(&s, MTL_E_CORRUPT, "version 2 without the input sections");
+    /* a NaN rating, a NaN relationship dimension: "not known", loaded */
+    s = good_spec();
+    in = good_inputs();
+    in.rel0 = bits(NAN);
+    s.inputs = &in;
+    expect(&s, MTL_OK, "a relationship with nothing rated");
+}
+
 static void test_versions(void **state)
 {
     membuf b = sample_snapshot();
@@ -1451,16 +2038,21 @@ static void test_versions(void **state)
     mtl_market *r = NULL;
     (void)state;
     memcpy(p, b.p, b.len);
-    put_le(p + 8, 2, 4);
+    put_le(p + 8, 3, 4);
     assert_int_equal(read_with(&ta, p, b.len, &r), MTL_E_VERSION);
     assert_null(r);
     assert_int_equal(ta.peak_bytes, 0);
-    assert_non_null(strstr(mtl_last_error_message(), "version 2"));
+    assert_non_null(strstr(mtl_last_error_message(), "version 3"));
     put_le(p + 8, 0xffffffffu, 4);
     assert_int_equal(read_with(&ta, p, b.len, &r), MTL_E_VERSION);
     put_le(p + 8, 0, 4);
     assert_int_equal(read_with(&ta, p, b.len, &r), MTL_E_CORRUPT);
-    put_le(p + 8, 1, 4);
+    /* the version says which sections there are: version 2 needs the
+     * sections of the strategy inputs, version 1 must not have them */
+    put_le(p + 8, get_le(b.p + 8, 4) == 1 ? 2 : 1, 4);
+    assert_int_equal(read_with(&ta, p, b.len, &r), MTL_E_CORRUPT);
+    assert_int_equal(ta.peak_bytes, 0);
+    put_le(p + 8, get_le(b.p + 8, 4), 4);
     put_le(p + 12, 1, 4); /* a feature flag */
     assert_int_equal(read_with(&ta, p, b.len, &r), MTL_E_VERSION);
     put_le(p + 12, 0, 4);
@@ -1498,28 +2090,66 @@ static void forged_refused_without_allocating(const unsigned char *p, size_t len
     test_alloc_assert_clean(&ta);
 }
 
+/* The leading u64 count of each of the sections made huge (or just
+ * wrong): refused before anything is allocated. */
+static void refuse_huge_counts(const membuf *b, const char *const *sections, size_t n)
+{
+    static const uint64_t huge[] = {UINT64_C(1) << 40, UINT64_MAX, UINT32_MAX / 2,
+                                    1000, 4};
+    unsigned char *p = malloc(b->len);
+    size_t k, h;
+    assert_non_null(p);
+    for (k = 0; k < n; k++)
+        for (h = 0; h < sizeof huge / sizeof huge[0]; h++) {
+            char what[64];
+            size_t at;
+            memcpy(p, b->p, b->len);
+            at = section_payload(p, b->len, sections[k]);
+            assert_true(at > 0);
+            put_le(p + at, huge[h], 8);
+            fix_crc(p, b->len);
+            snprintf(what, sizeof what, "%s count %llu", sections[k],
+                     (unsigned long long)huge[h]);
+            forged_refused_without_allocating(p, b->len, what);
+        }
+    free(p);
+}
+
 static void test_forged_counts(void **state)
 {
     spec s = good_spec();
     membuf b = forge_spec(&s);
     unsigned char *p = malloc(b.len);
-    static const uint64_t huge[] = {UINT64_C(1) << 40, UINT64_MAX, UINT32_MAX / 2,
-                                    1000, 4};
     static const char *const counted[] = {"STRS", "SEGS", "CUST", "LEAD", "HIST"};
-    size_t k, h, at;
+    size_t at;
     (void)state;
-    for (k = 0; k < sizeof counted / sizeof counted[0]; k++) {
-        for (h = 0; h < sizeof huge / sizeof huge[0]; h++) {
-            char what[64];
-            memcpy(p, b.p, b.len);
-            at = section_payload(p, b.len, counted[k]);
-            assert_true(at > 0);
-            put_le(p + at, huge[h], 8);
-            fix_crc(p, b.len);
-            snprintf(what, sizeof what, "%s count %llu", counted[k],
-                     (unsigned long long)huge[h]);
-            forged_refused_without_allocating(p, b.len, what);
-        }
+    refuse_huge_counts(&b, counted, sizeof counted / sizeof counted[0]);
+    /* the counts of the strategy inputs (a version 2 file) */
+    {
+        ispec in = good_inputs();
+        membuf v2;
+        unsigned char *q;
+        static const char *const sections[] = {"SINP", "CINP", "ANSW"};
+        s.inputs = &in;
+        v2 = forge_spec(&s);
+        s.inputs = NULL;
+        refuse_huge_counts(&v2, sections, 3);
+        q = malloc(v2.len);
+        /* the look count of the first segment: after its reference, flags
+         * and 21 factor values */
+        memcpy(q, v2.p, v2.len);
+        at = section_payload(q, v2.len, "SINP") + 8 + 4 + 1 + 21 * 8;
+        assert_int_equal(get_le(q + at, 4), 1);
+        put_le(q + at, UINT32_MAX, 4);
+        fix_crc(q, v2.len);
+        forged_refused_without_allocating(q, v2.len, "2^32 - 1 look items");
+        /* a text length beyond the section */
+        memcpy(q, v2.p, v2.len);
+        put_le(q + at + 4 + 1 + 8 + 8 + 4, UINT32_MAX, 4);
+        fix_crc(q, v2.len);
+        forged_refused_without_allocating(q, v2.len, "a text of 2^32 - 1 bytes");
+        free(q);
+        membuf_free(&v2);
     }
     /* attribute keys, stage count */
     memcpy(p, b.p, b.len);
@@ -1781,12 +2411,10 @@ static void test_save_failures(void **state)
 
 /* ---- failing allocators ------------------------------------------------- */
 
-static void test_read_alloc_sweep(void **state)
+static void read_alloc_sweep(membuf b)
 {
-    membuf b = sample_snapshot();
     uint64_t n;
     int sticky;
-    (void)state;
     for (sticky = 0; sticky <= 1; sticky++) {
         for (n = 1;; n++) {
             test_alloc ta;
@@ -1810,6 +2438,13 @@ static void test_read_alloc_sweep(void **state)
         assert_true(n > 10);
     }
     membuf_free(&b);
+}
+
+static void test_read_alloc_sweep(void **state)
+{
+    (void)state;
+    read_alloc_sweep(sample_snapshot());
+    read_alloc_sweep(inputs_snapshot());
 }
 
 static void test_load_alloc_sweep(void **state)
@@ -1910,6 +2545,7 @@ int main(void)
         test_case(test_crc32c_vectors),
         test_case(test_crc32c_paths_agree),
         test_case(test_golden),
+        test_case(test_golden_inputs),
         test_case(test_roundtrip_random),
         test_case(test_roundtrip_options),
         test_case(test_arguments),
@@ -1917,6 +2553,7 @@ int main(void)
         test_case(test_byte_corruptions),
         test_case(test_structure_fuzz),
         test_case(test_forged_values),
+        test_case(test_forged_inputs),
         test_case(test_versions),
         test_case(test_forged_counts),
         test_case(test_save_load),

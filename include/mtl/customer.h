@@ -88,6 +88,88 @@ MTL_API mtl_status mtl_customer_set_participation(mtl_customer *customer,
 /** Set the grade (MTL_GRADE_*, else MTL_E_RANGE).  @since 0.1 */
 MTL_API mtl_status mtl_customer_set_grade(mtl_customer *customer, int32_t grade);
 
+/* ---- relationship and decision chain (SPEC 6, seed 002) ---------------- */
+
+/** The six relationship dimensions (seed 002, 客户关系现状评估), each rated
+ *  1 ... 5. */
+enum {
+    MTL_REL_ACCEPTANCE = 0,    /**< acceptance of the company (接受认可度) */
+    MTL_REL_EVENTS = 1,        /**< participation in our events (活动参与度) */
+    MTL_REL_INFORMATION = 2,   /**< information sharing (信息传递) */
+    MTL_REL_GUIDANCE = 3,      /**< guidance on our work (项目及日常业务指导) */
+    MTL_REL_SUPPORT = 4,       /**< support in projects (项目支撑度) */
+    MTL_REL_COMPETITION = 5,   /**< attitude against competitors (竞争态度) */
+    MTL_REL_COUNT = 6
+};
+
+/**
+ * Set the customer's relationship assessment: ratings[MTL_REL_COUNT], each
+ * 1 ... 5 or NaN (not assessed).  NULL clears the assessment.
+ * @return MTL_OK; MTL_E_INVALID_ARGUMENT; MTL_E_RANGE (naming the
+ *         dimension); MTL_E_NO_MEMORY.
+ * @since 0.1
+ */
+MTL_API mtl_status mtl_customer_set_relationship(mtl_customer *customer,
+                                                 const double *ratings);
+/**
+ * Read the assessment into out[MTL_REL_COUNT].
+ * @return MTL_OK; MTL_E_INVALID_ARGUMENT; MTL_E_NOT_FOUND (never assessed:
+ *         out is filled with NaN).
+ * @since 0.1
+ */
+MTL_API mtl_status mtl_customer_relationship(const mtl_customer *customer,
+                                             double *out);
+
+/** Decision-chain roles (seed 002 决策链). */
+enum {
+    MTL_ROLE_NONE = 0,       /**< no role (a pain felt by nobody in particular) */
+    MTL_ROLE_INITIATOR = 1,  /**< initiator */
+    MTL_ROLE_USER = 2,       /**< user */
+    MTL_ROLE_INFLUENCER = 3, /**< influencer */
+    MTL_ROLE_DECIDER = 4,    /**< decider */
+    MTL_ROLE_APPROVER = 5,   /**< approver */
+    MTL_ROLE_BUYER = 6,      /**< buyer */
+    MTL_ROLE_GATEKEEPER = 7, /**< gatekeeper */
+    MTL_ROLE_COUNT = 8       /**< roles 1 ... 7 */
+};
+
+/** A contact's attitude towards us. */
+enum {
+    MTL_ATTITUDE_NEUTRAL = 0,   /**< neutral */
+    MTL_ATTITUDE_SUPPORTER = 1, /**< supporter */
+    MTL_ATTITUDE_OPPONENT = 2   /**< opponent */
+};
+
+/** A decision-chain contact (size-versioned: call mtl_contact_init). */
+typedef struct mtl_contact {
+    size_t struct_size;
+    const char *name;  /**< 1..4096 bytes, required */
+    const char *title; /**< job title, NULL or up to 4096 bytes */
+    int32_t role;      /**< MTL_ROLE_INITIATOR ... MTL_ROLE_GATEKEEPER; required */
+    int32_t attitude;  /**< MTL_ATTITUDE_*; default neutral */
+    int32_t coach;     /**< 1 = our coach (教练), 0 = not (default) */
+} mtl_contact;
+
+/** Defaults and struct_size.  @since 0.1 */
+MTL_API mtl_status mtl_contact_init(mtl_contact *contact, size_t struct_size);
+/**
+ * Append a contact to the customer's decision chain.
+ * @return MTL_OK; MTL_E_INVALID_ARGUMENT (NULL, empty name); MTL_E_VERSION;
+ *         MTL_E_RANGE (unknown role or attitude, coach not 0/1);
+ *         MTL_E_LIMIT; MTL_E_NO_MEMORY.
+ * @since 0.1
+ */
+MTL_API mtl_status mtl_customer_add_contact(mtl_customer *customer,
+                                            const mtl_contact *contact);
+/** Number of contacts (0 for NULL).  @since 0.1 */
+MTL_API size_t mtl_customer_contact_count(const mtl_customer *customer);
+/** Read contact index into out (struct_size set); its strings are valid
+ *  until the contacts change or the customer goes.  @since 0.1 */
+MTL_API mtl_status mtl_customer_contact_at(const mtl_customer *customer,
+                                           size_t index, mtl_contact *out);
+/** Remove every contact.  @since 0.1 */
+MTL_API mtl_status mtl_customer_clear_contacts(mtl_customer *customer);
+
 MTL_END_DECLS
 
 #endif /* MTL_CUSTOMER_H */

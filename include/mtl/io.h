@@ -13,7 +13,17 @@ MTL_BEGIN_DECLS
 enum {
     MTL_KIND_LEADS = 0,
     MTL_KIND_CUSTOMERS = 1,
-    MTL_KIND_SEGMENTS = 2
+    MTL_KIND_SEGMENTS = 2,
+    /* Strategy inputs (looks.h, pain.h, customer.h, verification.h): rows
+     * that name an existing segment, customer or lead. */
+    MTL_KIND_LOOKS = 3,          /**< look items of segments */
+    MTL_KIND_FACTORS = 4,        /**< segment factors, one row per segment */
+    MTL_KIND_APPEALS = 5,        /**< $APPEALS ratings, one row per segment and competitor */
+    MTL_KIND_CONTROL_POINTS = 6, /**< candidate control points of segments */
+    MTL_KIND_PAINS = 7,          /**< pains of segments or customers */
+    MTL_KIND_CONTACTS = 8,       /**< decision-chain contacts of customers */
+    MTL_KIND_RELATIONSHIPS = 9,  /**< relationship assessments, one row per customer */
+    MTL_KIND_ANSWERS = 10        /**< lead verification answers, one row per lead and criterion */
 };
 
 /**

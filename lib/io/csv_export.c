@@ -1,20 +1,14 @@
 /* CSV export of leads, customers and segments: canonical headers, LF line
- * ends, RFC 4180 quoting where a field needs it. */
+ * ends, RFC 4180 quoting where a field needs it (the strategy inputs: in
+ * csv_inputs.c, through the same writer). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/number.h"
-#include "market/internal.h"
+#include "io/csv.h"
 
-typedef struct {
-    mtl_write_fn write;
-    void *user_data;
-    char sep;
-    char buf[8192];
-    size_t len;
-    int failed;
-} out;
+typedef mtl__csv_out out;
 
 static void flush(out *o)
 {
@@ -38,7 +32,7 @@ static void put(out *o, const char *s, size_t n)
 
 /* One field, quoted when it holds the separator, a quote, CR, LF or
  * leading/trailing spaces (which the importer would trim). */
-static void field(out *o, const char *s, int first)
+void mtl__csv_put(out *o, const char *s, int first)
 {
     size_t n = strlen(s), i;
     int quote = n && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' ||
@@ -60,9 +54,9 @@ static void field(out *o, const char *s, int first)
     put(o, "\"", 1);
 }
 
-static void end_line(out *o) { put(o, "\n", 1); }
+void mtl__csv_end_line(out *o) { put(o, "\n", 1); }
 
-static void amount_text(char *buf, size_t cap, int64_t v, const mtl_market *m)
+void mtl__csv_amount_text(char *buf, size_t cap, int64_t v, const mtl_market *m)
 {
     int digits = mtl__minor_digits(m);
     int64_t per_major = m->minor_per_major;
@@ -99,40 +93,40 @@ static void export_leads(const mtl_market *m, out *o)
     size_t k;
     char num[64], d1[11];
     for (k = 0; k < sizeof head / sizeof head[0]; k++)
-        field(o, head[k], k == 0);
+        mtl__csv_put(o, head[k], k == 0);
     for (k = 0; k < m->nattrs; k++)
-        field(o, mtl__strpool_get(&m->strings, m->attrs[k].key), 0);
-    end_line(o);
+        mtl__csv_put(o, mtl__strpool_get(&m->strings, m->attrs[k].key), 0);
+    mtl__csv_end_line(o);
     for (l = mtl_lead_next(m, NULL); l && !o->failed; l = mtl_lead_next(m, l)) {
         const mtl_customer *cu = mtl_lead_customer(l);
         const mtl_segment *sg = mtl_lead_segment(l);
         double p = mtl_lead_probability(l);
         int32_t cat = mtl_lead_category(l);
-        field(o, mtl_lead_id(l), 1);
-        field(o, cu ? mtl_customer_id(cu) : "", 0);
-        field(o, sg ? mtl_segment_id(sg) : "", 0);
-        field(o, mtl_lead_owner(l), 0);
-        field(o, mtl_lead_region(l), 0);
-        field(o, mtl_lead_source(l), 0);
-        field(o, m->stages[mtl_lead_stage(l)].name, 0);
-        field(o, outcome_text[mtl_lead_outcome(l)], 0);
-        amount_text(num, sizeof num, mtl_lead_amount(l), m);
-        field(o, num, 0);
+        mtl__csv_put(o, mtl_lead_id(l), 1);
+        mtl__csv_put(o, cu ? mtl_customer_id(cu) : "", 0);
+        mtl__csv_put(o, sg ? mtl_segment_id(sg) : "", 0);
+        mtl__csv_put(o, mtl_lead_owner(l), 0);
+        mtl__csv_put(o, mtl_lead_region(l), 0);
+        mtl__csv_put(o, mtl_lead_source(l), 0);
+        mtl__csv_put(o, m->stages[mtl_lead_stage(l)].name, 0);
+        mtl__csv_put(o, outcome_text[mtl_lead_outcome(l)], 0);
+        mtl__csv_amount_text(num, sizeof num, mtl_lead_amount(l), m);
+        mtl__csv_put(o, num, 0);
         if (p == MTL_PROBABILITY_NONE)
             num[0] = '\0';
         else
             mtl__format_double(num, sizeof num, p);
-        field(o, num, 0);
-        field(o, cat == MTL_CATEGORY_NONE ? "" : category_text[cat], 0);
+        mtl__csv_put(o, num, 0);
+        mtl__csv_put(o, cat == MTL_CATEGORY_NONE ? "" : category_text[cat], 0);
         date_text(d1, mtl_lead_created(l));
-        field(o, d1, 0);
+        mtl__csv_put(o, d1, 0);
         date_text(d1, mtl_lead_expected_close(l));
-        field(o, d1, 0);
+        mtl__csv_put(o, d1, 0);
         date_text(d1, mtl_lead_closed(l));
-        field(o, d1, 0);
-        field(o, status_text[mtl_lead_status(l)], 0);
+        mtl__csv_put(o, d1, 0);
+        mtl__csv_put(o, status_text[mtl_lead_status(l)], 0);
         snprintf(num, sizeof num, "%d", (int)mtl_lead_decision_step(l));
-        field(o, num, 0);
+        mtl__csv_put(o, num, 0);
         /* read the attribute columns directly: no key lookup per lead */
         {
             uint32_t i;
@@ -140,10 +134,10 @@ static void export_leads(const mtl_market *m, out *o)
             for (k = 0; k < m->nattrs; k++) {
                 const uint32_t *v =
                     mtl__attr_values((mtl_market *)m, (uint32_t)k, ch->index, 0);
-                field(o, v ? mtl__strpool_get(&m->strings, v[i]) : "", 0);
+                mtl__csv_put(o, v ? mtl__strpool_get(&m->strings, v[i]) : "", 0);
             }
         }
-        end_line(o);
+        mtl__csv_end_line(o);
     }
 }
 
@@ -156,39 +150,39 @@ static void export_customers(const mtl_market *m, out *o)
     size_t k;
     char num[64];
     for (k = 0; k < sizeof head / sizeof head[0]; k++)
-        field(o, head[k], k == 0);
-    end_line(o);
+        mtl__csv_put(o, head[k], k == 0);
+    mtl__csv_end_line(o);
     for (c = mtl_customer_next(m, NULL); c && !o->failed; c = mtl_customer_next(m, c)) {
         const mtl_segment *s = mtl_customer_segment(c);
-        field(o, mtl_customer_id(c), 1);
-        field(o, mtl_customer_name(c), 0);
-        field(o, s ? mtl_segment_id(s) : "", 0);
-        field(o, mtl_customer_region(c), 0);
-        field(o, mtl_customer_owner(c), 0);
-        amount_text(num, sizeof num, mtl_customer_revenue(c), m);
-        field(o, num, 0);
-        amount_text(num, sizeof num, mtl_customer_investment(c), m);
-        field(o, num, 0);
+        mtl__csv_put(o, mtl_customer_id(c), 1);
+        mtl__csv_put(o, mtl_customer_name(c), 0);
+        mtl__csv_put(o, s ? mtl_segment_id(s) : "", 0);
+        mtl__csv_put(o, mtl_customer_region(c), 0);
+        mtl__csv_put(o, mtl_customer_owner(c), 0);
+        mtl__csv_amount_text(num, sizeof num, mtl_customer_revenue(c), m);
+        mtl__csv_put(o, num, 0);
+        mtl__csv_amount_text(num, sizeof num, mtl_customer_investment(c), m);
+        mtl__csv_put(o, num, 0);
         mtl__format_double(num, sizeof num, mtl_customer_participation(c));
-        field(o, num, 0);
-        field(o, grade_text[mtl_customer_grade(c)], 0);
-        end_line(o);
+        mtl__csv_put(o, num, 0);
+        mtl__csv_put(o, grade_text[mtl_customer_grade(c)], 0);
+        mtl__csv_end_line(o);
     }
 }
 
 static void export_segments(const mtl_market *m, out *o)
 {
     const mtl_segment *s;
-    field(o, "id", 1);
-    field(o, "name", 0);
-    field(o, "parent", 0);
-    end_line(o);
+    mtl__csv_put(o, "id", 1);
+    mtl__csv_put(o, "name", 0);
+    mtl__csv_put(o, "parent", 0);
+    mtl__csv_end_line(o);
     for (s = mtl_segment_next(m, NULL); s && !o->failed; s = mtl_segment_next(m, s)) {
         const mtl_segment *p = mtl_segment_parent(s);
-        field(o, mtl_segment_id(s), 1);
-        field(o, mtl_segment_name(s), 0);
-        field(o, p ? mtl_segment_id(p) : "", 0);
-        end_line(o);
+        mtl__csv_put(o, mtl_segment_id(s), 1);
+        mtl__csv_put(o, mtl_segment_name(s), 0);
+        mtl__csv_put(o, p ? mtl_segment_id(p) : "", 0);
+        mtl__csv_end_line(o);
     }
 }
 
@@ -201,8 +195,9 @@ MTL_API mtl_status mtl_csv_export(const mtl_market *market, int32_t kind,
         return mtl__error_null("market");
     if (!write)
         return mtl__error_null("write");
-    if (kind < MTL_KIND_LEADS || kind > MTL_KIND_SEGMENTS)
-        return mtl__error(MTL_E_RANGE, "kind %d: 0 leads, 1 customers, 2 segments",
+    if (kind < MTL_KIND_LEADS || kind > MTL_KIND_ANSWERS)
+        return mtl__error(MTL_E_RANGE, "kind %d: 0 leads, 1 customers, 2 segments, "
+                                       "3 ... 10 strategy inputs (io.h)",
                           (int)kind);
     if (separator && separator != ',' && separator != ';' && separator != '\t')
         return mtl__error(MTL_E_RANGE, "separator must be ',', ';' or tab");
@@ -215,8 +210,10 @@ MTL_API mtl_status mtl_csv_export(const mtl_market *market, int32_t kind,
         export_leads(market, &o);
     else if (kind == MTL_KIND_CUSTOMERS)
         export_customers(market, &o);
-    else
+    else if (kind == MTL_KIND_SEGMENTS)
         export_segments(market, &o);
+    else
+        mtl__csv_export_inputs(market, kind, &o);
     flush(&o);
     if (o.failed)
         return mtl__error(MTL_E_IO, "the output refused the data");

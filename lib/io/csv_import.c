@@ -1,4 +1,6 @@
-/* CSV import of leads, customers and segments (SPEC 9; docs/formats.md).
+/* CSV import of leads, customers and segments (SPEC 9; docs/formats.md),
+ * and the driver every kind's import runs on (io/csv.h; the strategy
+ * inputs are in csv_inputs.c).
  *
  * Leads are parsed into columns (categorical fields dictionary-encoded on
  * the way) and added with one bulk append, so stop-at-first-error leaves
@@ -9,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/csv_reader.h"
 #include "core/number.h"
 #include "core/versioned.h"
-#include "market/internal.h"
+#include "io/csv.h"
 
 /* ---- canonical fields and their aliases ------------------------------- */
 
@@ -86,9 +87,7 @@ static const struct {
     {"等级", F_GRADE}, {"客户等级", F_GRADE},
 };
 
-/* Header text normalised for matching: ASCII lower case, ' ' and '-' as
- * '_', surrounding spaces dropped.  Returns 0 if it does not fit. */
-static int normalise(const char *p, size_t len, char *out, size_t cap)
+int mtl__csv_normalise(const char *p, size_t len, char *out, size_t cap)
 {
     size_t i, n = 0;
     while (len && (*p == ' ' || *p == '\t'))
@@ -197,8 +196,8 @@ static mtl_status parse_mapping(mtl__allocator *a, const char *text,
                               (left ? sizeof out->e[0].from : sizeof out->e[0].to) - 1);
         }
         if (!eq || fl == 0 || len - fl - 1 == 0 ||
-            !normalise(p, fl, out->e[k].from, sizeof out->e[k].from) ||
-            !(keep_to ? trimmed : normalise)(eq + 1, len - fl - 1, out->e[k].to,
+            !mtl__csv_normalise(p, fl, out->e[k].from, sizeof out->e[k].from) ||
+            !(keep_to ? trimmed : mtl__csv_normalise)(eq + 1, len - fl - 1, out->e[k].to,
                                              sizeof out->e[k].to)) {
             mtl__free(a, out->e, n * sizeof *out->e);
             out->e = NULL;
@@ -237,7 +236,7 @@ static const char *mapping_find(const mapping *m, const char *norm)
 
 /* Surrounding spaces of unquoted fields are not data (spreadsheets pad);
  * inside quotes they are kept. */
-static void trim(mtl__csv_field *f)
+void mtl__csv_trim(mtl__csv_field *f)
 {
     if (f->quoted)
         return;
@@ -247,7 +246,7 @@ static void trim(mtl__csv_field *f)
         f->len--;
 }
 
-static int ieq(const mtl__csv_field *f, const char *word)
+int mtl__csv_ieq(const mtl__csv_field *f, const char *word)
 {
     size_t i, n = strlen(word);
     if (f->len != n)
@@ -265,14 +264,15 @@ static int ieq(const mtl__csv_field *f, const char *word)
 static int one_of(const mtl__csv_field *f, const char *const *words)
 {
     for (; *words; words++)
-        if (ieq(f, *words))
+        if (mtl__csv_ieq(f, *words))
             return 1;
     return 0;
 }
 
 /* Decimal text to minor units, exactly: "1234.5" with 100 per major unit
  * is 123450.  digits = log10(minor_per_major). */
-static mtl_status parse_amount(const mtl__csv_field *f, int digits, int64_t *out)
+mtl_status mtl__csv_amount(const mtl__csv_field *f, int digits, const char *name,
+                           int64_t *out)
 {
     const char *p = f->p, *end = f->p + f->len;
     int64_t v = 0;
@@ -280,7 +280,7 @@ static mtl_status parse_amount(const mtl__csv_field *f, int digits, int64_t *out
     if (p < end && *p == '+')
         p++;
     if (p < end && *p == '-')
-        return mtl__csv_field_error(f, MTL_E_RANGE, "negative amount");
+        return mtl__csv_named_error(f, MTL_E_RANGE, name, "negative amount");
     for (; p < end; p++) {
         int d;
         if (*p == '.' && frac < 0) {
@@ -288,26 +288,26 @@ static mtl_status parse_amount(const mtl__csv_field *f, int digits, int64_t *out
             continue;
         }
         if (*p < '0' || *p > '9')
-            return mtl__csv_field_error(f, MTL_E_PARSE, "amount is not a number");
+            return mtl__csv_named_error(f, MTL_E_PARSE, name, "amount is not a number");
         d = *p - '0';
         any = 1;
         if (frac >= 0 && frac >= digits) {
             if (d != 0)
-                return mtl__csv_field_error(
-                    f, MTL_E_RANGE, "more decimal places than the minor unit");
+                return mtl__csv_named_error(
+                    f, MTL_E_RANGE, name, "more decimal places than the minor unit");
             continue;
         }
         if (v > (INT64_MAX - d) / 10)
-            return mtl__csv_field_error(f, MTL_E_RANGE, "amount too large");
+            return mtl__csv_named_error(f, MTL_E_RANGE, name, "amount too large");
         v = v * 10 + d;
         if (frac >= 0)
             frac++;
     }
     if (!any)
-        return mtl__csv_field_error(f, MTL_E_PARSE, "amount is not a number");
+        return mtl__csv_named_error(f, MTL_E_PARSE, name, "amount is not a number");
     for (frac = frac < 0 ? 0 : frac; frac < digits; frac++) {
         if (v > INT64_MAX / 10)
-            return mtl__csv_field_error(f, MTL_E_RANGE, "amount too large");
+            return mtl__csv_named_error(f, MTL_E_RANGE, name, "amount too large");
         v *= 10;
     }
     *out = v;
@@ -315,18 +315,30 @@ static mtl_status parse_amount(const mtl__csv_field *f, int digits, int64_t *out
 }
 
 /* A probability: "0.35", "35%"; in [0, 1]. */
-static mtl_status parse_probability(const mtl__csv_field *f, double *out)
+int mtl__csv_decimal(const mtl__csv_field *f, unsigned flags, double *out)
 {
+    const char *p = f->p;
     size_t n = f->len;
-    int percent = 0;
+    int percent = 0, minus = 0;
     double v;
-    if (n && f->p[n - 1] == '%')
+    if ((flags & MTL__CSV_SIGN) && n && (*p == '-' || *p == '+'))
+        minus = *p == '-', p++, n--;
+    if ((flags & MTL__CSV_PERCENT) && n && p[n - 1] == '%')
         percent = 1, n--;
-    /* a plain decimal, read the same in every locale (no sign, no hex) */
-    if (mtl__parse_decimal(f->p, n, &v) != 0 || !isfinite(v))
-        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
+    /* a plain decimal, read the same in every locale (no hex) */
+    if (mtl__parse_decimal(p, n, &v) != 0 || !isfinite(v))
+        return -1;
     if (percent)
         v /= 100.0;
+    *out = minus ? -v : v;
+    return 0;
+}
+
+static mtl_status parse_probability(const mtl__csv_field *f, double *out)
+{
+    double v;
+    if (mtl__csv_decimal(f, MTL__CSV_PERCENT, &v) != 0)
+        return mtl__csv_field_error(f, MTL_E_PARSE, "probability is not a number");
     if (!(v >= 0.0 && v <= 1.0))
         return mtl__csv_field_error(f, MTL_E_RANGE, "probability outside [0, 1]");
     *out = v;
@@ -369,15 +381,19 @@ static mtl_status parse_outcome(const mtl__csv_field *f, int32_t *out)
     return MTL_OK;
 }
 
-static mtl_status parse_flag(const mtl__csv_field *f, int32_t *out)
+int mtl__csv_yes_no(const mtl__csv_field *f)
 {
     static const char *const yes[] = {"1", "true", "yes", "y", "是", NULL};
     static const char *const no[] = {"0", "false", "no", "n", "否", NULL};
     if (f->len == 0 || one_of(f, no))
-        *out = 0;
-    else if (one_of(f, yes))
-        *out = 1;
-    else
+        return 0;
+    return one_of(f, yes) ? 1 : -1;
+}
+
+static mtl_status parse_flag(const mtl__csv_field *f, int32_t *out)
+{
+    *out = mtl__csv_yes_no(f);
+    if (*out < 0)
         return mtl__csv_field_error(f, MTL_E_PARSE, "expected 0 or 1");
     return MTL_OK;
 }
@@ -391,7 +407,7 @@ static mtl_status parse_enum(const mtl__csv_field *f, const char *const *names,
     int32_t i;
     char msg[96];
     for (i = 0; i < count; i++)
-        if (ieq(f, names[i]) || (alt && ieq(f, alt[i]))) {
+        if (mtl__csv_ieq(f, names[i]) || (alt && mtl__csv_ieq(f, alt[i]))) {
             *out = i;
             return MTL_OK;
         }
@@ -489,26 +505,27 @@ typedef struct {
     int customer; /* 1 customer, 0 segment */
 } created_rec;
 
+/* Segments: parents are set after every row is in, so a child may come
+ * before its parent in the file. */
 typedef struct {
-    mtl_market *m;
-    mtl__allocator *a;
-    const mtl_csv_options *o;
-    mtl_csv_result *res;
-    int kind;
-    int digits; /* decimal places of the minor unit */
+    mtl_segment *seg;
+    int64_t line, column;
+    char *parent;
+    mtl_segment *parent_seg; /* resolved by link_parents */
+    size_t parent_row;
+    int bad;
+} pending_parent;
+
+typedef struct {
+    mtl__csv_job j; /* the header: fields as F_*, F_ATTRIBUTE for none */
     int won_stage, lost_stage;
     mapping stages;
-    /* header */
-    int *col_field;        /* per CSV column: field or F_ATTRIBUTE */
-    int *col_attr;         /* per CSV column: attribute index */
-    size_t ncols;
-    int field_col[F_COUNT]; /* per field: CSV column or -1 */
+    int *col_attr;  /* per CSV column: attribute index (-1: none) */
     size_t nattr;
     mtl__strpool attr_names; /* attribute k is id k + 1 */
     mtl__index seen_ids;     /* skip-bad-rows mode: ids of the rows kept */
     /* rows */
     size_t n, cap;
-    uint64_t records; /* data records read, bad ones included */
     mtl__arena ids;         /* lead ids with their row as payload */
     uint32_t *id_ref;
     uint32_t *row_line;     /* per row: line of the record (error reports) */
@@ -535,11 +552,12 @@ typedef struct {
     /* records created for leads that named them (dropped on failure) */
     created_rec *made;
     size_t nmade, cap_made;
+    pending_parent *pend; /* segments: the parents to link */
+    size_t npend, cap_pend;
 } importer;
 
-static void record_error(importer *im, mtl_status st)
+void mtl__csv_record_error(mtl_csv_result *r, mtl_status st)
 {
-    mtl_csv_result *r = im->res;
     mtl_csv_error *e;
     if (!r || r->error_count >= MTL_CSV_ERRORS_MAX)
         return;
@@ -558,10 +576,10 @@ static int is_text_field(int f)
 
 static void text_free(importer *im, text_column *t)
 {
-    mtl__strpool_free(&t->pool, im->a);
-    mtl__free(im->a, t->codes, im->cap * sizeof *t->codes);
-    mtl__free(im->a, t->info, t->cap_info * sizeof *t->info);
-    mtl__free(im->a, t->cache, SMALL_CACHE * sizeof *t->cache);
+    mtl__strpool_free(&t->pool, im->j.a);
+    mtl__free(im->j.a, t->codes, im->cap * sizeof *t->codes);
+    mtl__free(im->j.a, t->info, t->cap_info * sizeof *t->info);
+    mtl__free(im->j.a, t->cache, SMALL_CACHE * sizeof *t->cache);
 }
 
 /* Grow every per-row array to hold cap rows. */
@@ -575,7 +593,7 @@ static int grow_rows(importer *im, size_t need)
 #define GROW(arr)                                                               \
     do {                                                                        \
         if (arr) {                                                              \
-            void *p_ = mtl__realloc(im->a, arr, im->cap * sizeof *(arr),        \
+            void *p_ = mtl__realloc(im->j.a, arr, im->cap * sizeof *(arr),      \
                                     ncap * sizeof *(arr));                      \
             if (!p_)                                                            \
                 return 0;                                                       \
@@ -611,7 +629,7 @@ static int alloc_rows(importer *im)
 #define ALLOC(arr, cond)                                                        \
     do {                                                                        \
         if (cond) {                                                             \
-            arr = mtl__alloc_array(im->a, cap, sizeof *(arr));                  \
+            arr = mtl__alloc_array(im->j.a, cap, sizeof *(arr));                \
             if (!arr)                                                           \
                 return 0;                                                       \
         }                                                                       \
@@ -620,20 +638,21 @@ static int alloc_rows(importer *im)
     ALLOC(im->row_line, 1);
     ALLOC(im->row_id_col, 1);
     for (f = 0; f < F_COUNT; f++)
-        ALLOC(im->text[f].codes, is_text_field((int)f) && im->field_col[f] >= 0);
+        ALLOC(im->text[f].codes, is_text_field((int)f) && im->j.h.field_col[f] >= 0);
     for (k = 0; k < im->nattr; k++)
         ALLOC(im->attr[k].codes, 1);
-    ALLOC(im->stage, im->field_col[F_STAGE] >= 0 || im->field_col[F_OUTCOME] >= 0 ||
-                         im->field_col[F_LOST] >= 0);
+    ALLOC(im->stage, im->j.h.field_col[F_STAGE] >= 0 ||
+                         im->j.h.field_col[F_OUTCOME] >= 0 ||
+                         im->j.h.field_col[F_LOST] >= 0);
     ALLOC(im->outcome, im->stage != NULL);
-    ALLOC(im->status, im->field_col[F_STATUS] >= 0);
-    ALLOC(im->category, im->field_col[F_CATEGORY] >= 0);
-    ALLOC(im->created, im->field_col[F_CREATED] >= 0);
-    ALLOC(im->expected, im->field_col[F_EXPECTED_CLOSE] >= 0);
-    ALLOC(im->closed, im->field_col[F_CLOSED] >= 0);
-    ALLOC(im->decision, im->field_col[F_DECISION] >= 0);
-    ALLOC(im->amount, im->field_col[F_AMOUNT] >= 0);
-    ALLOC(im->probability, im->field_col[F_PROBABILITY] >= 0);
+    ALLOC(im->status, im->j.h.field_col[F_STATUS] >= 0);
+    ALLOC(im->category, im->j.h.field_col[F_CATEGORY] >= 0);
+    ALLOC(im->created, im->j.h.field_col[F_CREATED] >= 0);
+    ALLOC(im->expected, im->j.h.field_col[F_EXPECTED_CLOSE] >= 0);
+    ALLOC(im->closed, im->j.h.field_col[F_CLOSED] >= 0);
+    ALLOC(im->decision, im->j.h.field_col[F_DECISION] >= 0);
+    ALLOC(im->amount, im->j.h.field_col[F_AMOUNT] >= 0);
+    ALLOC(im->probability, im->j.h.field_col[F_PROBABILITY] >= 0);
 #undef ALLOC
     return 1;
 }
@@ -641,42 +660,45 @@ static int alloc_rows(importer *im)
 static void importer_free(importer *im)
 {
     size_t f, k;
-    mtl__arena_free(&im->ids, im->a);
-    mtl__free(im->a, im->id_ref, im->cap * sizeof *im->id_ref);
-    mtl__free(im->a, im->row_line, im->cap * sizeof *im->row_line);
-    mtl__free(im->a, im->row_id_col, im->cap * sizeof *im->row_id_col);
+    mtl__arena_free(&im->ids, im->j.a);
+    mtl__free(im->j.a, im->id_ref, im->cap * sizeof *im->id_ref);
+    mtl__free(im->j.a, im->row_line, im->cap * sizeof *im->row_line);
+    mtl__free(im->j.a, im->row_id_col, im->cap * sizeof *im->row_id_col);
     for (f = 0; f < F_COUNT; f++)
         text_free(im, &im->text[f]);
     for (k = 0; k < im->nattr; k++)
         text_free(im, &im->attr[k]);
-    mtl__free(im->a, im->attr, im->nattr * sizeof *im->attr);
-    mtl__free(im->a, im->stage, im->cap * sizeof *im->stage);
-    mtl__free(im->a, im->outcome, im->cap * sizeof *im->outcome);
-    mtl__free(im->a, im->status, im->cap * sizeof *im->status);
-    mtl__free(im->a, im->category, im->cap * sizeof *im->category);
-    mtl__free(im->a, im->created, im->cap * sizeof *im->created);
-    mtl__free(im->a, im->expected, im->cap * sizeof *im->expected);
-    mtl__free(im->a, im->closed, im->cap * sizeof *im->closed);
-    mtl__free(im->a, im->decision, im->cap * sizeof *im->decision);
-    mtl__free(im->a, im->amount, im->cap * sizeof *im->amount);
-    mtl__free(im->a, im->probability, im->cap * sizeof *im->probability);
-    mtl__strpool_free(&im->stage_pool, im->a);
-    mtl__strpool_free(&im->attr_names, im->a);
-    mtl__index_free(&im->seen_ids, im->a);
-    mtl__free(im->a, im->stage_code, im->cap_stage_code * sizeof *im->stage_code);
-    mtl__free(im->a, im->col_field, im->ncols * sizeof *im->col_field);
-    mtl__free(im->a, im->col_attr, im->ncols * sizeof *im->col_attr);
-    mtl__free(im->a, im->made, im->cap_made * sizeof *im->made);
-    mtl__free(im->a, im->def, DEFER_BLOCK * sizeof *im->def);
-    mtl__free(im->a, im->defbuf, im->defcap);
-    mapping_free(im->a, &im->stages, im->o->stage_map ? im->o->stage_map : "");
+    mtl__free(im->j.a, im->attr, im->nattr * sizeof *im->attr);
+    mtl__free(im->j.a, im->stage, im->cap * sizeof *im->stage);
+    mtl__free(im->j.a, im->outcome, im->cap * sizeof *im->outcome);
+    mtl__free(im->j.a, im->status, im->cap * sizeof *im->status);
+    mtl__free(im->j.a, im->category, im->cap * sizeof *im->category);
+    mtl__free(im->j.a, im->created, im->cap * sizeof *im->created);
+    mtl__free(im->j.a, im->expected, im->cap * sizeof *im->expected);
+    mtl__free(im->j.a, im->closed, im->cap * sizeof *im->closed);
+    mtl__free(im->j.a, im->decision, im->cap * sizeof *im->decision);
+    mtl__free(im->j.a, im->amount, im->cap * sizeof *im->amount);
+    mtl__free(im->j.a, im->probability, im->cap * sizeof *im->probability);
+    mtl__strpool_free(&im->stage_pool, im->j.a);
+    mtl__strpool_free(&im->attr_names, im->j.a);
+    mtl__index_free(&im->seen_ids, im->j.a);
+    mtl__free(im->j.a, im->stage_code, im->cap_stage_code * sizeof *im->stage_code);
+    mtl__free(im->j.a, im->col_attr, im->j.h.ncols * sizeof *im->col_attr);
+    mtl__free(im->j.a, im->made, im->cap_made * sizeof *im->made);
+    for (k = 0; k < im->npend; k++)
+        mtl__strfree(im->j.a, im->pend[k].parent);
+    mtl__free(im->j.a, im->pend, im->cap_pend * sizeof *im->pend);
+    mtl__free(im->j.a, im->def, DEFER_BLOCK * sizeof *im->def);
+    mtl__free(im->j.a, im->defbuf, im->defcap);
+    mapping_free(im->j.a, &im->stages, im->j.o->stage_map ? im->j.o->stage_map : "");
 }
 
 /* ---- header ------------------------------------------------------------- */
 
 /* Header names that name a customer or segment by its name rather than its
  * id ("customer_name", "客户名称"...): beside an id column of the same
- * field they are kept as an attribute instead of being a second column. */
+ * field they are no second column of that field (an attribute of a lead,
+ * ignored elsewhere). */
 static int is_name_alias(const char *norm)
 {
     static const char *const names[] = {"customer_name", "account_name", "客户名称",
@@ -688,29 +710,39 @@ static int is_name_alias(const char *norm)
     return 0;
 }
 
+/* The field of header column c: the field map's, else the kind's. */
+static int column_field(const mtl__csv_job *j, const mtl__csv_reader *rd,
+                        const mapping *fmap, mtl__csv_field_fn field_of, size_t c,
+                        const char **to, char *norm, size_t cap)
+{
+    *to = NULL;
+    if (!mtl__csv_normalise(rd->fields[c].p, rd->fields[c].len, norm, cap))
+        return -2;
+    *to = mapping_find(fmap, norm);
+    return *to ? field_of(*to, j->kind, 0) : field_of(norm, j->kind, 1);
+}
+
 /* Does another header column give field f without being a name alias? */
-static int has_id_column(const importer *im, const mtl__csv_reader *rd,
-                         const mapping *fmap, int f)
+static int has_id_column(const mtl__csv_job *j, const mtl__csv_reader *rd,
+                         const mapping *fmap, mtl__csv_field_fn field_of, int f)
 {
     size_t c;
     for (c = 0; c < rd->nfields; c++) {
         char norm[256];
         const char *to;
-        int g;
-        if (!normalise(rd->fields[c].p, rd->fields[c].len, norm, sizeof norm))
-            continue;
-        to = mapping_find(fmap, norm);
-        g = to ? field_by_name(to) : field_for_kind(field_by_name(norm), norm, im->kind);
-        if (g == f && (to || !is_name_alias(norm)))
+        if (column_field(j, rd, fmap, field_of, c, &to, norm, sizeof norm) == f &&
+            (to || !is_name_alias(norm)))
             return 1;
     }
     return 0;
 }
 
-static mtl_status read_header(importer *im, mtl__csv_reader *rd)
+mtl_status mtl__csv_read_header(mtl__csv_job *j, mtl__csv_reader *rd,
+                                mtl__csv_field_fn field_of,
+                                mtl__csv_column_fn other, void *ctx)
 {
     mapping fmap;
-    mtl_status st;
+    mtl_status st = MTL_OK;
     size_t c, k;
     int got = mtl__csv_next(rd, &st);
     if (got < 0)
@@ -718,86 +750,104 @@ static mtl_status read_header(importer *im, mtl__csv_reader *rd)
     if (got == 0)
         return mtl__error_at(MTL_E_PARSE, 1, 1, "line 1, column 1: empty input: "
                                                 "no header line");
-    if ((st = parse_mapping(im->a, im->o->field_map, "field map", 0, &fmap)))
+    if ((st = parse_mapping(j->a, j->o->field_map, "field map", 0, &fmap)))
         return st;
-    for (k = 0; k < fmap.n; k++) {
-        int f = field_by_name(fmap.e[k].to);
-        if (f == F_ATTRIBUTE || !(kind_fields[im->kind] & B(f))) {
-            mtl__error(MTL_E_INVALID_ARGUMENT,
-                       "field map: '%s' is not a field of this kind", fmap.e[k].to);
-            mapping_free(im->a, &fmap, im->o->field_map);
-            return MTL_E_INVALID_ARGUMENT;
+    for (k = 0; k < fmap.n; k++)
+        if (field_of(fmap.e[k].to, j->kind, 0) < 0) {
+            st = mtl__error(MTL_E_INVALID_ARGUMENT,
+                            "field map: '%s' is not a field of this kind",
+                            fmap.e[k].to);
+            goto done;
         }
+    j->h.col_field = mtl__alloc_array(j->a, rd->nfields, sizeof *j->h.col_field);
+    if (!j->h.col_field) {
+        st = mtl__error_oom();
+        goto done;
     }
-    im->ncols = rd->nfields;
-    im->col_field = mtl__alloc_array(im->a, im->ncols, sizeof *im->col_field);
-    im->col_attr = mtl__alloc_array(im->a, im->ncols, sizeof *im->col_attr);
-    if (!im->col_field || !im->col_attr) {
-        mapping_free(im->a, &fmap, im->o->field_map);
-        return mtl__error_oom();
-    }
-    for (k = 0; k < F_COUNT; k++)
-        im->field_col[k] = -1;
-    for (c = 0; c < im->ncols; c++) {
+    j->h.ncols = rd->nfields;
+    for (k = 0; k < MTL__CSV_FIELDS_MAX; k++)
+        j->h.field_col[k] = -1;
+    for (c = 0; c < j->h.ncols; c++) {
         mtl__csv_field *h = &rd->fields[c];
         char norm[256];
         const char *to;
-        int f;
-        im->col_attr[c] = -1;
-        if (!normalise(h->p, h->len, norm, sizeof norm)) {
-            mapping_free(im->a, &fmap, im->o->field_map);
-            return mtl__csv_field_error(h, MTL_E_LIMIT, "header name too long");
+        int f = column_field(j, rd, &fmap, field_of, c, &to, norm, sizeof norm);
+        j->h.col_field[c] = -1;
+        if (f == -2) {
+            st = mtl__csv_field_error(h, MTL_E_LIMIT, "header name too long");
+            goto done;
         }
-        to = mapping_find(&fmap, norm);
-        f = to ? field_by_name(to) : field_for_kind(field_by_name(norm), norm, im->kind);
-        if (f != F_ATTRIBUTE && !(kind_fields[im->kind] & B(f)))
-            f = F_ATTRIBUTE;
         if (norm[0] == '\0') {
-            mapping_free(im->a, &fmap, im->o->field_map);
-            return mtl__csv_field_error(h, MTL_E_PARSE, "empty header name");
+            st = mtl__csv_field_error(h, MTL_E_PARSE, "empty header name");
+            goto done;
         }
-        if (f != F_ATTRIBUTE && !to && is_name_alias(norm) &&
-            has_id_column(im, rd, &fmap, f))
-            f = F_ATTRIBUTE; /* a customer's (segment's) name beside its id */
-        if (f != F_ATTRIBUTE && im->field_col[f] >= 0) {
-            mapping_free(im->a, &fmap, im->o->field_map);
-            return mtl__csv_field_error(h, MTL_E_DUPLICATE,
-                                        "a second column for the same field");
+        if (f >= 0 && !to && is_name_alias(norm) &&
+            has_id_column(j, rd, &fmap, field_of, f))
+            f = -1; /* a customer's (segment's) name beside its id */
+        if (f >= 0 && j->h.field_col[f] >= 0) {
+            st = mtl__csv_field_error(h, MTL_E_DUPLICATE,
+                                      "a second column for the same field");
+            goto done;
         }
-        if (f == F_ATTRIBUTE) {
-            uint32_t d;
-            if (im->kind != MTL_KIND_LEADS) {
-                im->col_field[c] = F_ATTRIBUTE; /* ignored for this kind */
-                continue;
-            }
-            for (d = 0; d < c; d++)
-                if (im->col_field[d] == F_ATTRIBUTE &&
-                    rd->fields[d].len == h->len &&
-                    memcmp(rd->fields[d].p, h->p, h->len) == 0) {
-                    mapping_free(im->a, &fmap, im->o->field_map);
-                    return mtl__csv_field_error(h, MTL_E_DUPLICATE,
-                                                "duplicate column name");
-                }
-            if (!mtl__strpool_intern(&im->attr_names, im->a, h->p, h->len, &d)) {
-                mapping_free(im->a, &fmap, im->o->field_map);
-                return mtl__error_oom();
-            }
-            im->col_attr[c] = (int)d - 1;
-        } else
-            im->field_col[f] = (int)c;
-        im->col_field[c] = f;
+        j->h.col_field[c] = f;
+        if (f >= 0)
+            j->h.field_col[f] = (int)c;
+        else if (other && (st = other(ctx, rd, c)))
+            goto done;
     }
+done:
+    mapping_free(j->a, &fmap, j->o->field_map ? j->o->field_map : "");
+    return st;
+}
+
+/* The fields of leads, customers and segments (mtl__csv_field_fn). */
+static int record_field(const char *norm, int kind, int header)
+{
+    int f = header ? field_for_kind(field_by_name(norm), norm, kind)
+                   : field_by_name(norm);
+    return f != F_ATTRIBUTE && (kind_fields[kind] & B(f)) ? f : F_ATTRIBUTE;
+}
+
+/* A lead column of no field is an attribute named by its header text as
+ * written. */
+static mtl_status attribute_column(void *ctx, const mtl__csv_reader *rd, size_t c)
+{
+    importer *im = ctx;
+    const mtl__csv_field *h = &rd->fields[c];
+    size_t d;
+    uint32_t id;
+    if (!im->col_attr) {
+        im->col_attr = mtl__alloc_array(im->j.a, im->j.h.ncols, sizeof *im->col_attr);
+        if (!im->col_attr)
+            return mtl__error_oom();
+        for (d = 0; d < im->j.h.ncols; d++)
+            im->col_attr[d] = -1;
+    }
+    for (d = 0; d < c; d++)
+        if (im->j.h.col_field[d] == F_ATTRIBUTE && rd->fields[d].len == h->len &&
+            memcmp(rd->fields[d].p, h->p, h->len) == 0)
+            return mtl__csv_field_error(h, MTL_E_DUPLICATE, "duplicate column name");
+    if (!mtl__strpool_intern(&im->attr_names, im->j.a, h->p, h->len, &id))
+        return mtl__error_oom();
+    im->col_attr[c] = (int)id - 1;
+    return MTL_OK;
+}
+
+static mtl_status read_header(importer *im, mtl__csv_reader *rd)
+{
+    mtl_status st = mtl__csv_read_header(
+        &im->j, rd, record_field,
+        im->j.kind == MTL_KIND_LEADS ? attribute_column : NULL, im);
+    if (st)
+        return st;
     if (im->attr_names.count > 1) {
         size_t n = im->attr_names.count - 1;
-        im->attr = mtl__alloc_zero(im->a, n * sizeof *im->attr);
-        if (!im->attr) {
-            mapping_free(im->a, &fmap, im->o->field_map);
+        im->attr = mtl__alloc_zero(im->j.a, n * sizeof *im->attr);
+        if (!im->attr)
             return mtl__error_oom();
-        }
         im->nattr = n; /* only now: importer_free walks nattr columns */
     }
-    mapping_free(im->a, &fmap, im->o->field_map);
-    if (im->field_col[F_ID] < 0 && im->kind != MTL_KIND_LEADS)
+    if (im->j.h.field_col[F_ID] < 0 && im->j.kind != MTL_KIND_LEADS)
         return mtl__error_at(MTL_E_PARSE, 1, 1,
                              "line 1, column 1: no id column (name one with the "
                              "field map, e.g. opportunity_id=id)");
@@ -826,7 +876,7 @@ static int stage_index(const mtl_market *m, const char *name, size_t len)
         }
         f.p = name;
         f.len = len;
-        if (ieq(&f, lower))
+        if (mtl__csv_ieq(&f, lower))
             return i;
     }
     return -1;
@@ -838,11 +888,11 @@ static int32_t resolve_stage_word(const importer *im, const char *word, size_t l
     int s;
     f.p = word;
     f.len = len;
-    if (ieq(&f, "won"))
+    if (mtl__csv_ieq(&f, "won"))
         return im->won_stage | MTL_OUTCOME_WON << 8;
-    if (ieq(&f, "lost"))
+    if (mtl__csv_ieq(&f, "lost"))
         return im->lost_stage | MTL_OUTCOME_LOST << 8;
-    s = stage_index(im->m, word, len);
+    s = stage_index(im->j.m, word, len);
     return s < 0 ? -1 : s | NO_OUTCOME << 8;
 }
 
@@ -858,16 +908,16 @@ static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *ou
         *out = im->stage_code[im->stage_cache[slot].code];
         return MTL_OK;
     }
-    if (!mtl__strpool_intern(&im->stage_pool, im->a, f->p, f->len, &id))
+    if (!mtl__strpool_intern(&im->stage_pool, im->j.a, f->p, f->len, &id))
         return mtl__error_oom();
-    if (!mtl__grow(im->a, (void **)&im->stage_code, &im->cap_stage_code, id + 1,
+    if (!mtl__grow(im->j.a, (void **)&im->stage_code, &im->cap_stage_code, id + 1,
                    sizeof *im->stage_code))
         return mtl__error_oom();
     if (id + 1 == im->stage_pool.count || im->stage_code[id] == -2) {
         char norm[256];
         const char *to = NULL;
         code = -1;
-        if (normalise(f->p, f->len, norm, sizeof norm)) {
+        if (mtl__csv_normalise(f->p, f->len, norm, sizeof norm)) {
             size_t k;
             for (k = 0; k < im->stages.n; k++)
                 if (strcmp(im->stages.e[k].from, norm) == 0)
@@ -932,10 +982,11 @@ static mtl_status text_intern(importer *im, text_column *t,
         *is_new = 0;
         return MTL_OK;
     }
-    if (!mtl__strpool_intern(&t->pool, im->a, f->p, f->len, &id))
+    if (!mtl__strpool_intern(&t->pool, im->j.a, f->p, f->len, &id))
         return mtl__error_oom();
     if (small) {
-        if (!t->cache && !(t->cache = mtl__alloc_zero(im->a, SMALL_CACHE * sizeof *t->cache)))
+        if (!t->cache &&
+            !(t->cache = mtl__alloc_zero(im->j.a, SMALL_CACHE * sizeof *t->cache)))
             return mtl__error_oom();
         t->cache[slot].word = word;
         t->cache[slot].len = (uint32_t)f->len;
@@ -943,7 +994,7 @@ static mtl_status text_intern(importer *im, text_column *t,
     }
     *is_new = t->pool.count != before;
     if (*is_new) {
-        if (!mtl__grow(im->a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
+        if (!mtl__grow(im->j.a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
                        sizeof *t->info))
             return mtl__error_oom();
         t->info[id].line = f->line;
@@ -964,11 +1015,11 @@ static mtl_status defer_customer(importer *im, const mtl__csv_field *f, size_t r
 {
     struct deferred *d;
     if (!im->def) {
-        im->def = mtl__alloc_array(im->a, DEFER_BLOCK, sizeof *im->def);
+        im->def = mtl__alloc_array(im->j.a, DEFER_BLOCK, sizeof *im->def);
         if (!im->def)
             return mtl__error_oom();
     }
-    if (!mtl__grow(im->a, (void **)&im->defbuf, &im->defcap, im->deflen + f->len, 1))
+    if (!mtl__grow(im->j.a, (void **)&im->defbuf, &im->defcap, im->deflen + f->len, 1))
         return mtl__error_oom();
     d = &im->def[im->ndef++];
     d->row = row;
@@ -996,11 +1047,11 @@ static mtl_status flush_customers(importer *im)
         struct deferred *d = &im->def[j];
         size_t before = t->pool.count;
         uint32_t id;
-        if (!mtl__strpool_intern_hashed(&t->pool, im->a, im->defbuf + d->off, d->len,
+        if (!mtl__strpool_intern_hashed(&t->pool, im->j.a, im->defbuf + d->off, d->len,
                                         h[j], &id))
             return mtl__error_oom();
         if (t->pool.count != before) {
-            if (!mtl__grow(im->a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
+            if (!mtl__grow(im->j.a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
                            sizeof *t->info))
                 return mtl__error_oom();
             t->info[id].line = d->line;
@@ -1020,8 +1071,8 @@ static int record_missing(importer *im, int f, uint32_t code)
 {
     text_column *t = &im->text[f];
     const char *id = mtl__strpool_get(&t->pool, code);
-    int exists = f == F_CUSTOMER ? mtl_customer_find(im->m, id) != NULL
-                                 : mtl_segment_find(im->m, id) != NULL;
+    int exists = f == F_CUSTOMER ? mtl_customer_find(im->j.m, id) != NULL
+                                 : mtl_segment_find(im->j.m, id) != NULL;
     t->info[code].missing = !exists;
     return !exists;
 }
@@ -1040,12 +1091,12 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     mtl_status st;
     mtl__csv_field *idf, generated, *cust = NULL;
     char number[24];
-    if (im->field_col[F_ID] >= 0)
-        idf = &fs[im->field_col[F_ID]];
+    if (im->j.h.field_col[F_ID] >= 0)
+        idf = &fs[im->j.h.field_col[F_ID]];
     else {
         /* no id column: the data row number is the id (docs/formats.md) */
         generated.len = (size_t)snprintf(number, sizeof number, "%zu",
-                                         (size_t)im->records);
+                                         (size_t)im->j.records);
         generated.p = number;
         generated.line = rd->record_line;
         generated.column = 1;
@@ -1053,10 +1104,10 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
         idf = &generated;
     }
     /* scalars first: a bad row must not leave dictionary entries behind */
-    for (c = 0; c < im->ncols; c++) {
+    for (c = 0; c < im->j.h.ncols; c++) {
         mtl__csv_field *f = &fs[c];
-        int fld = im->col_field[c];
-        trim(f);
+        int fld = im->j.h.col_field[c];
+        mtl__csv_trim(f);
         switch (fld) {
         case F_ID:
             if (f->len == 0)
@@ -1081,7 +1132,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                 return st;
             break;
         case F_AMOUNT:
-            if (f->len && (st = parse_amount(f, im->digits, &amount)))
+            if (f->len && (st = mtl__csv_amount(f, im->j.digits, NULL, &amount)))
                 return st;
             break;
         case F_PROBABILITY:
@@ -1127,29 +1178,29 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             outcome = stage_outcome;
         else if (lost)
             outcome = MTL_OUTCOME_LOST;
-        else if (im->m->stages[stage].flags & MTL_STAGE_FLAG_WON)
+        else if (im->j.m->stages[stage].flags & MTL_STAGE_FLAG_WON)
             outcome = MTL_OUTCOME_WON;
-        else if (im->m->stages[stage].flags & MTL_STAGE_FLAG_LOST)
+        else if (im->j.m->stages[stage].flags & MTL_STAGE_FLAG_LOST)
             outcome = MTL_OUTCOME_LOST;
         else
             outcome = MTL_OUTCOME_OPEN;
     }
-    if (mtl__check_stage_outcome(im->m, stage, outcome) != MTL_OK) {
+    if (mtl__check_stage_outcome(im->j.m, stage, outcome) != MTL_OK) {
         const mtl__csv_field *sf =
-            im->field_col[F_STAGE] >= 0 ? &fs[im->field_col[F_STAGE]] : idf;
+            im->j.h.field_col[F_STAGE] >= 0 ? &fs[im->j.h.field_col[F_STAGE]] : idf;
         return mtl__csv_field_error(sf, MTL_E_STATE,
                                     "the stage contradicts the outcome");
     }
     /* text columns: customers and segments must exist in strict mode */
-    for (c = 0; c < im->ncols; c++) {
+    for (c = 0; c < im->j.h.ncols; c++) {
         mtl__csv_field *f = &fs[c];
-        int fld = im->col_field[c], is_new;
+        int fld = im->j.h.col_field[c], is_new;
         uint32_t code;
         if (fld == F_ATTRIBUTE) {
             if ((st = text_intern(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
                 return st;
             im->attr[im->col_attr[c]].codes[row] = code;
-        } else if (fld == F_CUSTOMER && !im->o->strict) {
+        } else if (fld == F_CUSTOMER && !im->j.o->strict) {
             if (f->len > MTL_ID_MAX)
                 return mtl__csv_field_error(f, MTL_E_LIMIT,
                                             "value longer than 4096 bytes");
@@ -1160,7 +1211,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                 return st;
             if ((fld == F_CUSTOMER || fld == F_SEGMENT) && code != MTL_CODE_NONE &&
                 (is_new ? record_missing(im, fld, code) : t->info[code].missing) &&
-                im->o->strict)
+                im->j.o->strict)
                 return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
                                             fld == F_CUSTOMER
                                                 ? "no such customer (strict mode)"
@@ -1168,22 +1219,22 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             t->codes[row] = code;
         }
     }
-    if (im->o->skip_bad_rows) {
+    if (im->j.o->skip_bad_rows) {
         /* an id already in the market or earlier in the file is refused
          * here, so that the bulk append cannot fail on it */
         uint64_t h = mtl__hash(idf->p, idf->len);
-        if (mtl__index_find(&im->m->lead_index, &im->m->ids, h, idf->p, idf->len) !=
+        if (mtl__index_find(&im->j.m->lead_index, &im->j.m->ids, h, idf->p, idf->len) !=
             MTL__NONE)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
         if (mtl__index_find(&im->seen_ids, &im->ids, h, idf->p, idf->len) != MTL__NONE)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
                                         "lead id given twice in the input");
-        if (!mtl__index_reserve(&im->seen_ids, im->a, im->seen_ids.count + 1) ||
-            !mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
+        if (!mtl__index_reserve(&im->seen_ids, im->j.a, im->seen_ids.count + 1) ||
+            !mtl__arena_store(&im->ids, im->j.a, idf->p, idf->len, (uint32_t)row,
                               &im->id_ref[row]))
             return mtl__error_oom();
         mtl__index_insert(&im->seen_ids, &im->ids, h, idf->p, idf->len, im->id_ref[row]);
-    } else if (!mtl__arena_store(&im->ids, im->a, idf->p, idf->len, (uint32_t)row,
+    } else if (!mtl__arena_store(&im->ids, im->j.a, idf->p, idf->len, (uint32_t)row,
                                  &im->id_ref[row]))
         return mtl__error_oom();
     if (cust) {
@@ -1244,24 +1295,24 @@ static mtl_status create_missing(importer *im, int f)
         return MTL_OK;
     /* values interned in blocks were not looked up in the market yet: look
      * them all up at once, pipelined */
-    if (f == F_CUSTOMER && !im->o->strict && t->pool.count > 1) {
+    if (f == F_CUSTOMER && !im->j.o->strict && t->pool.count > 1) {
         size_t nd = t->pool.count;
-        const char **keys = mtl__alloc_array(im->a, nd, sizeof *keys);
-        uint32_t *slots = mtl__alloc_array(im->a, nd, sizeof *slots);
+        const char **keys = mtl__alloc_array(im->j.a, nd, sizeof *keys);
+        uint32_t *slots = mtl__alloc_array(im->j.a, nd, sizeof *slots);
         if (!keys || !slots) {
-            mtl__free(im->a, keys, nd * sizeof *keys);
-            mtl__free(im->a, slots, nd * sizeof *slots);
+            mtl__free(im->j.a, keys, nd * sizeof *keys);
+            mtl__free(im->j.a, slots, nd * sizeof *slots);
             return mtl__error_oom();
         }
         keys[0] = NULL;
         for (code = 1; code < nd; code++)
             keys[code] = mtl__strpool_get(&t->pool, (uint32_t)code);
-        mtl__index_find_many(&im->m->customers.index, &im->m->ids, keys, nd, slots);
+        mtl__index_find_many(&im->j.m->customers.index, &im->j.m->ids, keys, nd, slots);
         for (code = 1; code < nd; code++)
             if (t->info[code].missing == -1)
                 t->info[code].missing = slots[code] == MTL__NONE;
-        mtl__free(im->a, keys, nd * sizeof *keys);
-        mtl__free(im->a, slots, nd * sizeof *slots);
+        mtl__free(im->j.a, keys, nd * sizeof *keys);
+        mtl__free(im->j.a, slots, nd * sizeof *slots);
     }
     /* only codes used by imported rows: a skipped row may have left one */
     for (code = 1; code < t->pool.count; code++) /* code 0 is the empty value */
@@ -1275,13 +1326,13 @@ static mtl_status create_missing(importer *im, int f)
         if (t->info[code].missing != 3)
             continue;
         t->info[code].missing = 0;
-        if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+        if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made,
                        im->nmade + 1, sizeof *im->made))
             return mtl__error_oom();
         st = f == F_CUSTOMER
-                 ? mtl_customer_add((mtl_customer **)&rec, im->m,
+                 ? mtl_customer_add((mtl_customer **)&rec, im->j.m,
                                     mtl__strpool_get(&t->pool, (uint32_t)code), NULL)
-                 : mtl_segment_add((mtl_segment **)&rec, im->m,
+                 : mtl_segment_add((mtl_segment **)&rec, im->j.m,
                                    mtl__strpool_get(&t->pool, (uint32_t)code));
         if (st) {
             char detail[MTL_CSV_MESSAGE_MAX];
@@ -1294,11 +1345,11 @@ static mtl_status create_missing(importer *im, int f)
         im->made[im->nmade].rec = rec;
         im->made[im->nmade].customer = f == F_CUSTOMER;
         im->nmade++;
-        if (im->res) {
+        if (im->j.res) {
             if (f == F_CUSTOMER)
-                im->res->customers_created++;
+                im->j.res->customers_created++;
             else
-                im->res->segments_created++;
+                im->j.res->segments_created++;
         }
     }
     return MTL_OK;
@@ -1330,15 +1381,15 @@ static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
     (void)rd;
     if (im->n == 0)
         return MTL_OK;
-    ids = mtl__alloc_array(im->a, im->n, sizeof *ids);
+    ids = mtl__alloc_array(im->j.a, im->n, sizeof *ids);
     for (f = 0; f < F_COUNT; f++)
         if (im->text[f].codes)
             ndict += im->text[f].pool.count + 1;
     for (k = 0; k < im->nattr; k++)
         ndict += im->attr[k].pool.count + 1;
-    dicts = mtl__alloc_array(im->a, ndict ? ndict : 1, sizeof *dicts);
-    attrs = mtl__alloc_array(im->a, im->nattr ? im->nattr : 1, sizeof *attrs);
-    attr_keys = mtl__alloc_array(im->a, im->nattr ? im->nattr : 1, sizeof *attr_keys);
+    dicts = mtl__alloc_array(im->j.a, ndict ? ndict : 1, sizeof *dicts);
+    attrs = mtl__alloc_array(im->j.a, im->nattr ? im->nattr : 1, sizeof *attrs);
+    attr_keys = mtl__alloc_array(im->j.a, im->nattr ? im->nattr : 1, sizeof *attr_keys);
     if (!ids || !dicts || !attrs || !attr_keys) {
         st = mtl__error_oom();
         goto done;
@@ -1380,9 +1431,9 @@ static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
     c.decision_steps = im->decision;
     /* a segment or region column taken from the file is taken as it is:
      * an empty cell means none (export writes every lead's own value) */
-    c.keep_absent = (im->field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
-                    (im->field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
-    st = mtl_lead_append_columns(im->m, &c);
+    c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
+                    (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
+    st = mtl_lead_append_columns(im->j.m, &c);
     if (st) {
         /* name the input position of the row the append refused */
         int64_t row = mtl_last_error_line() - 1;
@@ -1394,10 +1445,10 @@ static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
                           (unsigned long)im->row_id_col[row], detail);
     }
 done:
-    mtl__free(im->a, ids, im->n * sizeof *ids);
-    mtl__free(im->a, dicts, (ndict ? ndict : 1) * sizeof *dicts);
-    mtl__free(im->a, attrs, (im->nattr ? im->nattr : 1) * sizeof *attrs);
-    mtl__free(im->a, attr_keys, (im->nattr ? im->nattr : 1) * sizeof *attr_keys);
+    mtl__free(im->j.a, ids, im->n * sizeof *ids);
+    mtl__free(im->j.a, dicts, (ndict ? ndict : 1) * sizeof *dicts);
+    mtl__free(im->j.a, attrs, (im->nattr ? im->nattr : 1) * sizeof *attrs);
+    mtl__free(im->j.a, attr_keys, (im->nattr ? im->nattr : 1) * sizeof *attr_keys);
     return st;
 }
 
@@ -1406,7 +1457,7 @@ done:
 static const mtl__csv_field *col_of(const importer *im, const mtl__csv_reader *rd,
                                     int f)
 {
-    return im->field_col[f] >= 0 ? &rd->fields[im->field_col[f]] : NULL;
+    return im->j.h.field_col[f] >= 0 ? &rd->fields[im->j.h.field_col[f]] : NULL;
 }
 
 /* NUL-terminated copy of a field (ids and names are at most 4096 bytes) */
@@ -1428,21 +1479,21 @@ static mtl_status segment_for(importer *im, const mtl__csv_field *f,
         return MTL_OK;
     if (f->len > MTL_ID_MAX)
         return mtl__csv_field_error(f, MTL_E_LIMIT, "segment id longer than 4096 bytes");
-    s = mtl_segment_find(im->m, cstr(f, buf));
+    s = mtl_segment_find(im->j.m, cstr(f, buf));
     if (!s) {
-        if (im->o->strict)
+        if (im->j.o->strict)
             return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
                                         "no such segment (strict mode)");
-        if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+        if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made,
                        im->nmade + 1, sizeof *im->made))
             return mtl__error_oom();
-        if ((st = mtl_segment_add(&s, im->m, buf)))
+        if ((st = mtl_segment_add(&s, im->j.m, buf)))
             return st;
         im->made[im->nmade].rec = s;
         im->made[im->nmade].customer = 0;
         im->nmade++;
-        if (im->res)
-            im->res->segments_created++;
+        if (im->j.res)
+            im->j.res->segments_created++;
     }
     *out = s;
     return MTL_OK;
@@ -1459,35 +1510,35 @@ static mtl_status parse_customer_row(importer *im, mtl__csv_reader *rd)
     int32_t grade = MTL_GRADE_NONE;
     size_t c;
     mtl_status st;
-    for (c = 0; c < im->ncols; c++)
-        trim(&rd->fields[c]);
+    for (c = 0; c < im->j.h.ncols; c++)
+        mtl__csv_trim(&rd->fields[c]);
     if (idf->len == 0)
         return mtl__csv_field_error(idf, MTL_E_PARSE, "empty id");
     if (idf->len > MTL_ID_MAX)
         return mtl__csv_field_error(idf, MTL_E_LIMIT, "id longer than 4096 bytes");
     if ((f = col_of(im, rd, F_REVENUE)) && f->len &&
-        (st = parse_amount(f, im->digits, &revenue)))
+        (st = mtl__csv_amount(f, im->j.digits, NULL, &revenue)))
         return st;
     if ((f = col_of(im, rd, F_INVESTMENT)) && f->len &&
-        (st = parse_amount(f, im->digits, &investment)))
+        (st = mtl__csv_amount(f, im->j.digits, NULL, &investment)))
         return st;
     if ((f = col_of(im, rd, F_PARTICIPATION)) && f->len &&
         (st = parse_probability(f, &participation)))
         return st;
     if ((f = col_of(im, rd, F_GRADE)) && (st = parse_grade(f, &grade)))
         return st;
-    for (c = 0; c < im->ncols; c++)
+    for (c = 0; c < im->j.h.ncols; c++)
         if (rd->fields[c].len > MTL_ID_MAX)
             return mtl__csv_field_error(&rd->fields[c], MTL_E_LIMIT,
                                         "value longer than 4096 bytes");
-    if (mtl_customer_find(im->m, cstr(idf, buf)))
+    if (mtl_customer_find(im->j.m, cstr(idf, buf)))
         return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "customer exists already");
     if ((st = segment_for(im, col_of(im, rd, F_SEGMENT), &seg)))
         return st;
-    if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+    if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made,
                    im->nmade + 1, sizeof *im->made))
         return mtl__error_oom();
-    if ((st = mtl_customer_add(&cu, im->m, cstr(idf, buf), seg)))
+    if ((st = mtl_customer_add(&cu, im->j.m, cstr(idf, buf), seg)))
         return st;
     im->made[im->nmade].rec = cu;
     im->made[im->nmade].customer = 1;
@@ -1511,43 +1562,31 @@ static mtl_status parse_customer_row(importer *im, mtl__csv_reader *rd)
     return MTL_OK;
 }
 
-/* Segments: parents are set after every row is in, so a child may come
- * before its parent in the file. */
-typedef struct {
-    mtl_segment *seg;
-    int64_t line, column;
-    char *parent;
-    mtl_segment *parent_seg; /* resolved by link_parents */
-    size_t parent_row;
-    int bad;
-} pending_parent;
-
-static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd,
-                                    pending_parent **pend, size_t *npend,
-                                    size_t *cap_pend)
+static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd)
 {
     char buf[MTL_ID_MAX + 1];
     const mtl__csv_field *idf = col_of(im, rd, F_ID), *f;
     mtl_segment *seg;
     mtl_status st;
     size_t c;
-    for (c = 0; c < im->ncols; c++) {
-        trim(&rd->fields[c]);
+    for (c = 0; c < im->j.h.ncols; c++) {
+        mtl__csv_trim(&rd->fields[c]);
         if (rd->fields[c].len > MTL_ID_MAX)
             return mtl__csv_field_error(&rd->fields[c], MTL_E_LIMIT,
                                         "value longer than 4096 bytes");
     }
     if (idf->len == 0)
         return mtl__csv_field_error(idf, MTL_E_PARSE, "empty id");
-    if (mtl_segment_find(im->m, cstr(idf, buf)))
+    if (mtl_segment_find(im->j.m, cstr(idf, buf)))
         return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "segment exists already");
     f = col_of(im, rd, F_PARENT);
-    if (!mtl__grow(im->a, (void **)&im->made, &im->cap_made,
+    if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made,
                    im->nmade + 1, sizeof *im->made) ||
         (f && f->len &&
-         !mtl__grow(im->a, (void **)pend, cap_pend, *npend + 1, sizeof **pend)))
+         !mtl__grow(im->j.a, (void **)&im->pend, &im->cap_pend, im->npend + 1,
+                    sizeof *im->pend)))
         return mtl__error_oom();
-    if ((st = mtl_segment_add(&seg, im->m, buf)))
+    if ((st = mtl_segment_add(&seg, im->j.m, buf)))
         return st;
     im->made[im->nmade].rec = seg;
     im->made[im->nmade].customer = 0;
@@ -1555,14 +1594,14 @@ static mtl_status parse_segment_row(importer *im, mtl__csv_reader *rd,
     if ((f = col_of(im, rd, F_NAME)) && (st = mtl_segment_set_name(seg, cstr(f, buf))))
         return st;
     if ((f = col_of(im, rd, F_PARENT)) && f->len) {
-        pending_parent *p = &(*pend)[*npend];
-        p->parent = mtl__strndup(im->a, f->p, f->len);
+        pending_parent *p = &im->pend[im->npend];
+        p->parent = mtl__strndup(im->j.a, f->p, f->len);
         if (!p->parent)
             return mtl__error_oom();
         p->seg = seg;
         p->line = f->line;
         p->column = f->column;
-        (*npend)++;
+        im->npend++;
     }
     im->n++;
     return MTL_OK;
@@ -1579,7 +1618,7 @@ static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
     mtl_status first = MTL_OK;
     /* parent of each row: a segment, and the row that made it (or n) */
     for (k = 0; k < n; k++) {
-        mtl_segment *parent = mtl_segment_find(im->m, pend[k].parent);
+        mtl_segment *parent = mtl_segment_find(im->j.m, pend[k].parent);
         pend[k].parent_seg = parent;
         pend[k].parent_row = n;
         pend[k].bad = parent ? 0 : 1; /* 1 unknown, 2 refused parent, 3 cycle */
@@ -1606,7 +1645,7 @@ static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
                 changed = 1;
             }
     } while (changed);
-    if (!im->o->skip_bad_rows) {
+    if (!im->j.o->skip_bad_rows) {
         /* stop mode reports the row where linking in file order fails: an
          * unknown parent, or the row that closes a loop (the loop's last) */
         size_t fail = n;
@@ -1642,13 +1681,13 @@ static mtl_status link_parents(importer *im, pending_parent *pend, size_t n)
                                                 "'%.64s' makes a cycle",
                            (long long)pend[k].line, (long long)pend[k].column,
                            pend[k].parent);
-        if (!im->o->skip_bad_rows)
+        if (!im->j.o->skip_bad_rows)
             return st; /* the caller drops every segment the file made */
         if (first == MTL_OK)
             first = st;
-        record_error(im, st);
-        if (im->res)
-            im->res->skipped++;
+        mtl__csv_record_error(im->j.res, st);
+        if (im->j.res)
+            im->j.res->skipped++;
         im->n--;
     }
     /* drop refused segments (nothing is linked yet), link the others */
@@ -1679,89 +1718,49 @@ static int stage_flagged(const mtl_market *m, int flag, int fallback)
     return fallback;
 }
 
-static mtl_status run_import(importer *im, const char *data, size_t len)
+mtl_status mtl__csv_run(mtl__csv_job *j, const char *data, size_t len,
+                        const mtl__csv_ops *ops, void *ctx)
 {
     mtl__csv_reader rd;
-    pending_parent *pend = NULL;
-    size_t npend = 0, cap_pend = 0, k, lines = 0, progress_step;
-    uint64_t next_progress;
+    size_t progress_step = len / 100 + 1;
+    uint64_t next_progress = progress_step;
     mtl_status st = MTL_OK;
-    const char *p;
 
-    mtl__csv_reader_init(&rd, im->a, data, len, (char)im->o->separator);
-    if (im->res)
-        im->res->separator = rd.sep;
-    if ((st = read_header(im, &rd))) {
-        record_error(im, st);
+    mtl__csv_reader_init(&rd, j->a, data, len, (char)j->o->separator);
+    if (j->res)
+        j->res->separator = rd.sep;
+    if ((st = ops->begin(ctx, &rd))) {
+        mtl__csv_record_error(j->res, st);
         goto out;
     }
-    /* size the row arrays from the line count: no regrowth on big files */
-    for (p = rd.pos; p < rd.end; p++) {
-        p = memchr(p, '\n', (size_t)(rd.end - p));
-        if (!p)
-            break;
-        lines++;
-    }
-    im->cap = lines + 1;
-    if (im->kind == MTL_KIND_LEADS && !alloc_rows(im)) {
-        st = mtl__error_oom();
-        goto out;
-    }
-    progress_step = len / 100 + 1;
-    next_progress = progress_step;
     for (;;) {
         int got = mtl__csv_next(&rd, &st);
         if (got == 0) {
             st = MTL_OK;
             break;
         }
-        if (im->o->progress && mtl__csv_offset(&rd) >= next_progress) {
-            im->o->progress(mtl__csv_offset(&rd), len, im->o->progress_user_data);
+        if (j->o->progress && mtl__csv_offset(&rd) >= next_progress) {
+            j->o->progress(mtl__csv_offset(&rd), len, j->o->progress_user_data);
             next_progress = mtl__csv_offset(&rd) + progress_step;
         }
-        im->records++;
-        if (got > 0) {
-            if (im->res)
-                im->res->rows++;
-            st = check_field_count(&rd, im->ncols);
-            if (st == MTL_OK) {
-                if (im->kind == MTL_KIND_LEADS) {
-                    if (!grow_rows(im, im->n + 1))
-                        st = mtl__error_oom();
-                    else
-                        st = parse_lead_row(im, &rd);
-                } else if (im->kind == MTL_KIND_CUSTOMERS)
-                    st = parse_customer_row(im, &rd);
-                else
-                    st = parse_segment_row(im, &rd, &pend, &npend, &cap_pend);
-            }
-        } else if (im->res)
-            im->res->rows++;
+        j->records++;
+        if (j->res)
+            j->res->rows++;
+        if (got > 0 && (st = check_field_count(&rd, j->h.ncols)) == MTL_OK)
+            st = ops->row(ctx, &rd);
         if (st == MTL_OK)
             continue;
-        record_error(im, st);
-        if (!im->o->skip_bad_rows || st == MTL_E_NO_MEMORY)
+        mtl__csv_record_error(j->res, st);
+        if (!j->o->skip_bad_rows || st == MTL_E_NO_MEMORY)
             goto out;
-        if (im->res)
-            im->res->skipped++;
+        if (j->res)
+            j->res->skipped++;
         st = MTL_OK;
         if (got < 0 && !mtl__csv_skip_line(&rd))
             break;
     }
-    if (im->kind == MTL_KIND_LEADS) {
-        if ((im->ndef && (st = flush_customers(im))) ||
-            (st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
-            (st = append_leads(im, &rd))) {
-            record_error(im, st);
-            goto out;
-        }
-    } else if (im->kind == MTL_KIND_SEGMENTS && (st = link_parents(im, pend, npend))) {
-        record_error(im, st);
-        goto out;
-    }
-    if (im->res)
-        im->res->imported = im->n;
-    im->nmade = 0; /* kept */
+    if ((st = ops->finish(ctx, &rd)))
+        mtl__csv_record_error(j->res, st);
 out:
     if (st != MTL_OK) {
         /* stop-at-first-error (or out of memory): undo what was added */
@@ -1769,22 +1768,83 @@ out:
         char detail[MTL_CSV_MESSAGE_MAX];
         int64_t line = mtl_last_error_line(), column = mtl_last_error_column();
         snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
-        if (im->kind == MTL_KIND_SEGMENTS)
-            for (k = 0; k < im->nmade; k++)
-                mtl_segment_set_parent(im->made[k].rec, NULL);
-        drop_created(im);
-        if (im->res) {
-            im->res->imported = 0;
-            im->res->customers_created = im->res->segments_created = 0;
+        ops->undo(ctx);
+        if (j->res) {
+            j->res->imported = 0;
+            j->res->customers_created = j->res->segments_created = 0;
         }
         mtl__error_at(keep, line, column, "%s", detail);
     }
-    for (k = 0; k < npend; k++)
-        mtl__strfree(im->a, pend[k].parent);
-    mtl__free(im->a, pend, cap_pend * sizeof *pend);
+    mtl__free(j->a, j->h.col_field, j->h.ncols * sizeof *j->h.col_field);
     mtl__csv_reader_free(&rd);
     return st;
 }
+
+/* ---- leads, customers and segments through the driver ------------------ */
+
+static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
+{
+    importer *im = ctx;
+    size_t lines = 0;
+    const char *p;
+    mtl_status st = read_header(im, rd);
+    if (st)
+        return st;
+    /* size the row arrays from the line count: no regrowth on big files */
+    for (p = rd->pos; p < rd->end; p++) {
+        p = memchr(p, '\n', (size_t)(rd->end - p));
+        if (!p)
+            break;
+        lines++;
+    }
+    im->cap = lines + 1;
+    if (im->j.kind == MTL_KIND_LEADS && !alloc_rows(im))
+        return mtl__error_oom();
+    return MTL_OK;
+}
+
+static mtl_status records_row(void *ctx, mtl__csv_reader *rd)
+{
+    importer *im = ctx;
+    if (im->j.kind == MTL_KIND_CUSTOMERS)
+        return parse_customer_row(im, rd);
+    if (im->j.kind == MTL_KIND_SEGMENTS)
+        return parse_segment_row(im, rd);
+    if (!grow_rows(im, im->n + 1))
+        return mtl__error_oom();
+    return parse_lead_row(im, rd);
+}
+
+static mtl_status records_finish(void *ctx, mtl__csv_reader *rd)
+{
+    importer *im = ctx;
+    mtl_status st;
+    if (im->j.kind == MTL_KIND_LEADS) {
+        if ((im->ndef && (st = flush_customers(im))) ||
+            (st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
+            (st = append_leads(im, rd)))
+            return st;
+    } else if (im->j.kind == MTL_KIND_SEGMENTS &&
+               (st = link_parents(im, im->pend, im->npend)))
+        return st;
+    if (im->j.res)
+        im->j.res->imported = im->n;
+    im->nmade = 0; /* kept */
+    return MTL_OK;
+}
+
+static void records_undo(void *ctx)
+{
+    importer *im = ctx;
+    size_t k;
+    if (im->j.kind == MTL_KIND_SEGMENTS)
+        for (k = 0; k < im->nmade; k++)
+            mtl_segment_set_parent(im->made[k].rec, NULL);
+    drop_created(im);
+}
+
+static const mtl__csv_ops record_ops = {records_begin, records_row, records_finish,
+                                        records_undo};
 
 MTL_API mtl_status mtl_csv_options_init(mtl_csv_options *options, size_t struct_size)
 {
@@ -1801,6 +1861,7 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
                                   mtl_csv_result *result)
 {
     mtl_csv_options defaults;
+    mtl__csv_job j;
     importer im;
     mtl_status st;
     if (!market)
@@ -1819,22 +1880,27 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
     } else if ((st = mtl__struct_check(options->struct_size, sizeof *options,
                                        "mtl_csv_options")))
         return st;
-    if (options->kind < MTL_KIND_LEADS || options->kind > MTL_KIND_SEGMENTS)
-        return mtl__error(MTL_E_RANGE, "kind %d: 0 leads, 1 customers, 2 segments",
+    if (options->kind < MTL_KIND_LEADS || options->kind > MTL_KIND_ANSWERS)
+        return mtl__error(MTL_E_RANGE, "kind %d: 0 leads, 1 customers, 2 segments, "
+                                       "3 ... 10 strategy inputs (io.h)",
                           (int)options->kind);
     if (options->separator && options->separator != ',' && options->separator != ';' &&
         options->separator != '\t')
         return mtl__error(MTL_E_RANGE, "separator must be ',', ';' or tab");
+    memset(&j, 0, sizeof j);
+    j.m = market;
+    j.a = &market->alloc;
+    j.o = options;
+    j.res = result;
+    j.kind = options->kind;
+    j.digits = mtl__minor_digits(market);
+    if (options->kind > MTL_KIND_SEGMENTS)
+        return mtl__csv_import_inputs(&j, data ? data : "", len);
     memset(&im, 0, sizeof im);
-    im.m = market;
-    im.a = &market->alloc;
-    im.o = options;
-    im.res = result;
-    im.kind = options->kind;
-    im.digits = mtl__minor_digits(market);
+    im.j = j;
     im.won_stage = stage_flagged(market, MTL_STAGE_FLAG_WON, market->stage_count - 1);
     im.lost_stage = stage_flagged(market, MTL_STAGE_FLAG_LOST, 0);
-    if ((st = parse_mapping(im.a, options->stage_map, "stage map", 1, &im.stages)))
+    if ((st = parse_mapping(im.j.a, options->stage_map, "stage map", 1, &im.stages)))
         return st;
     /* every right side of the stage map must name a stage or won/lost */
     {
@@ -1844,12 +1910,12 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
             if (resolve_stage_word(&im, to, strlen(to)) < 0) {
                 mtl__error(MTL_E_INVALID_ARGUMENT,
                            "stage map: '%s' is not a stage or won/lost", to);
-                mapping_free(im.a, &im.stages, options->stage_map);
+                mapping_free(im.j.a, &im.stages, options->stage_map);
                 return MTL_E_INVALID_ARGUMENT;
             }
         }
     }
-    st = run_import(&im, data ? data : "", len);
+    st = mtl__csv_run(&im.j, data ? data : "", len, &record_ops, &im);
     importer_free(&im);
     return st;
 }

@@ -109,14 +109,21 @@ static mtl_status error_at(mtl__csv_reader *r, const char *at, int64_t line,
 mtl_status mtl__csv_field_error(const mtl__csv_field *f, mtl_status st,
                                 const char *what)
 {
+    return mtl__csv_named_error(f, st, NULL, what);
+}
+
+mtl_status mtl__csv_named_error(const mtl__csv_field *f, mtl_status st,
+                                const char *name, const char *what)
+{
     size_t n = f->len < 64 ? f->len : 64;
     /* do not cut a UTF-8 character in the quote */
     while (n < f->len && n > 0 && ((unsigned char)f->p[n] & 0xC0) == 0x80)
         n--;
     return mtl__error_at(st, f->line, f->column,
-                         "line %lld, column %lld: %s: '%.*s'%s",
-                         (long long)f->line, (long long)f->column, what, (int)n,
-                         f->p, n < f->len ? "..." : "");
+                         "line %lld, column %lld: %s%s%s: '%.*s'%s",
+                         (long long)f->line, (long long)f->column,
+                         name ? name : "", name ? ": " : "", what, (int)n, f->p,
+                         n < f->len ? "..." : "");
 }
 
 static int push_field(mtl__csv_reader *r, const char *p, size_t len,

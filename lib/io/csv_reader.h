@@ -58,6 +58,10 @@ int mtl__csv_skip_line(mtl__csv_reader *r);
  * bytes of the field. */
 mtl_status mtl__csv_field_error(const mtl__csv_field *f, mtl_status st,
                                 const char *what);
+/* The same with the field's name first when name is not NULL:
+ * "line 3, column 5: impact: not a number: 'x'". */
+mtl_status mtl__csv_named_error(const mtl__csv_field *f, mtl_status st,
+                                const char *name, const char *what);
 
 /* Bytes consumed so far. */
 static inline size_t mtl__csv_offset(const mtl__csv_reader *r)

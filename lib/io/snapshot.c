@@ -22,6 +22,7 @@
  * from slots to file positions, 4 bytes per slot) and, for a file, a 1 MiB
  * stdio buffer; both come from the market's allocator. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,26 +36,38 @@
 /* ---- the format ------------------------------------------------------- */
 
 #define SNAP_MAGIC "MTLSNAP" /* and its NUL: 8 bytes */
-#define SNAP_VERSION 1u
+/* Version 2 added the strategy inputs (three sections after HIST).  A
+ * market without any is written as version 1, which libmtl 0.1 before the
+ * inputs reads too; both versions are read. */
+#define SNAP_VERSION 2u
 #define SNAP_HEADER 24u  /* magic, version, flags, content length */
 #define SNAP_TRAILER 4u  /* CRC32C of the content */
 
 #define TAG(a, b, c, d)                                                         \
     ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 
-/* The sections of version 1, in the order they must appear. */
+/* The sections, in the order they must appear: version 1 has the first
+ * S_V1_COUNT, version 2 all of them. */
 enum { S_MARKET, S_STAGES, S_STRINGS, S_SEGMENTS, S_CUSTOMERS, S_LEADS,
-       S_ATTRS, S_HISTORY, S_COUNT };
+       S_ATTRS, S_HISTORY, S_V1_COUNT,
+       S_SEGMENT_INPUTS = S_V1_COUNT, S_CUSTOMER_INPUTS, S_ANSWERS, S_COUNT };
 
 static const uint32_t section_tag[S_COUNT] = {
     TAG('M', 'R', 'K', 'T'), TAG('S', 'T', 'G', 'E'), TAG('S', 'T', 'R', 'S'),
     TAG('S', 'E', 'G', 'S'), TAG('C', 'U', 'S', 'T'), TAG('L', 'E', 'A', 'D'),
-    TAG('A', 'T', 'T', 'R'), TAG('H', 'I', 'S', 'T'),
+    TAG('A', 'T', 'T', 'R'), TAG('H', 'I', 'S', 'T'), TAG('S', 'I', 'N', 'P'),
+    TAG('C', 'I', 'N', 'P'), TAG('A', 'N', 'S', 'W'),
 };
 
 static const char *const section_name[S_COUNT] = {
     "MRKT", "STGE", "STRS", "SEGS", "CUST", "LEAD", "ATTR", "HIST",
+    "SINP", "CINP", "ANSW",
 };
+
+static int sections_of(uint32_t version)
+{
+    return version >= 2 ? S_COUNT : S_V1_COUNT;
+}
 
 /* A section whose tag starts with a lowercase letter may be skipped by a
  * reader that does not know it (PNG's ancillary chunks). */
@@ -159,6 +172,7 @@ typedef struct {
     const mtl_market *m;
     mtl_write_fn fn;
     void *ud;
+    uint32_t version; /* 1 without strategy inputs, else 2 */
     int counting;     /* first pass: count bytes, write nothing */
     mtl_status st;
     uint64_t bytes;   /* content bytes so far */
@@ -909,6 +923,208 @@ static void w_strings(writer *w, string_at_fn at)
         w_bytes(w, s, strlen(s) + 1);
 }
 
+/* ---- the strategy inputs (version 2) ---- */
+
+static void w_f64(writer *w, double d) { w_uint(w, double_bits(d), 8); }
+
+/* A text: u32 byte length, the bytes (no NUL). */
+static void w_text(writer *w, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    w_uint(w, n, 4);
+    w_bytes(w, s, n);
+}
+
+static int segment_has_inputs(const mtl_segment *g)
+{
+    const mtl__segment_inputs *in = g->inputs;
+    return in && (in->has_factors || in->looks.count || in->appeals.count ||
+                  in->control_points.count || in->pains.count);
+}
+
+static int customer_has_inputs(const mtl_customer *c)
+{
+    const mtl__customer_inputs *in = c->inputs;
+    return in && (in->has_relationship || in->pains.count || in->contacts.count);
+}
+
+/* The answers of live lead i of chunk k, or NULL. */
+static const mtl__answers *answers_of(const mtl_market *m, size_t k, uint32_t i)
+{
+    const mtl__answers *a = mtl__answers_at(m, (uint32_t)k, i);
+    return a && a->mask && m->chunks[k]->outcome[i] != MTL__FREE_SLOT ? a : NULL;
+}
+
+static uint64_t answered_leads(const mtl_market *m)
+{
+    uint64_t n = 0;
+    size_t k;
+    uint32_t i;
+    for (k = 0; k < m->answer_chunks && k < m->nchunks; k++)
+        for (i = 0; m->answers[k] && i < m->chunks[k]->used; i++)
+            n += answers_of(m, k, i) != NULL;
+    return n;
+}
+
+/* Does the market need version 2? */
+static int has_inputs(const mtl_market *m)
+{
+    size_t slot;
+    for (slot = 0; slot < m->segments.high; slot++) {
+        const mtl__rec *rec = rec_at(&m->segments, slot);
+        if (rec->alive && segment_has_inputs((const mtl_segment *)rec))
+            return 1;
+    }
+    for (slot = 0; slot < m->customers.high; slot++) {
+        const mtl__rec *rec = rec_at(&m->customers, slot);
+        if (rec->alive && customer_has_inputs((const mtl_customer *)rec))
+            return 1;
+    }
+    return answered_leads(m) != 0;
+}
+
+static void w_pain(writer *w, const mtl_pain *p)
+{
+    w_text(w, p->layer);
+    w_text(w, p->text);
+    w_f64(w, p->severity);
+    w_f64(w, p->urgency);
+    w_f64(w, p->breadth);
+    w_f64(w, p->budget);
+    w_f64(w, p->fit);
+    w_uint(w, (uint32_t)p->role, 1);
+}
+
+static void w_pains(writer *w, const mtl__rows *r)
+{
+    size_t i;
+    w_uint(w, r->count, 4);
+    for (i = 0; i < r->count; i++)
+        w_pain(w, mtl__rows_at(r, i));
+}
+
+static void w_segment_inputs(const mtl__segment_inputs *in, writer *w)
+{
+    const mtl_segment_factors *f = &in->factors;
+    size_t i;
+    int k;
+    w_uint(w, (uint64_t)in->has_factors, 1);
+    if (in->has_factors) {
+        w_uint(w, (uint64_t)f->market_size, 8);
+        w_f64(w, f->growth);
+        w_f64(w, f->profit_potential);
+        for (k = 0; k < MTL_FORCE_COUNT; k++)
+            w_f64(w, f->forces[k]);
+        w_f64(w, f->strategic_value);
+        w_uint(w, (uint64_t)f->revenue, 8);
+        w_f64(w, f->gross_margin);
+        w_f64(w, f->share_goal);
+        w_f64(w, f->growth_goal);
+        for (k = 0; k < MTL_APPEALS_COUNT; k++)
+            w_f64(w, f->appeals_weights[k]);
+    }
+    w_uint(w, in->looks.count, 4);
+    for (i = 0; i < in->looks.count; i++) {
+        const mtl_look_item *it = mtl__rows_at(&in->looks, i);
+        w_uint(w, (uint32_t)it->look, 1);
+        w_f64(w, it->impact);
+        w_f64(w, it->likelihood);
+        w_uint(w, (uint32_t)it->window_months, 4);
+        w_text(w, it->text);
+        w_text(w, it->evidence);
+    }
+    w_uint(w, in->appeals.count, 4);
+    for (i = 0; i < in->appeals.count; i++) {
+        const mtl_appeals_rating *r = mtl__rows_at(&in->appeals, i);
+        w_text(w, r->competitor);
+        for (k = 0; k < MTL_APPEALS_COUNT; k++)
+            w_f64(w, r->ratings[k]);
+    }
+    w_uint(w, in->control_points.count, 4);
+    for (i = 0; i < in->control_points.count; i++) {
+        const mtl_control_point *p = mtl__rows_at(&in->control_points, i);
+        w_uint(w, (uint32_t)p->kind, 1);
+        w_f64(w, p->attainability);
+        w_text(w, p->text);
+    }
+    w_pains(w, &in->pains);
+}
+
+static void w_customer_inputs(const mtl__customer_inputs *in, writer *w)
+{
+    size_t i;
+    int k;
+    w_uint(w, (uint64_t)in->has_relationship, 1);
+    if (in->has_relationship)
+        for (k = 0; k < MTL_REL_COUNT; k++)
+            w_f64(w, in->relationship[k]);
+    w_pains(w, &in->pains);
+    w_uint(w, in->contacts.count, 4);
+    for (i = 0; i < in->contacts.count; i++) {
+        const mtl_contact *c = mtl__rows_at(&in->contacts, i);
+        w_text(w, c->name);
+        w_text(w, c->title);
+        w_uint(w, (uint32_t)c->role, 1);
+        w_uint(w, (uint32_t)c->attitude, 1);
+        w_uint(w, (uint32_t)c->coach, 1);
+    }
+}
+
+/* SINP or CINP: u64 n, then per record with inputs its reference and its
+ * inputs. */
+static void w_record_inputs(writer *w, int segments)
+{
+    const mtl__recs *r = segments ? &w->m->segments : &w->m->customers;
+    uint64_t n = 0;
+    size_t slot;
+    for (slot = 0; slot < r->high; slot++) {
+        const mtl__rec *rec = rec_at(r, slot);
+        n += rec->alive && (segments ? segment_has_inputs((const mtl_segment *)rec)
+                                     : customer_has_inputs((const mtl_customer *)rec));
+    }
+    w_uint(w, n, 8);
+    for (slot = 0; slot < r->high && w->st == MTL_OK; slot++) {
+        const mtl__rec *rec = rec_at(r, slot);
+        if (!rec->alive)
+            continue;
+        if (segments && segment_has_inputs((const mtl_segment *)rec)) {
+            w_uint(w, ref_of(w->seg_map, (uint32_t)slot), 4);
+            w_segment_inputs(((const mtl_segment *)rec)->inputs, w);
+        } else if (!segments && customer_has_inputs((const mtl_customer *)rec)) {
+            w_uint(w, ref_of(w->cust_map, (uint32_t)slot), 4);
+            w_customer_inputs(((const mtl_customer *)rec)->inputs, w);
+        }
+    }
+}
+
+/* ANSW: u64 n, then per lead with answers its position, the mask of the
+ * criteria answered and each answer. */
+static void w_answers(writer *w)
+{
+    const mtl_market *m = w->m;
+    uint64_t pos = 0;
+    size_t k;
+    uint32_t i;
+    int q;
+    w_uint(w, answered_leads(m), 8);
+    for (k = 0; k < m->nchunks && w->st == MTL_OK; k++)
+        for (i = 0; i < m->chunks[k]->used; i++) {
+            const mtl__answers *a;
+            if (m->chunks[k]->outcome[i] == MTL__FREE_SLOT)
+                continue;
+            pos++;
+            if (!(a = answers_of(m, k, i)))
+                continue;
+            w_uint(w, pos, 4);
+            w_uint(w, a->mask, 2);
+            for (q = 0; q < MTL_CRIT_COUNT; q++)
+                if (a->mask >> q & 1u) {
+                    w_f64(w, a->score[q]);
+                    w_text(w, a->evidence[q]);
+                }
+        }
+}
+
 static void w_section_body(writer *w, int s)
 {
     const mtl_market *m = w->m;
@@ -961,12 +1177,15 @@ static void w_section_body(writer *w, int s)
             w_column(w, L_ATTR, (uint32_t)k, m->lead_count, 0);
         }
         break;
-    default: /* S_HISTORY */
+    case S_HISTORY:
         w_uint(w, w->nevents, 8);
         w_column(w, L_EVENTS, 0, m->lead_count, 0);
         w_column(w, E_DAY, 0, w->nevents, 1);
         w_column(w, E_STAGE, 0, w->nevents, 1);
         break;
+    case S_SEGMENT_INPUTS: w_record_inputs(w, 1); break;
+    case S_CUSTOMER_INPUTS: w_record_inputs(w, 0); break;
+    default: w_answers(w); break; /* S_ANSWERS */
     }
 }
 
@@ -976,7 +1195,7 @@ static void w_content(writer *w)
     w->bytes = 0;
     w->ncol = 0;
     w->nblob = 0;
-    for (s = 0; s < S_COUNT && w->st == MTL_OK; s++) {
+    for (s = 0; s < sections_of(w->version) && w->st == MTL_OK; s++) {
         uint64_t start;
         w_uint(w, section_tag[s], 4);
         w_uint(w, w->counting ? 0 : w->section_len[s], 8);
@@ -1035,6 +1254,7 @@ MTL_API mtl_status mtl_market_write(const mtl_market *market, mtl_write_fn write
     w.ud = user_data;
     w.seg_map = seg_map;
     w.cust_map = cust_map;
+    w.version = has_inputs(market) ? SNAP_VERSION : 1u;
     for (k = 0; k < market->nchunks; k++) {
         const mtl__lead_chunk *c = market->chunks[k];
         uint32_t i;
@@ -1047,7 +1267,7 @@ MTL_API mtl_status mtl_market_write(const mtl_market *market, mtl_write_fn write
     w_content(&w);
     if (w.st == MTL_OK) {
         memcpy(head, SNAP_MAGIC, 8);
-        put_le(head + 8, SNAP_VERSION, 4);
+        put_le(head + 8, w.version, 4);
         put_le(head + 12, 0, 4);
         put_le(head + 16, w.bytes, 8);
         if (write(head, sizeof head, user_data) != 0)
@@ -1373,9 +1593,9 @@ static mtl_status parse_sections(snapshot *s, rd *content)
             return CORRUPT("section 0x%08x claims %llu bytes, %zu are left",
                            (unsigned)tag, (unsigned long long)len,
                            rd_left(content));
-        for (k = 0; k < S_COUNT && section_tag[k] != tag; k++)
+        for (k = 0; k < sections_of(s->version) && section_tag[k] != tag; k++)
             ;
-        if (k < S_COUNT) {
+        if (k < sections_of(s->version)) {
             if (k != next)
                 return CORRUPT("section %s %s", section_name[k],
                                k < next ? "repeated" : "out of order");
@@ -1389,7 +1609,7 @@ static mtl_status parse_sections(snapshot *s, rd *content)
         }
         content->p += len;
     }
-    if (next < S_COUNT)
+    if (next < sections_of(s->version))
         return CORRUPT("section %s is missing", section_name[next]);
     return MTL_OK;
 }
@@ -1955,9 +2175,12 @@ static inline int lead_value_ok(const lead_limits *lim, int f, uint64_t x,
     }
 }
 
+/* (A value out of range is stored before it is refused: computed modulo
+ * 2^32, with no signed overflow.) */
 static int32_t day_of(uint64_t x)
 {
-    return x ? (int32_t)((int64_t)x - 1 + MTL_DATE_MIN) : MTL_DATE_NONE;
+    return x ? (int32_t)(uint32_t)(x - 1 + (uint64_t)(int64_t)MTL_DATE_MIN)
+             : MTL_DATE_NONE;
 }
 
 /* Decode column f of the leads straight into the chunks.  One loop per
@@ -2172,6 +2395,335 @@ static mtl_status load_history(mtl_market *m, const snapshot *s)
     return MTL_OK;
 }
 
+/* ---- reading: the strategy inputs (version 2) ------------------------- */
+
+/* Each of the three sections is walked twice by the same code: before
+ * anything is allocated with m NULL (the layout: every count, reference
+ * and text against the bytes that hold it), then with m to set the inputs
+ * through the public setters, which check every value. */
+
+/* A text: u32 length (at most max), its bytes, no NUL among them; copied
+ * NUL-terminated to buf (max + 1 bytes). */
+static int rd_text(rd *r, size_t max, char *buf)
+{
+    uint64_t n;
+    if (!rd_uint(r, 4, &n) || n > max || n > rd_left(r) || memchr(r->p, 0, (size_t)n))
+        return 0;
+    memcpy(buf, r->p, (size_t)n);
+    buf[n] = '\0';
+    r->p += n;
+    return 1;
+}
+
+static int rd_f64(rd *r, double *d)
+{
+    uint64_t v;
+    if (!rd_uint(r, 8, &v))
+        return 0;
+    *d = bits_double(v);
+    return 1;
+}
+
+static int rd_i32(rd *r, unsigned n, int32_t *v)
+{
+    uint64_t x;
+    if (!rd_uint(r, n, &x))
+        return 0;
+    *v = (int32_t)(uint32_t)x;
+    return 1;
+}
+
+static int rd_factors(rd *r, mtl_segment_factors *f)
+{
+    uint64_t size, revenue;
+    int k, ok;
+    mtl_segment_factors_init(f, sizeof *f);
+    ok = rd_uint(r, 8, &size) && rd_f64(r, &f->growth) && rd_f64(r, &f->profit_potential);
+    for (k = 0; ok && k < MTL_FORCE_COUNT; k++)
+        ok = rd_f64(r, &f->forces[k]);
+    ok = ok && rd_f64(r, &f->strategic_value) && rd_uint(r, 8, &revenue) &&
+         rd_f64(r, &f->gross_margin) && rd_f64(r, &f->share_goal) &&
+         rd_f64(r, &f->growth_goal);
+    for (k = 0; ok && k < MTL_APPEALS_COUNT; k++)
+        ok = rd_f64(r, &f->appeals_weights[k]);
+    if (ok) {
+        f->market_size = (int64_t)size;
+        f->revenue = (int64_t)revenue;
+    }
+    return ok;
+}
+
+static int rd_look(rd *r, mtl_look_item *it, char *text, char *evidence)
+{
+    mtl_look_item_init(it, sizeof *it);
+    it->text = text;
+    it->evidence = evidence;
+    return rd_i32(r, 1, &it->look) && rd_f64(r, &it->impact) &&
+           rd_f64(r, &it->likelihood) && rd_i32(r, 4, &it->window_months) &&
+           rd_text(r, MTL_TEXT_MAX, text) && rd_text(r, MTL_TEXT_MAX, evidence);
+}
+
+static int rd_appeals(rd *r, mtl_appeals_rating *a, char *competitor)
+{
+    int k, ok;
+    mtl_appeals_rating_init(a, sizeof *a);
+    a->competitor = competitor;
+    ok = rd_text(r, MTL_TEXT_MAX, competitor);
+    for (k = 0; ok && k < MTL_APPEALS_COUNT; k++)
+        ok = rd_f64(r, &a->ratings[k]);
+    return ok;
+}
+
+static int rd_point(rd *r, mtl_control_point *p, char *text)
+{
+    mtl_control_point_init(p, sizeof *p);
+    p->text = text;
+    return rd_i32(r, 1, &p->kind) && rd_f64(r, &p->attainability) &&
+           rd_text(r, MTL_TEXT_MAX, text);
+}
+
+static int rd_pain(rd *r, mtl_pain *p, char *layer, char *text)
+{
+    mtl_pain_init(p, sizeof *p);
+    p->layer = layer;
+    p->text = text;
+    return rd_text(r, MTL_LAYER_MAX, layer) && rd_text(r, MTL_TEXT_MAX, text) &&
+           rd_f64(r, &p->severity) && rd_f64(r, &p->urgency) && rd_f64(r, &p->breadth) &&
+           rd_f64(r, &p->budget) && rd_f64(r, &p->fit) && rd_i32(r, 1, &p->role);
+}
+
+static int rd_contact(rd *r, mtl_contact *c, char *name, char *title)
+{
+    mtl_contact_init(c, sizeof *c);
+    c->name = name;
+    c->title = title;
+    return rd_text(r, MTL_TEXT_MAX, name) && rd_text(r, MTL_TEXT_MAX, title) &&
+           rd_i32(r, 1, &c->role) && rd_i32(r, 1, &c->attitude) &&
+           rd_i32(r, 1, &c->coach);
+}
+
+/* One of the three sections, walked entry by entry. */
+typedef struct {
+    rd r;
+    int s;         /* S_SEGMENT_INPUTS, S_CUSTOMER_INPUTS or S_ANSWERS */
+    uint64_t e;    /* the entry */
+    uint64_t rows; /* rows (answers) the entry holds */
+    char t1[MTL_TEXT_MAX + 1], t2[MTL_TEXT_MAX + 1];
+} walk;
+
+/* The entry is cut short, or a text in it is bad. */
+static mtl_status cut(const walk *w)
+{
+    return CORRUPT("section %s: entry %llu is cut short, or a text in it is too "
+                   "long or holds a NUL",
+                   section_name[w->s], (unsigned long long)w->e);
+}
+
+/* A setter refused a value of the entry (the snapshot's fault). */
+static mtl_status refused(const walk *w, mtl_status st)
+{
+    char what[64];
+    snprintf(what, sizeof what, "section %s: entry %llu", section_name[w->s],
+             (unsigned long long)w->e);
+    return as_corrupt(st, what);
+}
+
+/* A list's u32 count. */
+static int rd_count(walk *w, uint64_t *n)
+{
+    if (!rd_uint(&w->r, 4, n))
+        return 0;
+    w->rows += *n;
+    return 1;
+}
+
+/* The pains of a segment or customer (g or c; neither: the layout only). */
+static mtl_status rd_pains(walk *w, mtl_segment *g, mtl_customer *c)
+{
+    uint64_t n, j;
+    mtl_status st = MTL_OK;
+    if (!rd_count(w, &n))
+        return cut(w);
+    for (j = 0; j < n && st == MTL_OK; j++) {
+        mtl_pain p;
+        if (!rd_pain(&w->r, &p, w->t1, w->t2))
+            return cut(w);
+        st = g ? mtl_segment_add_pain(g, &p) : c ? mtl_customer_add_pain(c, &p) : MTL_OK;
+    }
+    return st ? refused(w, st) : MTL_OK;
+}
+
+/* A SINP entry after its head (g NULL: the layout only). */
+static mtl_status segment_entry(walk *w, mtl_segment *g, uint64_t flags)
+{
+    uint64_t n, j;
+    mtl_status st = MTL_OK;
+    if (flags) {
+        mtl_segment_factors f;
+        if (!rd_factors(&w->r, &f))
+            return cut(w);
+        if (g && (st = mtl_segment_set_factors(g, &f)))
+            return refused(w, st);
+    }
+    if (!rd_count(w, &n))
+        return cut(w);
+    for (j = 0; j < n; j++) {
+        mtl_look_item it;
+        if (!rd_look(&w->r, &it, w->t1, w->t2))
+            return cut(w);
+        if (g && (st = mtl_segment_add_look(g, &it)))
+            return refused(w, st);
+    }
+    if (!rd_count(w, &n))
+        return cut(w);
+    for (j = 0; j < n; j++) {
+        mtl_appeals_rating a;
+        if (!rd_appeals(&w->r, &a, w->t1))
+            return cut(w);
+        if (g && (st = mtl_segment_add_appeals(g, &a)))
+            return refused(w, st);
+        if (g && mtl_segment_appeals_count(g) != j + 1) /* replaced a row */
+            return CORRUPT("section SINP: entry %llu: competitor '%.64s' is rated "
+                           "twice",
+                           (unsigned long long)w->e, w->t1);
+    }
+    if (!rd_count(w, &n))
+        return cut(w);
+    for (j = 0; j < n; j++) {
+        mtl_control_point p;
+        if (!rd_point(&w->r, &p, w->t1))
+            return cut(w);
+        if (g && (st = mtl_segment_add_control_point(g, &p)))
+            return refused(w, st);
+    }
+    return rd_pains(w, g, NULL);
+}
+
+/* A CINP entry after its head (c NULL: the layout only). */
+static mtl_status customer_entry(walk *w, mtl_customer *c, uint64_t flags)
+{
+    uint64_t n, j;
+    mtl_status st = MTL_OK;
+    if (flags) {
+        double rel[MTL_REL_COUNT];
+        int k;
+        for (k = 0; k < MTL_REL_COUNT; k++)
+            if (!rd_f64(&w->r, &rel[k]))
+                return cut(w);
+        if (c && (st = mtl_customer_set_relationship(c, rel)))
+            return refused(w, st);
+    }
+    if ((st = rd_pains(w, NULL, c)))
+        return st;
+    if (!rd_count(w, &n))
+        return cut(w);
+    for (j = 0; j < n; j++) {
+        mtl_contact ct;
+        if (!rd_contact(&w->r, &ct, w->t1, w->t2))
+            return cut(w);
+        if (c && (st = mtl_customer_add_contact(c, &ct)))
+            return refused(w, st);
+    }
+    return MTL_OK;
+}
+
+/* An ANSW entry after its reference: the mask of the criteria answered,
+ * each answer (l NULL: the layout only). */
+static mtl_status answers_entry(walk *w, mtl_lead *l)
+{
+    uint64_t mask;
+    int32_t q;
+    if (!rd_uint(&w->r, 2, &mask))
+        return cut(w);
+    if (mask == 0 || mask >> MTL_CRIT_COUNT)
+        return CORRUPT("section ANSW: entry %llu: criteria mask 0x%x",
+                       (unsigned long long)w->e, (unsigned)mask);
+    w->rows = 1;
+    for (q = 0; q < MTL_CRIT_COUNT; q++) {
+        double score;
+        mtl_status st;
+        if (!(mask >> q & 1u))
+            continue;
+        if (!rd_f64(&w->r, &score) || !rd_text(&w->r, MTL_TEXT_MAX, w->t1))
+            return cut(w);
+        if (isnan(score)) /* the setter would take it for "remove" */
+            return CORRUPT("section ANSW: entry %llu: %s scored NaN",
+                           (unsigned long long)w->e, mtl_criterion_name(q));
+        if (l && (st = mtl_lead_set_answer(l, q, score, w->t1)))
+            return refused(w, st);
+    }
+    return MTL_OK;
+}
+
+/* The lead at 0-based position pos of a market just read (its leads fill
+ * the chunks in order). */
+static mtl_lead *lead_at(mtl_market *m, uint64_t pos)
+{
+    size_t k = 0;
+    while (pos >= m->chunks[k]->capacity)
+        pos -= m->chunks[k++]->capacity;
+    return mtl__lead_handle(m->chunks[k], (uint32_t)pos);
+}
+
+/* Section s: u64 n, then n entries, each headed by the reference of its
+ * record (1 ... records, rising: one entry per record, in file order) and,
+ * but in ANSW, a flags byte (0 or 1); an entry holds at least one input.
+ * m NULL: the layout only. */
+static mtl_status read_entries(const snapshot *s, int sec, mtl_market *m)
+{
+    walk w;
+    uint64_t n, prev = 0, ref, flags = 0;
+    uint64_t records = sec == S_SEGMENT_INPUTS    ? s->nsegs
+                       : sec == S_CUSTOMER_INPUTS ? s->ncust
+                                                  : s->nleads;
+    mtl_status st;
+    w.r = s->section[sec];
+    w.s = sec;
+    if (!rd_uint(&w.r, 8, &n))
+        return CORRUPT("section %s is cut short", section_name[sec]);
+    for (w.e = 0; w.e < n; w.e++) {
+        w.rows = 0;
+        if (!rd_uint(&w.r, 4, &ref) ||
+            (sec != S_ANSWERS && !rd_uint(&w.r, 1, &flags)))
+            return cut(&w);
+        if (ref <= prev || ref > records)
+            return CORRUPT("section %s: entry %llu: reference %llu after %llu (1 to "
+                           "%llu, rising)",
+                           section_name[sec], (unsigned long long)w.e,
+                           (unsigned long long)ref, (unsigned long long)prev,
+                           (unsigned long long)records);
+        if (flags > 1)
+            return CORRUPT("section %s: entry %llu: flags 0x%x (0 or 1)",
+                           section_name[sec], (unsigned long long)w.e, (unsigned)flags);
+        prev = ref;
+        if (sec == S_SEGMENT_INPUTS)
+            st = segment_entry(&w, m ? mtl__recs_at(&m->segments, (uint32_t)ref - 1)
+                                     : NULL,
+                               flags);
+        else if (sec == S_CUSTOMER_INPUTS)
+            st = customer_entry(&w, m ? mtl__recs_at(&m->customers, (uint32_t)ref - 1)
+                                      : NULL,
+                                flags);
+        else
+            st = answers_entry(&w, m ? lead_at(m, ref - 1) : NULL);
+        if (st)
+            return st;
+        if (!flags && !w.rows)
+            return CORRUPT("section %s: entry %llu holds no input", section_name[sec],
+                           (unsigned long long)w.e);
+    }
+    return end_of(&w.r, sec);
+}
+
+static mtl_status read_inputs(const snapshot *s, mtl_market *m)
+{
+    int sec;
+    mtl_status st = MTL_OK;
+    for (sec = S_SEGMENT_INPUTS; s->version >= 2 && sec < S_COUNT && !st; sec++)
+        st = read_entries(s, sec, m);
+    return st;
+}
+
 MTL_API mtl_status mtl_market_read(mtl_market **out, const void *data, size_t len,
                                    const mtl_market_options *options)
 {
@@ -2194,7 +2746,8 @@ MTL_API mtl_status mtl_market_read(mtl_market **out, const void *data, size_t le
     /* everything that can be checked without allocating, first */
     if ((st = parse_frame(data, len, &s, &content)) ||
         (st = parse_sections(&s, &content)) ||
-        (st = parse_market_and_stages(&s)) || (st = parse_records(&s)))
+        (st = parse_market_and_stages(&s)) || (st = parse_records(&s)) ||
+        (st = read_inputs(&s, NULL)))
         return st;
     if ((st = build_market(&s, options, &m)))
         return st;
@@ -2212,6 +2765,10 @@ MTL_API mtl_status mtl_market_read(mtl_market **out, const void *data, size_t le
         row += c->used;
     }
     m->lead_count = s.nleads;
+    if ((st = read_inputs(&s, m))) {
+        mtl_market_unref(m);
+        return st;
+    }
     mtl__funnel_rebuild(m);
     *out = m;
     return MTL_OK;

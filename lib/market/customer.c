@@ -211,5 +211,6 @@ void mtl__customer_drop(mtl_customer *customer)
         mtl__segment_at(m, customer->segment)->customers--;
     mtl__strfree(&m->alloc, customer->name);
     customer->name = NULL;
+    mtl__customer_inputs_free(m, customer);
     mtl__recs_remove(&m->customers, m, &customer->rec);
 }

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/strpool.h"
+#include "market/rows.h"
 
 /* ---- stage model ------------------------------------------------------ */
 
@@ -77,9 +78,28 @@ typedef struct mtl__funnel_cell {
     uint64_t ovr_lo;
 } mtl__funnel_cell;
 
+/* The strategy inputs of a segment and a customer (looks.h, pain.h,
+ * customer.h), allocated when the first one is set. */
+typedef struct mtl__segment_inputs {
+    mtl__rows looks, appeals, control_points, pains;
+    mtl_segment_factors factors;
+    int has_factors;
+} mtl__segment_inputs;
+
+typedef struct mtl__customer_inputs {
+    mtl__rows pains, contacts;
+    double relationship[MTL_REL_COUNT];
+    int has_relationship;
+} mtl__customer_inputs;
+
+/* Row layouts of the input lists (looks.c, pains.c, decision_chain.c). */
+extern const mtl__row_layout mtl__look_layout, mtl__appeals_layout,
+    mtl__control_point_layout, mtl__pain_layout, mtl__contact_layout;
+
 struct mtl_segment {
     mtl__rec rec;
     char *name;
+    mtl__segment_inputs *inputs; /* NULL until an input is set */
     uint32_t parent;    /* slot or MTL__NONE */
     uint32_t children;  /* number of child segments */
     uint32_t customers; /* customers that name it */
@@ -95,7 +115,27 @@ struct mtl_customer {
     int64_t revenue;
     int64_t investment;
     double participation;
+    mtl__customer_inputs *inputs; /* NULL until an input is set */
 };
+
+/* A record's inputs, created on demand (NULL and MTL_E_NO_MEMORY reported
+ * when that fails); freed with the record. */
+mtl__segment_inputs *mtl__segment_inputs_of(mtl_segment *s);
+mtl__customer_inputs *mtl__customer_inputs_of(mtl_customer *c);
+void mtl__segment_inputs_free(mtl_market *m, mtl_segment *s);
+void mtl__customer_inputs_free(mtl_market *m, mtl_customer *c);
+
+/* Input checks shared by the setters and the CSV import: MTL_OK or the
+ * reported error naming the field. */
+mtl_status mtl__look_item_check(const mtl_look_item *item);
+mtl_status mtl__factors_check(const mtl_segment_factors *f);
+mtl_status mtl__appeals_check(const mtl_appeals_rating *r);
+mtl_status mtl__control_point_check(const mtl_control_point *p);
+mtl_status mtl__pain_check(const mtl_pain *p);
+mtl_status mtl__contact_check(const mtl_contact *c);
+mtl_status mtl__relationship_check(const double *ratings);
+/* A verification answer (NaN score allowed: it removes the answer). */
+mtl_status mtl__answer_check(int32_t criterion, double score, const char *evidence);
 
 void mtl__recs_init(mtl__recs *r, size_t rec_size);
 void mtl__recs_free(mtl__recs *r, mtl__allocator *a);
@@ -198,7 +238,29 @@ struct mtl_market {
     mtl__funnel_cell funnel_total[MTL_STAGE_MAX];
     mtl__funnel_cell *funnel_segments;
     size_t funnel_slots;
+
+    /* lead verification answers (answers.c): per lead chunk, NULL or one
+     * pointer per slot, NULL for a lead without answers */
+    struct mtl__answers ***answers;
+    size_t answer_chunks;
 };
+
+/* A lead's verification answers (verification.h). */
+typedef struct mtl__answers {
+    uint32_t mask; /* bit k: criterion k answered */
+    double score[MTL_CRIT_COUNT];
+    char *evidence[MTL_CRIT_COUNT]; /* NULL when none */
+} mtl__answers;
+
+/* The answers of lead i of chunk c, or NULL. */
+static inline const mtl__answers *mtl__answers_at(const mtl_market *m, uint32_t c,
+                                                  uint32_t i)
+{
+    return c < m->answer_chunks && m->answers[c] ? m->answers[c][i] : NULL;
+}
+/* Forget a removed lead's answers; free them all at the market's release. */
+void mtl__answers_drop(mtl_market *m, uint32_t c, uint32_t i);
+void mtl__answers_free(mtl_market *m);
 
 /* The three small lead fields share one byte: status in bits 0-1,
  * forecast category + 1 (0 = none) in bits 2-4, decision step in 5-7. */

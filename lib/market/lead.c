@@ -139,6 +139,7 @@ void mtl__leads_free(mtl_market *m)
     mtl__free(&m->alloc, m->attrs, m->cap_attrs * sizeof *m->attrs);
     mtl__free(&m->alloc, m->events, m->cap_events * sizeof *m->events);
     mtl__index_free(&m->lead_index, &m->alloc);
+    mtl__answers_free(m);
 }
 
 mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot)
@@ -413,6 +414,7 @@ MTL_API mtl_status mtl_lead_remove(mtl_lead *lead)
         c->customer[i] = c->segment[i] = MTL__NONE;
         events_free_list(m, c->history[i]);
         attrs_clear_slot(m, c->index, i);
+        mtl__answers_drop(m, c->index, i);
         c->outcome[i] = MTL__FREE_SLOT;
         c->history[i] = m->lead_free;
         m->lead_free = mtl__lead_slot(c, i);

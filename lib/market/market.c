@@ -84,17 +84,20 @@ MTL_API mtl_market *mtl_market_ref(mtl_market *market)
     return market;
 }
 
-static void free_names(mtl__recs *r, mtl__allocator *a, int segments)
+static void free_records(mtl__recs *r, mtl__allocator *a, int segments)
 {
     uint32_t s;
     for (s = 0; s < r->high; s++) {
         mtl__rec *rec = mtl__recs_at(r, s);
         if (!rec->alive)
             continue;
-        if (segments)
+        if (segments) {
             mtl__strfree(a, ((mtl_segment *)rec)->name);
-        else
+            mtl__segment_inputs_free(rec->market, (mtl_segment *)rec);
+        } else {
             mtl__strfree(a, ((mtl_customer *)rec)->name);
+            mtl__customer_inputs_free(rec->market, (mtl_customer *)rec);
+        }
     }
 }
 
@@ -106,8 +109,8 @@ MTL_API void mtl_market_unref(mtl_market *market)
         return;
     a = &market->alloc;
     mtl__leads_free(market);
-    free_names(&market->segments, a, 1);
-    free_names(&market->customers, a, 0);
+    free_records(&market->segments, a, 1);
+    free_records(&market->customers, a, 0);
     mtl__funnel_free(market);
     mtl__recs_free(&market->segments, a);
     mtl__recs_free(&market->customers, a);

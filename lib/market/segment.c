@@ -120,5 +120,6 @@ void mtl__segment_drop(mtl_segment *segment)
         mtl__segment_at(m, segment->parent)->children--;
     mtl__strfree(&m->alloc, segment->name);
     segment->name = NULL;
+    mtl__segment_inputs_free(m, segment);
     mtl__recs_remove(&m->segments, m, &segment->rec);
 }

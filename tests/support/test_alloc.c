@@ -15,6 +15,7 @@
  * a touched canary (like a wrong osize) is reported at once and fails the
  * test in test_alloc_assert_clean.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -270,6 +271,129 @@ static void d_i64(digest *d, int64_t v) { d_bytes(d, &v, sizeof v); }
 
 static void d_f64(digest *d, double v) { d_bytes(d, &v, sizeof v); }
 
+/* A strategy input's double: every NaN ("not known") is the same value
+ * (CSV writes it as an empty cell and reads it back as NAN). */
+static void d_val(digest *d, double v) { d_f64(d, isnan(v) ? NAN : v); }
+
+static void d_fail(const char *what, size_t k, size_t n)
+{
+    fail_msg("fingerprint: %s(%zu) of %zu failed: %s", what, k, n,
+             mtl_last_error_message());
+}
+
+static void digest_pain(digest *d, const mtl_pain *p)
+{
+    d_str(d, p->layer);
+    d_str(d, p->text);
+    d_val(d, p->severity);
+    d_val(d, p->urgency);
+    d_val(d, p->breadth);
+    d_val(d, p->budget);
+    d_val(d, p->fit);
+    d_i64(d, p->role);
+}
+
+/* Look items, factors, $APPEALS ratings, control points and pains. */
+static void digest_segment_inputs(digest *d, const mtl_segment *s)
+{
+    mtl_segment_factors f;
+    size_t k, n;
+    int q;
+    n = mtl_segment_look_count(s);
+    d_i64(d, (int64_t)n);
+    for (k = 0; k < n; k++) {
+        mtl_look_item it;
+        mtl_look_item_init(&it, sizeof it);
+        if (mtl_segment_look_at(s, k, &it) != MTL_OK)
+            d_fail("look_at", k, n);
+        d_i64(d, it.look);
+        d_val(d, it.impact);
+        d_val(d, it.likelihood);
+        d_i64(d, it.window_months);
+        d_str(d, it.text);
+        d_str(d, it.evidence);
+    }
+    mtl_segment_factors_init(&f, sizeof f);
+    if (mtl_segment_factors_get(s, &f) != MTL_OK)
+        d_fail("factors_get", 0, 1);
+    d_i64(d, f.market_size);
+    d_val(d, f.growth);
+    d_val(d, f.profit_potential);
+    for (q = 0; q < MTL_FORCE_COUNT; q++)
+        d_val(d, f.forces[q]);
+    d_val(d, f.strategic_value);
+    d_i64(d, f.revenue);
+    d_val(d, f.gross_margin);
+    d_val(d, f.share_goal);
+    d_val(d, f.growth_goal);
+    for (q = 0; q < MTL_APPEALS_COUNT; q++)
+        d_val(d, f.appeals_weights[q]);
+    n = mtl_segment_appeals_count(s);
+    d_i64(d, (int64_t)n);
+    for (k = 0; k < n; k++) {
+        mtl_appeals_rating r;
+        mtl_appeals_rating_init(&r, sizeof r);
+        if (mtl_segment_appeals_at(s, k, &r) != MTL_OK)
+            d_fail("appeals_at", k, n);
+        d_str(d, r.competitor);
+        for (q = 0; q < MTL_APPEALS_COUNT; q++)
+            d_val(d, r.ratings[q]);
+    }
+    n = mtl_segment_control_point_count(s);
+    d_i64(d, (int64_t)n);
+    for (k = 0; k < n; k++) {
+        mtl_control_point p;
+        mtl_control_point_init(&p, sizeof p);
+        if (mtl_segment_control_point_at(s, k, &p) != MTL_OK)
+            d_fail("control_point_at", k, n);
+        d_i64(d, p.kind);
+        d_val(d, p.attainability);
+        d_str(d, p.text);
+    }
+    n = mtl_segment_pain_count(s);
+    d_i64(d, (int64_t)n);
+    for (k = 0; k < n; k++) {
+        mtl_pain p;
+        mtl_pain_init(&p, sizeof p);
+        if (mtl_segment_pain_at(s, k, &p) != MTL_OK)
+            d_fail("segment pain_at", k, n);
+        digest_pain(d, &p);
+    }
+}
+
+/* Pains, contacts and the relationship assessment. */
+static void digest_customer_inputs(digest *d, const mtl_customer *c)
+{
+    double rel[MTL_REL_COUNT];
+    size_t k, n;
+    int q;
+    n = mtl_customer_pain_count(c);
+    d_i64(d, (int64_t)n);
+    for (k = 0; k < n; k++) {
+        mtl_pain p;
+        mtl_pain_init(&p, sizeof p);
+        if (mtl_customer_pain_at(c, k, &p) != MTL_OK)
+            d_fail("customer pain_at", k, n);
+        digest_pain(d, &p);
+    }
+    n = mtl_customer_contact_count(c);
+    d_i64(d, (int64_t)n);
+    for (k = 0; k < n; k++) {
+        mtl_contact ct;
+        mtl_contact_init(&ct, sizeof ct);
+        if (mtl_customer_contact_at(c, k, &ct) != MTL_OK)
+            d_fail("contact_at", k, n);
+        d_str(d, ct.name);
+        d_str(d, ct.title);
+        d_i64(d, ct.role);
+        d_i64(d, ct.attitude);
+        d_i64(d, ct.coach);
+    }
+    d_i64(d, mtl_customer_relationship(c, rel));
+    for (q = 0; q < MTL_REL_COUNT; q++)
+        d_val(d, rel[q]);
+}
+
 static void digest_lead(digest *d, const mtl_lead *l)
 {
     size_t k, n;
@@ -307,6 +431,16 @@ static void digest_lead(digest *d, const mtl_lead *l)
         d_i64(d, day);
         d_i64(d, stage);
     }
+    /* verification answers: a lead without any costs one count */
+    n = mtl_lead_answer_count(l);
+    d_i64(d, (int64_t)n);
+    for (k = 0; n && k < MTL_CRIT_COUNT; k++) {
+        double score = 0;
+        const char *evidence = NULL;
+        d_i64(d, mtl_lead_answer(l, (int32_t)k, &score, &evidence));
+        d_val(d, score);
+        d_str(d, evidence);
+    }
 }
 
 uint64_t test_lead_fingerprint(const mtl_lead *lead)
@@ -343,6 +477,7 @@ uint64_t test_market_fingerprint(const mtl_market *m)
         d_str(&d, mtl_segment_id(s));
         d_str(&d, mtl_segment_name(s));
         d_str(&d, mtl_segment_id(mtl_segment_parent(s)));
+        digest_segment_inputs(&d, s);
     }
     if (n != mtl_market_segment_count(m))
         fail_msg("fingerprint: iterated %zu segments, count says %zu", n,
@@ -358,6 +493,7 @@ uint64_t test_market_fingerprint(const mtl_market *m)
         d_i64(&d, mtl_customer_investment(c));
         d_f64(&d, mtl_customer_participation(c));
         d_i64(&d, mtl_customer_grade(c));
+        digest_customer_inputs(&d, c);
     }
     if (n != mtl_market_customer_count(m))
         fail_msg("fingerprint: iterated %zu customers, count says %zu", n,
@@ -369,6 +505,28 @@ uint64_t test_market_fingerprint(const mtl_market *m)
         fail_msg("fingerprint: iterated %zu leads, count says %zu", n,
                  mtl_market_lead_count(m));
     return d.h;
+}
+
+/* ---- an output sink ------------------------------------------------- */
+
+int32_t test_sink_write(const void *data, size_t len, void *user_data)
+{
+    test_sink *s = user_data;
+    s->calls++;
+    if (s->refuse_after >= 0 && s->n + len > (size_t)s->refuse_after)
+        return 1;
+    if (s->n + len + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 1024;
+        while (cap < s->n + len + 1)
+            cap *= 2;
+        s->p = realloc(s->p, cap);
+        assert_non_null(s->p);
+        s->cap = cap;
+    }
+    memcpy(s->p + s->n, data, len);
+    s->n += len;
+    s->p[s->n] = '\0';
+    return 0;
 }
 
 /* ---- soft checks ----------------------------------------------------- */

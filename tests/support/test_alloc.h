@@ -71,14 +71,34 @@ void test_market_free(mtl_market *market, test_alloc *ta);
 /*
  * A 64-bit FNV-1a digest of everything a market shows through the public
  * API: options, stage model, counts, then every segment (id, name, parent
- * id), customer (every field) and lead (every field, every attribute with
- * its key, every history event) in iteration order.  Two markets with the
- * same digest are, for the tests' purposes, the same market.
+ * id, look items, factors, $APPEALS ratings, control points, pains),
+ * customer (every field, pains, contacts, relationship assessment) and
+ * lead (every field, every attribute with its key, every history event,
+ * every verification answer) in iteration order.  Two markets with the
+ * same digest are, for the tests' purposes, the same market.  (Strategy
+ * inputs that are NaN -- "not known" -- count as one value whatever their
+ * bits.)
  */
 uint64_t test_market_fingerprint(const mtl_market *market);
 
-/* The same digest restricted to one lead (all fields, attributes, events). */
+/* The same digest restricted to one lead (all fields, attributes, events,
+ * answers). */
 uint64_t test_lead_fingerprint(const mtl_lead *lead);
+
+/* ---- an output sink ------------------------------------------------- */
+
+/* A growing NUL-terminated buffer behind an mtl_write_fn (plain malloc: it
+ * is the caller's memory, not the market's).  Start it zeroed with
+ * refuse_after -1; refuse_after >= 0 makes the callback refuse once that
+ * many bytes were accepted.  Release p with free(). */
+typedef struct test_sink {
+    char *p;
+    size_t n, cap;
+    long refuse_after;
+    int calls;
+} test_sink;
+
+int32_t test_sink_write(const void *data, size_t len, void *user_data);
 
 /* ---- soft checks ----------------------------------------------------- */
 

@@ -15,6 +15,11 @@ import sys
 
 DATE_MIN = -719162
 SECTIONS = ["MRKT", "STGE", "STRS", "SEGS", "CUST", "LEAD", "ATTR", "HIST"]
+# version 2: the strategy inputs follow
+SECTIONS_V2 = SECTIONS + ["SINP", "CINP", "ANSW"]
+CRITERIA = ["strategic_fit", "real_need", "acceptable_risk", "urgent_need",
+            "procurement", "budget", "timeline", "relationship",
+            "value_proposition", "solution_maturity", "key_team", "competition"]
 LEAD_COLUMNS = ["customer", "segment", "owner", "region", "source", "stage",
                 "outcome", "status", "category+1", "decision", "amount",
                 "probability", "created", "expected_close", "closed"]
@@ -90,9 +95,23 @@ class Reader:
             rows.append(row)
         return rows, [w for w, _ in heads]
 
+    def text(self):
+        """u32 length, bytes (no NUL)."""
+        b = self.take(self.uint(4))
+        if b"\0" in b:
+            raise Bad("%s: a NUL inside a text" % self.name)
+        return b.decode("utf-8", "replace")
+
+    def f64(self):
+        return f64(self.uint(8))
+
     def end(self):
         if self.left():
             raise Bad("%s: %d trailing bytes" % (self.name, self.left()))
+
+
+def i64(v):
+    return v - (1 << 64) if v >> 63 else v
 
 
 def f64(bits):
@@ -108,7 +127,7 @@ def dump(data, rows):
         raise Bad("not a snapshot (magic or size)")
     version, flags, length = struct.unpack_from("<IIQ", data, 8)
     print("version %d, flags %d, content %d bytes" % (version, flags, length))
-    if version != 1 or flags != 0:
+    if version not in (1, 2) or flags != 0:
         raise Bad("version %d / flags %d unknown" % (version, flags))
     if length != len(data) - 28:
         raise Bad("content length %d, file holds %d" % (length, len(data) - 28))
@@ -124,13 +143,14 @@ def dump(data, rows):
         tag = r.take(4).decode("latin-1")
         payload = r.take(r.uint(8))
         print("section %s: %d bytes" % (tag, len(payload)))
-        if tag in SECTIONS:
+        if tag in (SECTIONS_V2 if version == 2 else SECTIONS):
             sections[tag] = payload
             order.append(tag)
         elif not ("a" <= tag[0] <= "z"):
             raise Bad("unknown required section %r" % tag)
-    if order != SECTIONS:
-        raise Bad("sections %s, expected %s" % (order, SECTIONS))
+    want = SECTIONS_V2 if version == 2 else SECTIONS
+    if order != want:
+        raise Bad("sections %s, expected %s" % (order, want))
 
     s = Reader(sections["MRKT"], "MRKT")
     print("  minor_per_major", s.uint(8))
@@ -204,6 +224,86 @@ def dump(data, rows):
             print("    %r:" % lead_ids[i],
                   [(day(days[e + k]), stages[e + k]) for k in range(counts[i])])
         e += counts[i]
+    if version == 2:
+        dump_inputs(sections, rows)
+
+
+def pains(s):
+    out = []
+    for _ in range(s.uint(4)):
+        out.append({"layer": s.text(), "text": s.text(), "severity": s.f64(),
+                    "urgency": s.f64(), "breadth": s.f64(), "budget": s.f64(),
+                    "fit": s.f64(), "role": s.uint(1)})
+    return out
+
+
+def references(s, what):
+    """The entries' references rise: one entry per record."""
+    prev = [0]
+
+    def ref():
+        r = s.uint(4)
+        if r <= prev[0]:
+            raise Bad("%s: reference %d after %d" % (what, r, prev[0]))
+        prev[0] = r
+        return r
+    return ref
+
+
+def segment_inputs(s, flags):
+    v = {}
+    if flags & 1:
+        v["factors"] = {"market_size": i64(s.uint(8)), "growth": s.f64(),
+                        "profit_potential": s.f64(),
+                        "forces": [s.f64() for _ in range(5)],
+                        "strategic_value": s.f64(), "revenue": i64(s.uint(8)),
+                        "gross_margin": s.f64(), "share_goal": s.f64(),
+                        "growth_goal": s.f64(),
+                        "weights": [s.f64() for _ in range(8)]}
+    v["looks"] = [{"look": s.uint(1), "impact": s.f64(), "likelihood": s.f64(),
+                   "window": s.uint(4), "text": s.text(), "evidence": s.text()}
+                  for _ in range(s.uint(4))]
+    v["appeals"] = [{"competitor": s.text(), "ratings": [s.f64() for _ in range(8)]}
+                    for _ in range(s.uint(4))]
+    v["control_points"] = [{"kind": s.uint(1), "attainability": s.f64(),
+                            "text": s.text()} for _ in range(s.uint(4))]
+    v["pains"] = pains(s)
+    return v
+
+
+def customer_inputs(s, flags):
+    v = {}
+    if flags & 1:
+        v["relationship"] = [s.f64() for _ in range(6)]
+    v["pains"] = pains(s)
+    v["contacts"] = [{"name": s.text(), "title": s.text(), "role": s.uint(1),
+                      "attitude": s.uint(1), "coach": s.uint(1)}
+                     for _ in range(s.uint(4))]
+    return v
+
+
+def answers(s, mask):
+    return {CRITERIA[q]: (s.f64(), s.text()) for q in range(12) if mask >> q & 1}
+
+
+def entries(sections, tag, what, rows, flag_bytes, read):
+    """u64 n, then n entries: a rising u32 reference, flags, the values."""
+    s = Reader(sections[tag], tag)
+    n = s.uint(8)
+    ref = references(s, tag)
+    print("  %d %s" % (n, what))
+    for i in range(n):
+        r, flags = ref(), s.uint(flag_bytes)
+        v = read(s, flags)
+        if i < rows:
+            print("    %d:" % r, v)
+    s.end()
+
+
+def dump_inputs(sections, rows):
+    entries(sections, "SINP", "segments with inputs", rows, 1, segment_inputs)
+    entries(sections, "CINP", "customers with inputs", rows, 1, customer_inputs)
+    entries(sections, "ANSW", "leads with answers", rows, 2, answers)
 
 
 def main():
