@@ -10,6 +10,7 @@
  *  - programming errors raise: wrong argument types, unknown option keys
  *    or enum names, a closed market, a removed or closed record handle.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,11 @@ const lmtl_enum lmtl_grades[] = {
 };
 const lmtl_enum lmtl_kinds[] = {
     { "leads", MTL_KIND_LEADS }, { "customers", MTL_KIND_CUSTOMERS },
-    { "segments", MTL_KIND_SEGMENTS }, { NULL, 0 }
+    { "segments", MTL_KIND_SEGMENTS }, { "looks", MTL_KIND_LOOKS },
+    { "factors", MTL_KIND_FACTORS }, { "appeals", MTL_KIND_APPEALS },
+    { "control_points", MTL_KIND_CONTROL_POINTS }, { "pains", MTL_KIND_PAINS },
+    { "contacts", MTL_KIND_CONTACTS }, { "relationships", MTL_KIND_RELATIONSHIPS },
+    { "answers", MTL_KIND_ANSWERS }, { NULL, 0 }
 };
 
 static const lmtl_enum *enum_find(const lmtl_enum *e, const char *name)
@@ -204,13 +209,22 @@ const char *lmtl_optcstring(lua_State *L, int idx, const char *def)
     return lmtl_checkcstring(L, idx);
 }
 
+/* Start a lua_next loop over the optional table argument at *idx: 0 for
+ * none or nil; else *idx is made absolute and the first key (nil) pushed. */
+static int begin_table(lua_State *L, int *idx)
+{
+    if (lua_isnoneornil(L, *idx))
+        return 0;
+    luaL_checktype(L, *idx, LUA_TTABLE);
+    *idx = lua_absindex(L, *idx);
+    lua_pushnil(L);
+    return 1;
+}
+
 void lmtl_check_options(lua_State *L, int idx, const char *const names[])
 {
-    if (lua_isnoneornil(L, idx))
+    if (!begin_table(L, &idx))
         return;
-    luaL_checktype(L, idx, LUA_TTABLE);
-    idx = lua_absindex(L, idx);
-    lua_pushnil(L);
     while (lua_next(L, idx)) {
         int known = 0;
         size_t i;
@@ -398,15 +412,271 @@ void lmtl_set_struct(lua_State *L, const void *s, const lmtl_field *f)
             lmtl_push_date(L, i32);
             break;
         case LMTL_F64:
+        case LMTL_F64_OPT:
             memcpy(&d, p, sizeof d);
+            if (f->type == LMTL_F64_OPT && d != d)
+                continue;
             lua_pushnumber(L, d);
+            break;
+        case LMTL_SIZE:
+        case LMTL_POS: {
+            size_t z;
+            memcpy(&z, p, sizeof z);
+            lua_pushinteger(L, (lua_Integer)z + (f->type == LMTL_POS));
+            break;
+        }
+        case LMTL_BOOL:
+            memcpy(&i32, p, sizeof i32);
+            lua_pushboolean(L, i32 != 0);
+            break;
+        case LMTL_ENUM:
+        case LMTL_ENUM_OPT:
+            memcpy(&i32, p, sizeof i32);
+            if (f->type == LMTL_ENUM_OPT && i32 == 0)
+                continue;
+            lmtl_push_enum(L, f->aux, i32, INT32_MIN);
+            break;
+        case LMTL_BITS: {
+            const lmtl_enum *e;
+            uint32_t bits;
+            lua_Integer n = 0;
+            memcpy(&bits, p, sizeof bits);
+            lua_newtable(L);
+            lmtl_mark_array(L);
+            for (e = f->aux; e->name; e++)
+                if (e->value >= 0 && e->value < 32 && (bits & (UINT32_C(1) << e->value))) {
+                    lua_pushstring(L, e->name);
+                    lua_rawseti(L, -2, ++n);
+                }
+            break;
+        }
+        case LMTL_F64_NAMED:
+        case LMTL_I64_NAMED: {
+            const char *const *names = f->aux;
+            size_t i;
+            lua_newtable(L);
+            for (i = 0; names[i]; i++) {
+                if (f->type == LMTL_F64_NAMED) {
+                    memcpy(&d, (const char *)p + i * sizeof d, sizeof d);
+                    if (d != d)
+                        continue;
+                    lua_pushnumber(L, d);
+                } else {
+                    memcpy(&i64, (const char *)p + i * sizeof i64, sizeof i64);
+                    lua_pushinteger(L, i64);
+                }
+                lua_setfield(L, -2, names[i]);
+            }
+            break;
+        }
+        case LMTL_SCORE:
+            lmtl_push_score(L, p);
             break;
         default:
             memcpy(&str, p, sizeof str);
+            if (f->type == LMTL_STR_OPT && (!str || !*str))
+                continue;
             lua_pushstring(L, str);
             break;
         }
         lua_setfield(L, -2, f->name);
+    }
+}
+
+void lmtl_push_score(lua_State *L, const mtl_score *s)
+{
+    size_t i;
+    lua_createtable(L, 0, 2);
+    lmtl_setnum(L, "value", s->value);
+    lua_createtable(L, (int)s->term_count, 0);
+    lmtl_mark_array(L);
+    for (i = 0; i < s->term_count; i++) {
+        const mtl_term *term = &s->terms[i];
+        lua_createtable(L, 0, 4);
+        lmtl_setstr(L, "factor", term->factor);
+        lmtl_setnum(L, "weight", term->weight);
+        lmtl_setnum(L, "value", term->value);
+        lmtl_setnum(L, "contribution", term->contribution);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "terms");
+}
+
+/* ---- table fields into structs ------------------------------------------- */
+
+/* The value at vidx as an int32_t code of e: a name or an integer (passed
+ * through, out of range as a value the library refuses). */
+static int32_t field_enum(lua_State *L, int vidx, const lmtl_enum *e,
+                          const char *what, const char *key)
+{
+    const lmtl_enum *hit;
+    if (lua_isinteger(L, vidx)) {
+        lua_Integer v = lua_tointeger(L, vidx);
+        return (v < INT32_MIN || v > INT32_MAX) ? INT32_MAX : (int32_t)v;
+    }
+    if (lua_type(L, vidx) != LUA_TSTRING)
+        return (int32_t)luaL_error(L, "bad %s '%s' (name expected, got %s)", what,
+                                   key, luaL_typename(L, vidx));
+    if (!(hit = enum_find(e, lua_tostring(L, vidx))))
+        return (int32_t)luaL_error(L, "bad %s '%s' (unknown value '%s')", what, key,
+                                   lua_tostring(L, vidx));
+    return hit->value;
+}
+
+static lua_Integer field_integer(lua_State *L, int vidx, const char *what,
+                                 const char *key)
+{
+    int isint;
+    lua_Integer v = lua_tointegerx(L, vidx, &isint);
+    if (!isint)
+        luaL_error(L, "bad %s '%s' (integer expected, got %s)", what, key,
+                   lua_type(L, vidx) == LUA_TNUMBER ? "non-integer number"
+                                                    : luaL_typename(L, vidx));
+    return v;
+}
+
+/* A number; false is NaN (not known, no gate). */
+static double field_number(lua_State *L, int vidx, const char *what, const char *key)
+{
+    if (lua_type(L, vidx) == LUA_TBOOLEAN && !lua_toboolean(L, vidx))
+        return NAN;
+    if (lua_type(L, vidx) != LUA_TNUMBER)
+        luaL_error(L, "bad %s '%s' (number expected, got %s)", what, key,
+                   luaL_typename(L, vidx));
+    return lua_tonumber(L, vidx);
+}
+
+/* An array field from a list (1 ... n) and/or a map by the names. */
+static void field_named(lua_State *L, int vidx, char *p, const lmtl_field *f,
+                        const char *what)
+{
+    const char *const *names = f->aux;
+    size_t n = 0;
+    if (lua_type(L, vidx) != LUA_TTABLE)
+        luaL_error(L, "bad %s '%s' (table expected, got %s)", what, f->name,
+                   luaL_typename(L, vidx));
+    while (names[n])
+        n++;
+    lua_pushnil(L);
+    while (lua_next(L, vidx)) {
+        size_t i = n;
+        if (lua_isinteger(L, -2)) {
+            lua_Integer k = lua_tointeger(L, -2);
+            if (k >= 1 && (lua_Unsigned)k <= n)
+                i = (size_t)(k - 1);
+        } else if (lua_type(L, -2) == LUA_TSTRING) {
+            for (i = 0; i < n && strcmp(names[i], lua_tostring(L, -2)) != 0; i++)
+                ;
+        }
+        if (i == n)
+            luaL_error(L, "bad %s '%s' (unknown key '%s')", what, f->name,
+                       luaL_tolstring(L, -2, NULL));
+        if (f->type == LMTL_F64_NAMED) {
+            double d = field_number(L, lua_gettop(L), what, names[i]);
+            memcpy(p + i * sizeof d, &d, sizeof d);
+        } else {
+            int64_t v = field_integer(L, lua_gettop(L), what, names[i]);
+            memcpy(p + i * sizeof v, &v, sizeof v);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+void lmtl_get_value(lua_State *L, int vidx, void *dest, const lmtl_field *f,
+                    const char *what)
+{
+    char *p = dest;
+    int64_t i64;
+    int32_t i32;
+    double d;
+    const char *str;
+    vidx = lua_absindex(L, vidx);
+    switch (f->type) {
+    case LMTL_I64:
+    case LMTL_LINK:
+    case LMTL_I64_NONE:
+        i64 = field_integer(L, vidx, what, f->name);
+        memcpy(p, &i64, sizeof i64);
+        break;
+    case LMTL_I32: {
+        lua_Integer v = field_integer(L, vidx, what, f->name);
+        i32 = (v < INT32_MIN || v > INT32_MAX) ? INT32_MAX : (int32_t)v;
+        memcpy(p, &i32, sizeof i32);
+        break;
+    }
+    case LMTL_F64:
+    case LMTL_F64_OPT:
+        d = field_number(L, vidx, what, f->name);
+        memcpy(p, &d, sizeof d);
+        break;
+    case LMTL_BOOL:
+        if (lua_type(L, vidx) == LUA_TBOOLEAN)
+            i32 = lua_toboolean(L, vidx);
+        else
+            i32 = (int32_t)field_integer(L, vidx, what, f->name);
+        memcpy(p, &i32, sizeof i32);
+        break;
+    case LMTL_ENUM:
+    case LMTL_ENUM_OPT:
+        i32 = field_enum(L, vidx, f->aux, what, f->name);
+        memcpy(p, &i32, sizeof i32);
+        break;
+    case LMTL_BITS: {
+        uint32_t bits = 0;
+        lua_Integer k;
+        if (lua_isinteger(L, vidx)) {
+            bits = (uint32_t)lua_tointeger(L, vidx);
+        } else {
+            if (lua_type(L, vidx) != LUA_TTABLE)
+                luaL_error(L, "bad %s '%s' (list of names expected, got %s)", what,
+                           f->name, luaL_typename(L, vidx));
+            for (k = 1; lua_rawgeti(L, vidx, k) != LUA_TNIL; k++) {
+                int32_t code = field_enum(L, -1, f->aux, what, f->name);
+                bits |= code >= 0 && code < 32 ? UINT32_C(1) << code : UINT32_MAX;
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+        }
+        memcpy(p, &bits, sizeof bits);
+        break;
+    }
+    case LMTL_F64_NAMED:
+    case LMTL_I64_NAMED:
+        field_named(L, vidx, p, f, what);
+        break;
+    case LMTL_STR:
+    case LMTL_STR_OPT: {
+        size_t len;
+        if (lua_type(L, vidx) != LUA_TSTRING)
+            luaL_error(L, "bad %s '%s' (string expected, got %s)", what, f->name,
+                       luaL_typename(L, vidx));
+        str = lua_tolstring(L, vidx, &len);
+        if (strlen(str) != len)
+            luaL_error(L, "bad %s '%s' (string contains a zero byte)", what, f->name);
+        memcpy(p, &str, sizeof str);
+        break;
+    }
+    default:
+        luaL_error(L, "bad %s '%s' (read-only)", what, f->name);
+        break;
+    }
+}
+
+void lmtl_get_struct(lua_State *L, int idx, void *s, const lmtl_field *fields,
+                     const char *what)
+{
+    if (!begin_table(L, &idx))
+        return;
+    while (lua_next(L, idx)) {
+        const lmtl_field *f = fields;
+        if (lua_type(L, -2) == LUA_TSTRING)
+            while (f->name && strcmp(f->name, lua_tostring(L, -2)) != 0)
+                f++;
+        if (lua_type(L, -2) != LUA_TSTRING || !f->name)
+            luaL_argerror(L, idx, lua_pushfstring(L, "unknown %s '%s'", what,
+                          luaL_tolstring(L, -2, NULL)));
+        lmtl_get_value(L, -1, (char *)s + f->offset, f, what);
+        lua_pop(L, 1);
     }
 }
 
@@ -684,6 +954,18 @@ static int l_date_to_ymd(lua_State *L)
  * (market, segment, customer, lead, funnel, forecast, tree).  The tests
  * compare it with the map and call every Lua name listed. */
 static const char *const coverage[][2] = {
+    { "mtl_appeals_rating_init", "segment:add_appeals" },
+    { "mtl_bon_compute", "market:bon" },
+    { "mtl_bon_destroy", "market:bon" },
+    { "mtl_bon_group_at", "market:bon" },
+    { "mtl_bon_group_count", "market:bon" },
+    { "mtl_bon_layer_at", "market:bon" },
+    { "mtl_bon_options_init", "market:bon" },
+    { "mtl_bon_pain_at", "market:bon" },
+    { "mtl_contact_init", "customer:add_contact" },
+    { "mtl_control_point_init", "segment:add_control_point" },
+    { "mtl_criterion_name", "lead:answers" },
+    { "mtl_criterion_question", "lead:answers" },
     { "mtl_csv_export", "market:export_csv" },
     { "mtl_csv_export_file", "market:export_csv_file" },
     { "mtl_csv_import", "market:import_csv" },
@@ -691,6 +973,12 @@ static const char *const coverage[][2] = {
     { "mtl_csv_options_init", "market:import_csv" },
     { "mtl_csv_result_init", "market:import_csv" },
     { "mtl_customer_add", "market:add_customer" },
+    { "mtl_customer_add_contact", "customer:add_contact" },
+    { "mtl_customer_add_pain", "customer:add_pain" },
+    { "mtl_customer_clear_contacts", "customer:clear_contacts" },
+    { "mtl_customer_clear_pains", "customer:clear_pains" },
+    { "mtl_customer_contact_at", "customer:contacts" },
+    { "mtl_customer_contact_count", "customer:contacts" },
     { "mtl_customer_find", "market:customer" },
     { "mtl_customer_grade", "customer:grade" },
     { "mtl_customer_id", "customer:id" },
@@ -699,8 +987,11 @@ static const char *const coverage[][2] = {
     { "mtl_customer_name", "customer:name" },
     { "mtl_customer_next", "market:customers" },
     { "mtl_customer_owner", "customer:owner" },
+    { "mtl_customer_pain_at", "customer:pains" },
+    { "mtl_customer_pain_count", "customer:pains" },
     { "mtl_customer_participation", "customer:participation" },
     { "mtl_customer_region", "customer:region" },
+    { "mtl_customer_relationship", "customer:relationship" },
     { "mtl_customer_remove", "customer:remove" },
     { "mtl_customer_revenue", "customer:revenue" },
     { "mtl_customer_segment", "customer:segment" },
@@ -710,6 +1001,7 @@ static const char *const coverage[][2] = {
     { "mtl_customer_set_owner", "customer:set_owner" },
     { "mtl_customer_set_participation", "customer:set_participation" },
     { "mtl_customer_set_region", "customer:set_region" },
+    { "mtl_customer_set_relationship", "customer:set_relationship" },
     { "mtl_customer_set_revenue", "customer:set_revenue" },
     { "mtl_customer_set_segment", "customer:set_segment" },
     { "mtl_date_format", "mtl.date_format" },
@@ -740,6 +1032,11 @@ static const char *const coverage[][2] = {
     { "mtl_funnel_stage_count", "funnel:stage_count" },
     { "mtl_funnel_stages", "market:funnel_stages" },
     { "mtl_funnel_summary_at", "funnel:summary" },
+    { "mtl_grading_at", "market:grading" },
+    { "mtl_grading_compute", "market:grading" },
+    { "mtl_grading_count", "market:grading" },
+    { "mtl_grading_destroy", "market:grading" },
+    { "mtl_grading_options_init", "market:grading" },
     { "mtl_json_begin_array", "mtl.json_encode" },
     { "mtl_json_begin_object", "mtl.json_encode" },
     { "mtl_json_bool", "mtl.json_encode" },
@@ -762,11 +1059,14 @@ static const char *const coverage[][2] = {
     { "mtl_lead_add", "market:add_lead" },
     { "mtl_lead_add_event", "lead:add_event" },
     { "mtl_lead_amount", "lead:amount" },
+    { "mtl_lead_answer", "lead:answer" },
+    { "mtl_lead_answer_count", "lead:answers" },
     { "mtl_lead_append_columns", "market:add_leads" },
     { "mtl_lead_attribute", "lead:attribute" },
     { "mtl_lead_attribute_at", "lead:attribute_at" },
     { "mtl_lead_attribute_count", "lead:attribute_count" },
     { "mtl_lead_category", "lead:category" },
+    { "mtl_lead_clear_answers", "lead:clear_answers" },
     { "mtl_lead_clear_events", "lead:clear_events" },
     { "mtl_lead_closed", "lead:closed" },
     { "mtl_lead_columns_init", "market:add_leads" },
@@ -788,6 +1088,7 @@ static const char *const coverage[][2] = {
     { "mtl_lead_remove", "lead:remove" },
     { "mtl_lead_segment", "lead:segment" },
     { "mtl_lead_set_amount", "lead:set_amount" },
+    { "mtl_lead_set_answer", "lead:set_answer" },
     { "mtl_lead_set_attribute", "lead:set_attribute" },
     { "mtl_lead_set_category", "lead:set_category" },
     { "mtl_lead_set_closed", "lead:set_closed" },
@@ -807,6 +1108,7 @@ static const char *const coverage[][2] = {
     { "mtl_lead_source", "lead:source" },
     { "mtl_lead_stage", "lead:stage" },
     { "mtl_lead_status", "lead:status" },
+    { "mtl_look_item_init", "segment:add_look" },
     { "mtl_market_create", "mtl.market" },
     { "mtl_market_customer_count", "market:customer_count" },
     { "mtl_market_lead_count", "market:lead_count" },
@@ -827,14 +1129,35 @@ static const char *const coverage[][2] = {
     { "mtl_market_stage_probability", "market:stage" },
     { "mtl_market_unref", "market:close" },
     { "mtl_market_write", "market:write" },
+    { "mtl_pain_init", "segment:add_pain" },
+    { "mtl_role_name", "market:grading" },
     { "mtl_segment_add", "market:add_segment" },
+    { "mtl_segment_add_appeals", "segment:add_appeals" },
+    { "mtl_segment_add_control_point", "segment:add_control_point" },
+    { "mtl_segment_add_look", "segment:add_look" },
+    { "mtl_segment_add_pain", "segment:add_pain" },
+    { "mtl_segment_appeals_at", "segment:appeals" },
+    { "mtl_segment_appeals_count", "segment:appeals" },
+    { "mtl_segment_clear_appeals", "segment:clear_appeals" },
+    { "mtl_segment_clear_control_points", "segment:clear_control_points" },
+    { "mtl_segment_clear_looks", "segment:clear_looks" },
+    { "mtl_segment_clear_pains", "segment:clear_pains" },
+    { "mtl_segment_control_point_at", "segment:control_points" },
+    { "mtl_segment_control_point_count", "segment:control_points" },
+    { "mtl_segment_factors_get", "segment:factors" },
+    { "mtl_segment_factors_init", "segment:set_factors" },
     { "mtl_segment_find", "market:segment" },
     { "mtl_segment_id", "segment:id" },
+    { "mtl_segment_look_at", "segment:looks" },
+    { "mtl_segment_look_count", "segment:looks" },
     { "mtl_segment_market", "segment:market" },
     { "mtl_segment_name", "segment:name" },
     { "mtl_segment_next", "market:segments" },
+    { "mtl_segment_pain_at", "segment:pains" },
+    { "mtl_segment_pain_count", "segment:pains" },
     { "mtl_segment_parent", "segment:parent" },
     { "mtl_segment_remove", "segment:remove" },
+    { "mtl_segment_set_factors", "segment:set_factors" },
     { "mtl_segment_set_name", "segment:set_name" },
     { "mtl_segment_set_parent", "segment:set_parent" },
     { "mtl_stage_model_add", "mtl.market" },
@@ -843,6 +1166,13 @@ static const char *const coverage[][2] = {
     { "mtl_stage_model_create_default", "mtl.market" },
     { "mtl_stage_model_destroy", "mtl.market" },
     { "mtl_status_string", "mtl.status_string" },
+    { "mtl_strategy_compute", "market:strategy" },
+    { "mtl_strategy_control_point_at", "market:strategy" },
+    { "mtl_strategy_destroy", "market:strategy" },
+    { "mtl_strategy_look_at", "market:strategy" },
+    { "mtl_strategy_options_init", "market:strategy" },
+    { "mtl_strategy_segment_at", "market:strategy" },
+    { "mtl_strategy_segment_count", "market:strategy" },
     { "mtl_target_evaluate_options_init", "tree:evaluate" },
     { "mtl_target_history_options_init", "market:targets_from_history" },
     { "mtl_target_inputs_init", "tree:set_inputs" },
@@ -860,6 +1190,11 @@ static const char *const coverage[][2] = {
     { "mtl_target_tree_reconcile", "tree:reconcile" },
     { "mtl_target_tree_set_commitment", "tree:set_commitment" },
     { "mtl_target_tree_set_inputs", "tree:set_inputs" },
+    { "mtl_verification_at", "market:verification" },
+    { "mtl_verification_compute", "market:verification" },
+    { "mtl_verification_count", "market:verification" },
+    { "mtl_verification_destroy", "market:verification" },
+    { "mtl_verification_options_init", "market:verification" },
     { "mtl_version_number", "mtl.version" },
     { "mtl_version_string", "mtl.version" },
 };
@@ -915,6 +1250,8 @@ int luaopen_mtl(lua_State *L)
     lmtl_open_lead(L);
     lmtl_open_analysis(L);
     lmtl_open_targets(L);
+    lmtl_open_inputs(L);
+    lmtl_open_strategy(L);
 
     lua_pushstring(L, mtl_version_string());
     lua_setfield(L, -2, "_VERSION");

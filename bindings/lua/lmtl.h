@@ -76,16 +76,35 @@ typedef struct lmtl_enum {
     int32_t value;
 } lmtl_enum;
 
-/* A struct field to set as a table field (lmtl_set_struct). */
+/* A struct field to set as a table field (lmtl_set_struct) or to read
+ * from one (lmtl_get_struct). */
 enum { LMTL_I64, LMTL_I32, LMTL_F64, LMTL_DATE, LMTL_I64_NONE, LMTL_LINK,
-       LMTL_STR };
+       LMTL_STR,
+       /* the strategy and qualification structs (lmtl_strategy.c): */
+       LMTL_STR_OPT,   /* const char *; "" or NULL is left out (nil) */
+       LMTL_F64_OPT,   /* double; NaN (not known) is left out; false in */
+       LMTL_SIZE,      /* size_t */
+       LMTL_POS,       /* size_t, a 0-based position, as 1-based */
+       LMTL_BOOL,      /* int32_t 0 / 1 as a boolean */
+       LMTL_ENUM,      /* int32_t as a name of aux (an lmtl_enum list) */
+       LMTL_ENUM_OPT,  /* the same, 0 left out (nil) */
+       LMTL_BITS,      /* uint32_t bits 1 << code as a list of aux names */
+       LMTL_F64_NAMED, /* double[n] as {name = value} (aux: the n names,
+                        * NULL-terminated; NaN left out); a list of n
+                        * numbers is accepted in */
+       LMTL_I64_NAMED, /* int64_t[n], the same */
+       LMTL_SCORE      /* mtl_score as {value =, terms = {...}} */
+};
 typedef struct lmtl_field {
     const char *name;
     size_t offset;
     int type;   /* LMTL_I64_NONE: INT64_MIN (MTL_TARGET_NONE) is left out
                  * (nil); LMTL_LINK: an int64_t where -1 is left out */
+    const void *aux;
 } lmtl_field;
-#define LMTL_FIELD(type, member, t) { #member, offsetof(type, member), t }
+#define LMTL_FIELD(type, member, t) { #member, offsetof(type, member), t, NULL }
+#define LMTL_FIELDX(type, member, t, aux) { #member, offsetof(type, member), t, aux }
+#define LMTL_FIELD_END { NULL, 0, 0, NULL }
 
 extern const lmtl_enum lmtl_outcomes[], lmtl_lead_statuses[],
     lmtl_categories[], lmtl_decisions[], lmtl_grades[], lmtl_kinds[];
@@ -164,6 +183,17 @@ void lmtl_setdate(lua_State *L, const char *key, int32_t day);
 /* Set the fields (a list ending with a NULL name) of struct s into the
  * table on top of the stack. */
 void lmtl_set_struct(lua_State *L, const void *s, const lmtl_field *fields);
+/* Set the fields of struct s named by the keys of the table at idx (none
+ * or nil: nothing).  Raises on an unknown key (naming what), a value of
+ * the wrong type or an unknown name; the library judges the ranges.
+ * Strings stay valid while the table holds them. */
+void lmtl_get_struct(lua_State *L, int idx, void *s, const lmtl_field *fields,
+                     const char *what);
+/* Read the value at vidx into dest as field f says (the same rules). */
+void lmtl_get_value(lua_State *L, int vidx, void *dest, const lmtl_field *f,
+                    const char *what);
+/* Push {value =, terms = {{factor =, weight =, value =, contribution =}}}. */
+void lmtl_push_score(lua_State *L, const mtl_score *score);
 /* Mark the table on top of the stack as a list (LMTL_ARRAY). */
 void lmtl_mark_array(lua_State *L);
 
@@ -277,6 +307,15 @@ void lmtl_open_analysis(lua_State *L);
 int lmtl_market_target_tree(lua_State *L);
 int lmtl_market_targets_from_history(lua_State *L);
 void lmtl_open_targets(lua_State *L);
+
+/* ---- lmtl_inputs.c, lmtl_strategy.c: strategy and qualification -------- */
+extern const lmtl_enum lmtl_looks[], lmtl_controls[], lmtl_roles[];
+extern lmtl_enum lmtl_criteria[]; /* from mtl_criterion_name() at open */
+extern const char *const lmtl_appeals_names[], *const lmtl_relationship_names[];
+/* Push a list of the names of e in code order, each code once. */
+void lmtl_push_names(lua_State *L, const lmtl_enum *e);
+void lmtl_open_strategy(lua_State *L);
+void lmtl_open_inputs(lua_State *L);
 
 /* ---- lmtl_json.c ---------------------------------------------------------------- */
 int lmtl_json_encode(lua_State *L);

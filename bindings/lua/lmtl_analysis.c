@@ -108,7 +108,7 @@ static const lmtl_field stage_fields[] = {
     LMTL_FIELD(mtl_funnel_stage, days_mean, LMTL_F64),
     LMTL_FIELD(mtl_funnel_stage, days_median, LMTL_F64),
     LMTL_FIELD(mtl_funnel_stage, days_p90, LMTL_F64),
-    { NULL, 0, 0 }
+    LMTL_FIELD_END
 };
 
 static const lmtl_field summary_fields[] = {
@@ -142,7 +142,7 @@ static const lmtl_field summary_fields[] = {
     LMTL_FIELD(mtl_funnel_summary, plan_wins, LMTL_F64),
     LMTL_FIELD(mtl_funnel_summary, plan_new_leads, LMTL_F64),
     LMTL_FIELD(mtl_funnel_summary, plan_new_leads_per_week, LMTL_F64),
-    { NULL, 0, 0 }
+    LMTL_FIELD_END
 };
 
 /* A stage row as a table: its name and index, then every counter. */
@@ -483,7 +483,7 @@ static const lmtl_field forecast_fields[] = {
     LMTL_FIELD(mtl_forecast_summary, quantization_sd, LMTL_F64),
     LMTL_FIELD(mtl_forecast_summary, error_bound, LMTL_F64),
     LMTL_FIELD(mtl_forecast_summary, draws, LMTL_I32),
-    { NULL, 0, 0 }
+    LMTL_FIELD_END
 };
 
 static const char *const forecast_option_names[] = {

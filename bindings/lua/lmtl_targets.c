@@ -69,7 +69,7 @@ static const lmtl_field node_fields[] = {
     LMTL_FIELD(mtl_target_node, attainment, LMTL_F64),
     LMTL_FIELD(mtl_target_node, expected, LMTL_F64),
     LMTL_FIELD(mtl_target_node, p_hit, LMTL_F64),
-    { NULL, 0, 0 }
+    LMTL_FIELD_END
 };
 
 static void tree_destroy(void *p)

@@ -815,7 +815,7 @@ test("csv export, snapshots", function()
     local semi = assert(m:export_csv("leads", ";"))
     assert(semi:find("^id;"), "separator")
     eq(assert(m:export_csv(0, 59)), semi, "kind and separator as codes")
-    fails("MTL_E_RANGE", m:export_csv(7))
+    fails("MTL_E_RANGE", m:export_csv(11)) -- past MTL_KIND_ANSWERS
     raises("one character expected", m.export_csv, m, "leads", "::")
 
     local path = TMP .. ".csv"
@@ -1484,6 +1484,573 @@ test("real CRM data (crm-sales-opportunities)", function()
     local again = assert(mtl.market())
     assert(again:import_csv_file(path, { field_map = map, stage_map = stages }))
     eq(assert(again:funnel()).groups[1].won_amount, t.won_amount, "import_csv_file")
+end)
+
+-- ---- strategy and qualification ---------------------------------------------
+
+-- pain.h: severity x urgency x breadth x (0.5 + 0.5 x budget)
+local function pain_score(s, u, b, budget) return s * u * b * (0.5 + 0.5 * budget) end
+
+-- Every score table ({value =, terms =}) inside a report: the contributions
+-- summed left to right are the value exactly; each is weight x value.
+local function check_scores(v, counter)
+    counter = counter or { n = 0 }
+    if type(v) ~= "table" then return counter.n end
+    if v.terms and v.value then
+        counter.n = counter.n + 1
+        if isnan(v.value) then
+            eq(#v.terms, 0, "a NaN score has no terms")
+        elseif #v.terms > 0 then
+            local sum = 0.0
+            for _, t in ipairs(v.terms) do
+                eq(type(t.factor), "string", "term factor")
+                near(t.contribution, t.weight * t.value, 1e-9, "contribution " .. t.factor)
+                sum = sum + t.contribution
+            end
+            eq(sum, v.value, "terms sum to the value")
+        end
+        return counter.n
+    end
+    for _, x in pairs(v) do check_scores(x, counter) end
+    return counter.n
+end
+
+local function terms_of(score)
+    local out = {}
+    for i, t in ipairs(score.terms) do out[i] = t.factor end
+    return table.concat(out, ",")
+end
+
+local function by_id(rows, id)
+    for _, r in ipairs(rows) do if r.id == id then return r end end
+end
+
+-- Two segments with the numbers worked out in "strategy report".
+local function strategy_market(opts)
+    local m = assert(mtl.market(opts))
+    local a = assert(m:add_segment("A", { name = "Energy" }))
+    local b = assert(m:add_segment("B", { name = "Textiles" }))
+    assert(a:set_factors { market_size = 400000000, growth = 0.10, profit_potential = 10,
+                           strategic_value = 10, revenue = 50000000, gross_margin = 0.30,
+                           share_goal = 0.10 })
+    assert(b:set_factors { market_size = 100000000, growth = 0.30, forces = { 5, 5, 5, 5, 5 },
+                           strategic_value = 1, revenue = 20000000, growth_goal = 0.5 })
+    assert(a:add_appeals(nil, { 8, 8, 8, 8, 8, 8, 8, 8 }))
+    assert(a:add_appeals("X", { 6, 6, 6, 6, 6, 6, 6, 6 }))
+    assert(b:add_appeals("", { 4, 4, 4, 4, 4, 4, 4, 4 }))
+    assert(b:add_appeals("Y", { 7, 7, 7, 7, 7, 7, 7, 7 }))
+    assert(a:add_look { look = "opportunity", impact = 4, likelihood = 0.5, window_months = 12,
+                        text = "Retrofit wave" })
+    assert(a:add_look { look = "competition", impact = -2, likelihood = 1, window_months = 24,
+                        text = "Price war", evidence = "tender results" })
+    assert(a:add_look { look = "trend", impact = 1, likelihood = 1, window_months = "long",
+                        text = "Storage" })
+    assert(a:add_control_point { kind = "brand", text = "Brand", attainability = 0.5 })
+    assert(a:add_control_point { kind = "cost", text = "Cost" })
+    assert(a:add_control_point { kind = "standard", text = "Standards", attainability = 0.6 })
+    assert(a:add_pain { text = "Share loss", severity = 4, urgency = 3, breadth = 0.5,
+                        budget = 0.6, fit = 0.5 })
+    assert(a:add_pain { text = "Outages", layer = "O", severity = 5, urgency = 5, breadth = 1,
+                        budget = 1, fit = 1 })
+    return m
+end
+
+test("strategy inputs: segments round-trip", function()
+    local m <close> = assert(mtl.market())
+    local s = assert(m:add_segment("A"))
+    eq(#s:looks(), 0, "no looks")
+    eq(s:add_look { look = "competition", impact = -3, likelihood = 0.7, window_months = 24,
+                    text = "Rival", evidence = "price list" }, s, "add_look returns the segment")
+    assert(s:add_look { text = "Mandate", impact = 4, window_months = "mid", look = 0 })
+    local looks = s:looks()
+    eq(#looks, 2, "two looks")
+    eq(looks[1].look .. looks[1].impact .. looks[1].likelihood .. looks[1].window_months,
+       "competition-3.00.724", "look 1")
+    eq(looks[1].evidence, "price list", "evidence")
+    eq(looks[2].look, "trend", "look by code")
+    eq(looks[2].window_months, 36, "window by name")
+    eq(looks[2].likelihood, 1.0, "default likelihood")
+    eq(looks[2].evidence, nil, "no evidence")
+    assert(s:clear_looks())
+    eq(#s:looks(), 0, "cleared")
+
+    local f = s:factors()
+    eq(f.market_size, nil, "unknown size")
+    eq(f.growth, nil, "unknown growth")
+    eq(next(f.forces), nil, "no forces")
+    eq(f.appeals_weights.price, 1.0, "default weight")
+    assert(s:set_factors { market_size = 400000000, growth = 0.1, forces = { rivalry = 4, buyers = 2 },
+                           appeals_weights = { 3, 1, 0.5, 3, 1, 1, 2, 0.5 }, gross_margin = 0.3 })
+    f = s:factors()
+    eq(f.market_size, 400000000, "size")
+    eq(f.forces.rivalry + f.forces.buyers, 6.0, "forces")
+    eq(f.forces.entrants, nil, "force not rated")
+    eq(f.appeals_weights.social_acceptance, 0.5, "weights as a list")
+    eq(f.revenue, nil, "unknown revenue")
+    -- factors() feeds set_factors(): change one, keep the rest
+    f.growth_goal = 0.25
+    assert(s:set_factors(f))
+    eq(mtl.json_encode(s:factors()), mtl.json_encode(f), "round trip")
+    assert(s:set_factors { growth = 0.2 })             -- replaces: the rest unknown
+    eq(s:factors().market_size, nil, "replaced")
+
+    assert(s:add_appeals(nil, { 6, 8, 7, 10, 8, 8, 6, 7 }))
+    assert(s:add_appeals("Acme", { price = 7, performance = 8 }))
+    assert(s:add_appeals("Acme", { price = 9 }))        -- replaces Acme's row
+    local rows = s:appeals()
+    eq(#rows, 2, "two rating rows")
+    eq(rows[1].competitor, nil, "us")
+    eq(rows[1].ratings.performance, 10.0, "our performance")
+    eq(rows[2].competitor, "Acme", "competitor")
+    eq(rows[2].ratings.price, 9.0, "replaced")
+    eq(rows[2].ratings.performance, nil, "not rated")
+    assert(s:clear_appeals())
+    eq(#s:appeals(), 0, "cleared")
+
+    assert(s:add_control_point { kind = "value_chain", text = "Data platform", attainability = 0.3 })
+    assert(s:add_control_point { kind = 2, text = "Performance" })
+    local cps = s:control_points()
+    eq(cps[1].kind .. cps[1].attainability .. cps[1].text, "value_chain0.3Data platform", "cp 1")
+    eq(cps[2].kind .. cps[2].attainability, "product1.0", "cp 2 defaults")
+    assert(s:clear_control_points())
+    eq(#s:control_points(), 0, "cleared")
+
+    assert(s:add_pain { text = "Downtime", layer = "O", severity = 5, urgency = 4, breadth = 0.4,
+                        budget = 1, fit = 0.9, role = "user" })
+    assert(s:add_pain { text = "Defaults" })
+    local p = s:pains()
+    eq(p[1].layer .. p[1].severity .. p[1].urgency .. p[1].breadth .. p[1].budget .. p[1].fit
+       .. p[1].role, "O5.04.00.41.00.9user", "pain 1")
+    eq(p[2].layer .. p[2].severity .. p[2].budget .. p[2].fit, "B1.00.01.0", "pain defaults")
+    eq(p[2].role, nil, "no role")
+    assert(s:clear_pains())
+    eq(#s:pains(), 0, "cleared")
+end)
+
+test("strategy inputs: customers and leads round-trip", function()
+    local m <close> = assert(mtl.market())
+    local c = assert(m:add_customer("C1"))
+    local l = assert(m:add_lead("L1", c))
+    eq(c:relationship(), nil, "never assessed")
+    eq(c:set_relationship { acceptance = 5, support = 4 }, c, "returns the customer")
+    local r = c:relationship()
+    eq(r.acceptance + r.support, 9.0, "assessed")
+    eq(r.events, nil, "not assessed")
+    assert(c:set_relationship { 1, 2, 3, 4, 5, false })
+    eq(c:relationship().guidance, 4.0, "as a list")
+    eq(c:relationship().competition, nil, "false: not assessed")
+    assert(c:set_relationship(nil))
+    eq(c:relationship(), nil, "cleared")
+
+    assert(c:add_contact { name = "Ann", role = "decider", attitude = "supporter", coach = true,
+                           title = "CTO" })
+    assert(c:add_contact { name = "Bob", role = 6 })
+    local cs = c:contacts()
+    eq(cs[1].name .. cs[1].role .. cs[1].attitude .. tostring(cs[1].coach) .. cs[1].title,
+       "AnndecidersupportertrueCTO", "contact 1")
+    eq(cs[2].role .. cs[2].attitude .. tostring(cs[2].coach), "buyerneutralfalse", "contact 2")
+    eq(cs[2].title, nil, "no title")
+    assert(c:clear_contacts())
+    eq(#c:contacts(), 0, "cleared")
+    assert(c:add_pain { text = "Budget freeze", severity = 2, urgency = 2 })
+    eq(c:pains()[1].text, "Budget freeze", "customer pain")
+    assert(c:clear_pains())
+    eq(#c:pains(), 0, "cleared")
+
+    eq(next(l:answers()), nil, "no answers")
+    eq(l:answer("budget"), nil, "unanswered")
+    eq(l:set_answer("budget", 0.7, "PO approved"), l, "returns the lead")
+    assert(l:set_answer(0, 0.9))
+    local score, evidence = l:answer("budget")
+    eq(score, 0.7, "score")
+    eq(evidence, "PO approved", "evidence")
+    local a = l:answers()
+    eq(a.strategic_fit.score .. a.strategic_fit.question, "0.91", "by code")
+    eq(a.budget.question, 2, "question")
+    eq(a.strategic_fit.evidence, nil, "no evidence")
+    assert(l:set_answer("budget", nil))                 -- removes it
+    eq(l:answer("budget"), nil, "removed")
+    assert(l:clear_answers())
+    eq(next(l:answers()), nil, "cleared")
+
+    eq(table.concat(mtl.roles, ","), "initiator,user,influencer,decider,approver,buyer,gatekeeper",
+       "mtl.roles")
+    eq(#mtl.criteria, 12, "mtl.criteria")
+    eq(mtl.criteria[1], "strategic_fit", "first criterion")
+    eq(mtl.criterion_questions.competition, 3, "criterion question")
+    eq(table.concat(mtl.looks, ","), "trend,industry,customer,competition,self,opportunity",
+       "mtl.looks")
+    eq(mtl.windows.mid, 36, "mtl.windows")
+    eq(#mtl.appeals .. #mtl.forces .. #mtl.relationship_dimensions, "856", "names")
+    eq(mtl.control_kinds[6], "value_chain", "control kinds")
+    eq(table.concat(mtl.attitudes, ","), "neutral,supporter,opponent", "attitudes")
+    eq(table.concat(mtl.verdicts, ","), "nurture,convert,close", "verdicts")
+    eq(table.concat(mtl.lead_classes, ","), "early,mature", "classes")
+    eq(mtl.quadrants[2] .. mtl.strategies[6] .. mtl.target_bases[2] .. mtl.gates[2],
+       "growfix_economicssharemargin", "report codes")
+    eq(mtl.layers[3], "N", "layers")
+    eq(mtl.csv_kinds[11], "answers", "csv kinds")
+end)
+
+test("strategy inputs: out of range and unknown names", function()
+    local m <close> = assert(mtl.market())
+    local s = assert(m:add_segment("A"))
+    local c = assert(m:add_customer("C1", s))
+    local l = assert(m:add_lead("L1", c))
+    assert(s:add_look { text = "kept", impact = 1 })
+    local function field(name, ...)
+        local msg = fails("MTL_E_RANGE", ...)
+        assert(msg:find(name, 1, true), msg .. " does not name " .. name)
+    end
+    field("impact", s:add_look { text = "x", impact = 7 })
+    field("likelihood", s:add_look { text = "x", impact = 1, likelihood = 1.2 })
+    field("window", s:add_look { text = "x", impact = 1, window_months = 0 })
+    fails("MTL_E_INVALID_ARGUMENT", s:add_look { impact = 1 })
+    eq(#s:looks(), 1, "unchanged")
+    field("role", c:add_contact { name = "B", role = 9 })
+    field("severity", s:add_pain { text = "p", severity = 6 })
+    field("breadth", c:add_pain { text = "p", breadth = 1.5 })
+    field("attainability", s:add_control_point { kind = "cost", text = "c", attainability = 2 })
+    field("growth", s:set_factors { growth = -2 })
+    field("rivalry", s:set_factors { forces = { rivalry = 9 } })
+    field("price", s:add_appeals("X", { price = 11 }))
+    field("support", c:set_relationship { support = 6 })
+    field("budget", l:set_answer("budget", 1.5))
+    field("criterion", l:set_answer(12, 0.5))
+    field("cut_position", m:strategy { cut_position = 11 })
+    field("window_weights", m:strategy { window_weights = { 1, 0, 0.5 } })
+    field("quantiles", m:grading { quantiles = { 0.5, 0.2, 0.1 } })
+    field("pass", m:verification { pass = { 2 } })
+    field("hard_fail", m:verification { hard_fail = -1 })
+    eq(#c:contacts() + #c:pains() + #s:pains(), 0, "nothing added")
+    -- names the binding does not know and wrong types are programming errors
+    raises("unknown value 'boss'", c.add_contact, c, { name = "B", role = "boss" })
+    raises("unknown value 'chief'", s.add_pain, s, { text = "p", role = "chief" })
+    raises("unknown value 'sideways'", s.add_look, s, { text = "x", impact = 1, look = "sideways" })
+    raises("unknown field 'colour'", s.add_look, s, { text = "x", colour = "red" })
+    raises("unknown key 'gravity'", s.set_factors, s, { forces = { gravity = 3 } })
+    raises("number expected", s.add_look, s, { text = "x", impact = "big" })
+    raises("unknown criterion 'luck'", l.set_answer, l, "luck", 0.5)
+    raises("unknown option 'cut_pos'", m.strategy, m, { cut_pos = 5 })
+    raises("unknown value 'log'", m.strategy, m, { normalise = "log" })
+    raises("unknown value 'chief'", m.grading, m, { roles = { "chief" } })
+    raises("unknown value 'some'", m.verification, m, { scope = "some" })
+end)
+
+test("strategy report", function()
+    local m = strategy_market()
+    local report = assert(m:strategy())
+    assert(check_scores(report) > 10, "scores checked")
+    eq(#report, 2, "two segments")
+    local a, b = report[1], report[2]
+    eq(a.id .. a.rank .. b.id .. b.rank, "A1B2", "priority order")
+    eq(a.name, "Energy", "name")
+    -- attractiveness = 1 + 9 Σ w x / Σ w (relative normalisation)
+    local att_a = 1 + 9 * (0.35 * 1 + 0.25 * 0 + 0.25 * 1 + 0.15 * 1)
+    local att_b = 1 + 9 * (0.35 * 0.25 + 0.25 * 1 + 0.25 * 0 + 0.15 * 0)
+    near(a.attractiveness.value, att_a, 1e-9, "attractiveness A")
+    near(b.attractiveness.value, att_b, 1e-9, "attractiveness B")
+    eq(terms_of(a.attractiveness), "base,market_size,growth,profit_potential,strategic_value",
+       "attractiveness terms")
+    near(a.attractiveness.terms[2].weight, 9 * 0.35, 1e-12, "size weight")
+    eq(b.profit_potential, 1.0, "profit from the forces")
+    eq(b.profit_from_forces, true, "from forces")
+    eq(a.profit_from_forces, false, "given")
+    -- position = 5.5 + Σ w (ours - theirs) / 2W
+    near(a.position.value, 5.5 + 8 * 2 / 16, 1e-9, "position A")
+    near(b.position.value, 5.5 - 8 * 3 / 16, 1e-9, "position B")
+    eq(a.competitor .. b.competitor, "XY", "strongest competitor")
+    -- looks ranked by |impact| x likelihood x window weight
+    local ranks = { 4 * 0.5 * 1.0, 2 * 1.0 * 0.7, 1 * 1.0 * 0.4 }
+    for i, look in ipairs(a.looks) do
+        near(look.rank_score.value, ranks[i], 1e-12, "rank score " .. i)
+        eq(look.rank, i, "rank")
+        eq(look.index, i, "index (1-based)")
+    end
+    eq(a.looks[2].text .. a.looks[2].look .. a.looks[2].evidence, "Price warcompetitiontender results",
+       "look 2")
+    eq(a.looks[2].window_weight, 0.7, "window weight")
+    eq(a.looks[1].top .. a.looks[2].top .. a.looks[3].top, "1-11", "top items")
+    local balance = 5 + 5 * (ranks[1] - ranks[2] + ranks[3]) / (ranks[1] + ranks[2] + ranks[3])
+    near(a.look_balance.value, balance, 1e-9, "look balance")
+    eq(b.look_balance.value, 5.0, "no looks")
+    eq(#b.looks, 0, "no looks")
+    -- control points: kind x attainability
+    local cp = a.control_points
+    eq(cp[1].kind .. cp[1].index .. cp[2].kind .. cp[2].index .. cp[3].kind .. cp[3].index,
+       "standard3brand1cost2", "control points ranked")
+    near(cp[1].score.value, 5 * 0.6, 1e-12, "control point score")
+    -- pain index = 100 Σ addressable / (25 n)
+    local index_a = 100 * (pain_score(4, 3, 0.5, 0.6) * 0.5 + pain_score(5, 5, 1, 1)) / 50
+    near(index_a, 54.8, 1e-12, "the formula")
+    near(a.pain_index.value, index_a, 1e-9, "pain index")
+    assert(isnan(b.pain_index.value), "no pains: NaN")
+    -- priority over the known factors, weights renormalised
+    near(a.priority.value, 0.4 * att_a + 0.3 * 6.5 + 0.2 * index_a / 10 + 0.1 * balance, 1e-9,
+         "priority A")
+    near(b.priority.value, (0.4 * att_b + 0.3 * 4.0 + 0.1 * 5) / 0.8, 1e-9, "priority B")
+    eq(terms_of(b.priority), "attractiveness,position,look_balance", "pain index left out")
+    eq(a.quadrant .. a.strategy .. #a.gate_veto, "growinvest0", "A grows")
+    eq(b.quadrant .. b.strategy, "avoidexit", "B exits")
+    eq(a.target .. a.target_basis, "40000000share", "target A")
+    eq(b.target .. b.target_basis, "30000000growth", "target B")
+    eq(a.market_size + a.revenue, 450000000, "size and revenue")
+
+    local gated = assert(m:strategy { min_gross_margin = 0.4, min_revenue = 60000000, top_items = 1 })
+    a = by_id(gated, "A")
+    eq(a.strategy .. table.concat(a.gate_veto, ","), "fix_economicsrevenue,margin", "gates")
+    eq(a.looks[1].top .. a.looks[2].top .. a.looks[3].top, "1-10", "top_items 1")
+    eq(assert(m:strategy { min_gross_margin = false })[1].strategy, "invest", "false: no gate")
+    local banded = assert(m:strategy { normalise = "bands", size_low = 0, size_high = 800000000,
+                                       growth_low = 0, growth_high = 0.2,
+                                       priority_weights = { pain_index = 0 } })
+    near(banded[1].attractiveness.value, 1 + 9 * (0.35 * 0.5 + 0.25 * 0.5 + 0.25 + 0.15), 1e-9,
+         "bands")
+    check_scores(banded)
+    m:close()
+end)
+
+test("bon report", function()
+    local m <close> = strategy_market()
+    local c = assert(m:add_customer("C1", "A", { name = "Grid North" }))
+    assert(c:add_pain { text = "Budget freeze", severity = 2, urgency = 2 })
+    assert(c:add_pain { text = "Peak capacity", layer = "N", severity = 4, urgency = 2,
+                        breadth = 0.5, budget = 1, fit = 0.5, role = "user" })
+    assert(m:add_customer("quiet"))
+    local report = assert(m:bon())
+    check_scores(report)
+    eq(#report, 2, "groups with pains")
+    local all = assert(m:bon { include_empty = true })
+    eq(#all, 4, "include_empty")
+    assert(isnan(all[2].index.value), "no pains: NaN")
+    local a, c1 = report[1], report[2]
+    eq(a.owner .. a.id .. c1.owner .. c1.id, "segmentAcustomerC1", "groups")
+    eq(a.segment_id, nil, "a segment group")
+    eq(c1.segment_id .. c1.name, "AGrid North", "customer group")
+    local share = pain_score(4, 3, 0.5, 0.6)            -- 4·3·0.5·(0.5+0.5·0.6) = 4.8
+    near(share, 4.8, 1e-12, "pain score formula")
+    local first, second = a.pains[1], a.pains[2]
+    eq(first.text .. first.rank .. first.index, "Outages12", "ranked first")
+    eq(second.text .. second.rank .. second.index, "Share loss21", "ranked second")
+    near(second.score.value, share, 1e-12, "pain score")
+    near(second.addressable.value, share * 0.5, 1e-12, "addressable")
+    eq(terms_of(second.score), "severity*urgency*breadth,budget", "score terms")
+    near(second.score.terms[2].weight, 0.5 * 6, 1e-12, "budget weight")
+    eq(terms_of(second.addressable), "pain_score", "addressable terms")
+    near(a.index.value, 100 * (share * 0.5 + 25) / 50, 1e-9, "pain index")
+    eq(terms_of(a.index), "Share loss,Outages", "index terms in the order added")
+    eq(a.layers[1].layer .. a.layers[1].pain_count .. a.layers[2].layer, "B1O", "layers")
+    near(a.layers[1].index_points, 2 * share * 0.5, 1e-9, "index points")
+    near(c1.index.value, 100 * (pain_score(2, 2, 1, 0) + pain_score(4, 2, 0.5, 1) * 0.5) / 50,
+         1e-9, "customer index")
+    eq(c1.pains[1].text .. c1.pains[1].role, "Peak capacityuser", "ties by pain score")
+end)
+
+local function grading_market()
+    local m = assert(mtl.market())
+    local seg = assert(m:add_segment("S"))
+    local c1 = assert(m:add_customer("C1", seg, { name = "Big", revenue = 1000000,
+        investment = 2000000, participation = 0.5, grade = "partner" }))
+    assert(m:add_customer("C2", nil, { revenue = 500000 }))
+    assert(m:add_customer("C3", seg, { revenue = 100000 }))
+    assert(c1:set_relationship { acceptance = 5, events = 3, support = 4 })
+    assert(c1:add_contact { name = "Ann", role = "decider", attitude = "supporter", coach = true })
+    assert(c1:add_contact { name = "Bob", role = "buyer", attitude = "opponent" })
+    assert(c1:add_contact { name = "Cy", role = "user", attitude = "supporter" })
+    assert(c1:add_pain { text = "Budget freeze", severity = 2, urgency = 2 })
+    return m
+end
+
+test("grading report", function()
+    local m <close> = grading_market()
+    local report = assert(m:grading { grade_by = "thresholds",
+        thresholds = { strategic = 1500000, partner = 400000, commercial = 200000 } })
+    check_scores(report)
+    local c1, c2, c3 = report[1], report[2], report[3]
+    eq(c1.id .. c1.rank .. c2.id .. c2.rank .. c3.id .. c3.rank, "C11C22C33", "by value")
+    eq(c1.value.value, 1000000 + 2000000 * 0.5, "value = revenue + investment x participation")
+    eq(terms_of(c1.value), "revenue,investment", "value terms")
+    eq(c1.value.terms[2].weight, 0.5, "participation")
+    eq(c1.grade .. c2.grade .. c3.grade, "strategicpartnergeneral", "grades")
+    eq(c1.recorded_grade, "partner", "recorded")
+    eq(c2.recorded_grade, nil, "none recorded")
+    assert(#c1.grade_reason > 0, "reason")
+    eq(c1.segment_id .. c1.name, "SBig", "ids")
+    eq(c2.segment_id, nil, "no segment")
+    local k = 100 / (4 * (0.15 + 0.10 + 0.30))
+    near(c1.relationship.value, k * (0.15 * 4 + 0.10 * 2 + 0.30 * 3), 1e-9, "relationship")
+    eq(terms_of(c1.relationship), "acceptance,events,support", "assessed dimensions")
+    near(c1.relationship.terms[3].weight, k * 0.30, 1e-12, "support weight")
+    assert(isnan(c2.relationship.value), "not assessed")
+    near(c1.coverage.value, 2 / 7, 1e-12, "coverage")
+    eq(table.concat(c1.supported_roles, ","), "user,decider", "supported")
+    eq(table.concat(c1.missing_roles, ","), "initiator,influencer,approver,buyer,gatekeeper",
+       "missing")
+    eq(table.concat(c1.opposed_roles, ","), "buyer", "opposed")
+    eq(c1.contact_count .. c1.coach_count, "31", "counts")
+    assert(isnan(c3.coverage.value), "no contacts")
+    near(c1.pain_index.value, 100 * pain_score(2, 2, 1, 0) / 25, 1e-9, "customer pain index")
+    local counted = assert(m:grading { roles = { "decider", "buyer" } })[1]
+    near(counted.coverage.value, 0.5, 1e-12, "two roles counted")
+    eq(table.concat(counted.missing_roles, ","), "buyer", "missing of the two")
+end)
+
+local function verification_market()
+    local m = assert(mtl.market())
+    assert(m:add_customer("C1"))
+    local l1 = assert(m:add_lead("L1", "C1", { amount = 1000 }))
+    local answers = { strategic_fit = 0.9, real_need = 0.8, acceptable_risk = 0.7,
+        urgent_need = 0.6, procurement = 0.5, budget = 0.8, timeline = 0.5, relationship = 0.7,
+        value_proposition = 0.6, solution_maturity = 0.5, key_team = 0.5, competition = 0.45 }
+    for name, score in pairs(answers) do assert(l1:set_answer(name, score, "seen")) end
+    local l2 = assert(m:add_lead("L2", nil, { amount = 500 }))
+    assert(l2:set_answer("strategic_fit", 0.1))
+    assert(l2:set_answer("real_need", 0.9))
+    assert(m:add_lead("L3", nil, { amount = 2000, status = "converted" }))
+    return m
+end
+
+test("verification report", function()
+    local m <close> = verification_market()
+    local report = assert(m:verification())
+    check_scores(report)
+    eq(#report, 2, "pending leads")
+    local l1, l2 = report[1], report[2]
+    eq(l1.id .. l1.rank .. l2.id .. l2.rank, "L11L22", "review order")
+    local q = { (0.9 + 0.8 + 0.7) / 3, (0.6 + 0.5 + 0.8 + 0.5) / 4,
+                (0.7 + 0.6 + 0.5 + 0.5 + 0.45) / 5 }
+    for i = 1, 3 do near(l1.questions[i].value, q[i], 1e-12, "question " .. i) end
+    eq(terms_of(l1.questions[1]), "strategic_fit,real_need,acceptable_risk", "q1 terms")
+    near(l1.questions[1].terms[1].weight, 1 / 3, 1e-12, "q1 weight")
+    eq(l1.verdict .. l1.lead_class, "convertmature", "L1 converts")
+    eq(#l1.answered .. #l1.derived, "120", "all answered")
+    eq(l1.customer_id .. l1.amount, "C11000", "lead fields")
+    eq(l1.segment_id, nil, "no segment")
+    near(l1.priority.value, 100 * (0.2 * q[1] + 0.3 * q[2] + 0.3 * q[3] + 0.2 * 1.0), 1e-9,
+         "priority")
+    eq(terms_of(l1.priority), "q1,q2,q3,size", "priority terms")
+    near(l1.priority.terms[2].weight, 30, 1e-12, "q2 weight")
+    eq(l2.verdict .. l2.lead_class, "closeearly", "L2 fails question 1 hard")
+    near(l2.questions[1].value, 0.5, 1e-12, "L2 q1")
+    eq(l2.questions[2].value .. #l2.questions[2].terms, "0.00", "nothing known")
+    near(l2.priority.value, 20 * 0.5 + 20 * 0.5, 1e-9, "L2 priority")
+    assert(#l2.reasons > 0, "reasons")
+    eq(#assert(m:verification { scope = "all" }), 3, "scope all")
+
+    assert(m:customer("C1"):add_pain { text = "p", severity = 5, urgency = 5 })
+    local l4 = assert(m:add_lead("L4", "C1", { amount = 10 }))
+    assert(l4:set_answer("budget", 0.2))
+    local strict = assert(m:verification { pass = { 0.9, 0.9, 0.9 },
+                                           weights = { strategic_fit = 0 } })
+    eq(by_id(strict, "L1").verdict, "nurture", "stricter thresholds")
+    near(by_id(strict, "L1").questions[1].value, 0.75, 1e-12, "weight 0")
+    local v4 = by_id(strict, "L4")
+    eq(table.concat(v4.derived, ",") .. table.concat(v4.answered, ","), "urgent_needbudget",
+       "derived from the customer's pain index")
+    near(v4.questions[2].terms[1].value, 0.5, 1e-12, "pain index / 100")
+    check_scores(strict)
+end)
+
+test("strategy reports outlive their market", function()
+    local m = strategy_market { memory_limit = 1 << 24 }
+    local c = assert(m:add_customer("C9", "A"))
+    assert(c:add_contact { name = "Ann", role = "decider", attitude = "supporter" })
+    assert(assert(m:add_lead("L9", c, { amount = 5 })):set_answer("budget", 0.9, "signed"))
+    local s, b, g, v = m:strategy(), m:bon(), m:grading(), m:verification()
+    local looks = m:segment("A"):looks()
+    m, c = nil, nil
+    collectgarbage()
+    collectgarbage()
+    eq(s[1].looks[2].evidence, "tender results", "strategy")
+    eq(b[1].pains[1].text, "Outages", "bon")
+    eq(g[1].supported_roles[1], "decider", "grading")
+    eq(v[1].id, "L9", "verification")
+    eq(looks[3].text, "Storage", "input rows are copies")
+    for _, r in ipairs { s, b, g, v } do check_scores(r) end
+
+    local closed = strategy_market()
+    local seg = closed:segment("A")
+    closed:close()
+    raises("market is closed", closed.strategy, closed)
+    raises("market is closed", seg.looks, seg)
+    raises("market is closed", seg.add_pain, seg, { text = "p" })
+end)
+
+test("strategy reports under a memory limit", function()
+    -- Each report either fails with MTL_E_NO_MEMORY or succeeds as the
+    -- limit grows; valgrind checks that nothing leaks on the way.
+    local function build(limit)
+        local m = strategy_market { memory_limit = limit }
+        assert(m:add_lead("L", nil, { amount = 1 }))
+        return m
+    end
+    local probe = build(1 << 24)
+    local used = probe:memory_used()
+    probe:close()
+    for _, name in ipairs { "strategy", "bon", "grading", "verification" } do
+        local extra, ok, failures = 0, false, 0
+        while not ok do
+            local built, m = pcall(build, used + extra)
+            if built then        -- (the market itself may need more than used)
+                local r, msg, st = m[name](m)
+                if r then
+                    ok = true
+                    check_scores(r)
+                else
+                    eq(st, "MTL_E_NO_MEMORY", name .. ": " .. tostring(msg))
+                    failures = failures + 1
+                end
+                m:close()
+            end
+            extra = extra + 128
+            assert(extra < 1 << 20, name .. ": no limit is enough")
+        end
+        assert(failures > 0, name .. ": never ran out of memory")
+    end
+end)
+
+test("docs/bindings.md: the strategy example prints what the page says", function()
+    local doc = read_file(SOURCE .. "/docs/bindings.md")
+    local section = doc:sub((doc:find("## Strategy and qualification", 1, true)))
+    local code, printed = section:match("```lua\n(.-)```.-then\n\n```\n(.-)```")
+    assert(code and printed, "the Lua example and its output")
+    local out = {}
+    local env = setmetatable({ print = function(...)
+        local parts = table.pack(...)
+        for i = 1, parts.n do parts[i] = tostring(parts[i]) end
+        out[#out + 1] = table.concat(parts, "\t", 1, parts.n)
+    end }, { __index = _G })
+    assert(load(code, "=docs/bindings.md", "t", env))()
+    -- the first five lines are the priority and its terms (shown for Python)
+    local function trim(s) return (s:gsub("%s+$", "")) end   -- json_encode ends a line
+    eq(trim(table.concat(out, "\n", 6)), trim(printed), "printed")
+    eq(out[1], "energy\tgrow\tinvest\t6.046", "priority line")
+end)
+
+test("csv: strategy input kinds", function()
+    local m <close> = assert(mtl.market())
+    local s = assert(m:add_segment("A"))
+    assert(m:add_customer("C1", s))
+    assert(m:add_lead("L1", "C1"))
+    local r = assert(m:import_csv("segment,look,text,impact,likelihood,window\n" ..
+                                  "A,competition,Rival,-2,0.5,mid\n", { kind = "looks" }))
+    eq(r.imported, 1, "imported")
+    eq(s:looks()[1].window_months, 36, "window")
+    assert(m:import_csv("customer,name,role,attitude\nC1,Ann,decider,supporter\n",
+                        { kind = "contacts" }))
+    eq(m:customer("C1"):contacts()[1].role, "decider", "contacts")
+    assert(m:import_csv("lead,criterion,score\nL1,budget,0.8\n", { kind = "answers" }))
+    eq(m:lead("L1"):answer("budget"), 0.8, "answers")
+    assert(assert(m:export_csv("looks")):find("Rival", 1, true), "export")
+    local _, d = fails("MTL_E_RANGE", m:import_csv("segment,text,impact\nA,x,7\n",
+                                                   { kind = "looks" }))
+    eq(d.line, 2, "line")
+    assert(d.message:find("impact", 1, true), d.message)
+    eq(#s:looks(), 1, "unchanged")
+    -- a snapshot keeps the inputs
+    local again <close> = assert(mtl.read(assert(m:write())))
+    eq(mtl.json_encode(again:segment("A"):looks()), mtl.json_encode(s:looks()), "looks kept")
+    eq(again:lead("L1"):answer("budget"), 0.8, "answers kept")
 end)
 
 -- ---- coverage (last) -----------------------------------------------------------

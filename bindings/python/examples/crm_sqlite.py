@@ -12,9 +12,9 @@
    (Market.add_leads, columns straight from the query), the stage history
    per event.
 3. Prints the funnel by segment, a forecast of the next quarter with its
-   distribution, and the segment table.  The SPAN table (strategy
-   positioning, SPEC section 4) needs libmtl's strategy API, which does not
-   exist yet: the example prints the segment table in its place and says so.
+   distribution, the segment table, and the SPAN table (strategy
+   positioning, SPEC section 4) from the analysts' segment facts and
+   $APPEALS ratings, kept in two more tables.
 """
 
 import argparse
@@ -51,6 +51,14 @@ CREATE TABLE opportunities (
 CREATE TABLE stage_history (
     opportunity_id TEXT NOT NULL REFERENCES opportunities(id),
     entered TEXT NOT NULL, stage TEXT NOT NULL);
+CREATE TABLE segment_facts (           -- what the analysts know of each industry
+    industry TEXT PRIMARY KEY, market_size_cents INTEGER NOT NULL,
+    growth REAL NOT NULL, strategic_value REAL NOT NULL, gross_margin REAL NOT NULL,
+    rivalry REAL, buyer_power REAL);
+CREATE TABLE appeals (                 -- $APPEALS ratings; competitor '' is us
+    industry TEXT NOT NULL, competitor TEXT NOT NULL, price REAL, availability REAL,
+    packaging REAL, performance REAL, ease_of_use REAL, assurances REAL,
+    life_cycle_cost REAL, social_acceptance REAL);
 """
 
 
@@ -97,6 +105,17 @@ def build_crm(db, seed):
         history += [(oid, d.isoformat(), STAGES[s]) for d, s in events]
     db.executemany("INSERT INTO opportunities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", opps)
     db.executemany("INSERT INTO stage_history VALUES (?, ?, ?)", history)
+    # The strategy inputs, from their own generator (the CRM data above
+    # stays the same whatever is added here).
+    srnd = random.Random(seed + 1)
+    for industry in INDUSTRIES:
+        db.execute("INSERT INTO segment_facts VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            industry, srnd.randrange(50, 900) * 1_000_000_00, srnd.randrange(-3, 15) / 100,
+            srnd.randrange(2, 10), srnd.randrange(8, 40) / 100, srnd.randrange(1, 6),
+            srnd.randrange(1, 6)))
+        for competitor in ("", "Acme", "Globex"):
+            db.execute("INSERT INTO appeals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (industry, competitor) + tuple(srnd.randrange(3, 10) for _ in range(8)))
     db.commit()
 
 
@@ -122,6 +141,13 @@ def load_market(db):
     for oid, entered, stage in db.execute(
             "SELECT opportunity_id, entered, stage FROM stage_history ORDER BY rowid"):
         market.leads[oid].add_event(entered, stage)
+    for industry, size, growth, strategic, margin, rivalry, buyers in db.execute(
+            "SELECT * FROM segment_facts"):
+        market.segments[industry].set_factors(
+            market_size=size, growth=growth, strategic_value=strategic, gross_margin=margin,
+            forces={"rivalry": rivalry, "buyers": buyers})
+    for row in db.execute("SELECT * FROM appeals ORDER BY industry, competitor"):
+        market.segments[row[0]].add_appeals(row[1], row[2:])
     return market
 
 
@@ -170,10 +196,7 @@ def print_forecast(market, period):
 
 
 def print_segments(market):
-    print("\nSegment table")
-    print("  NOTE: the SPAN table (strategy positioning: market attractiveness x")
-    print("  competitive position, SPEC section 4) needs libmtl's strategy API, which")
-    print("  does not exist yet; this is the segment table from the live counters.")
+    print("\nSegment table (live counters)")
     print("  %-10s %-10s %9s %6s %14s %14s" % ("segment", "name", "customers", "open",
                                              "open amount", "won amount"))
     per_segment = {}
@@ -186,6 +209,19 @@ def print_segments(market):
             sum(r["open_count"] for r in rows),
             money(sum(r["open_amount"] for r in rows), market),
             money(sum(r["won_amount"] for r in rows), market)))
+
+
+def print_span(market):
+    print("\nSPAN table (attractiveness from size, growth, five forces, strategic value;")
+    print("position from $APPEALS against the strongest competitor)")
+    print("  %4s %-10s %14s %8s %11s %-10s %-15s %-13s %8s" % (
+        "rank", "segment", "market size", "attract", "position", "vs", "quadrant",
+        "strategy", "priority"))
+    for s in market.strategy():
+        print("  %4d %-10s %14s %8.2f %11.2f %-10s %-15s %-13s %8.2f" % (
+            s["rank"], s["id"], money(s["market_size"], market), s["attractiveness"]["value"],
+            s["position"]["value"], s["competitor"] or "(par)", s["quadrant"], s["strategy"],
+            s["priority"]["value"]))
 
 
 def main(argv=None):
@@ -208,6 +244,7 @@ def main(argv=None):
             print_funnel(market, period)
             print_forecast(market, period)
             print_segments(market)
+            print_span(market)
     finally:
         db.close()
     return 0

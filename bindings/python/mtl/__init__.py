@@ -21,7 +21,9 @@ does not shadow the built-in name; it is a subclass of OSError.)
 
 Classes: :class:`Market`, :class:`Segment`, :class:`Customer`,
 :class:`Lead`, :class:`StageModel`, :class:`Funnel`, :class:`Forecast`,
-:class:`TargetTree`; exceptions :class:`Error` and one subclass per status.
+:class:`TargetTree`; the strategy and qualification inputs on the records
+(:mod:`mtl.inputs`) and reports (``Market.strategy``, ``bon``, ``grading``,
+``verification``: :mod:`mtl.strategy`); exceptions :class:`Error` and one subclass per status.
 Amounts are integers in minor units (``market.minor_per_major`` per major
 unit); dates are :class:`datetime.date`.
 
@@ -40,6 +42,48 @@ from .forecast import Forecast
 from .funnel import Funnel
 from .market import Attributes, Customer, Lead, Market, Records, Segment, StageModel
 from .targets import TargetTree
+from . import _convert as _cv
+
+
+def _names(codes):
+    return tuple(name for _, name in sorted(codes.names.items()))
+
+
+# Names of the strategy and qualification codes, in C code order (the
+# binding takes and returns these names; the integer codes work too).
+#: The five looks and their opportunities (mtl_look_item.look).
+LOOKS = _names(_cv.LOOK)
+#: Time windows by name -> months (MTL_WINDOW_*_MONTHS).
+WINDOWS = {name: months for months, name in sorted(_cv.WINDOW.names.items())}
+#: The eight $APPEALS buying criteria.
+APPEALS = _cv.APPEALS
+#: Porter's five forces.
+FORCES = _cv.FORCES
+#: Kinds of control point, in rising order of strength (codes 1 ... 6).
+CONTROL_KINDS = _names(_cv.CONTROL)
+#: The built-in BON layers (pain.h); hosts may add their own.
+LAYERS = ("B", "O", "N")
+#: The six relationship dimensions (customer.h).
+RELATIONSHIP_DIMENSIONS = _cv.RELATIONSHIP
+#: Decision-chain roles (codes 1 ... 7, from mtl_role_name).
+ROLES = _names(_cv.ROLE)
+#: A contact's attitude towards us.
+ATTITUDES = _names(_cv.ATTITUDE)
+#: The twelve verification criteria (from mtl_criterion_name).
+CRITERIA = _names(_cv.CRITERION)
+#: criterion name -> the question (1, 2, 3) it answers (mtl_criterion_question).
+CRITERION_QUESTIONS = {name: _cv.QUESTION[code] for code, name in _cv.CRITERION.names.items()}
+#: Lead verdicts, classes and review scopes.
+VERDICTS = _names(_cv.VERDICT)
+LEAD_CLASSES = _names(_cv.LEAD_CLASS)
+#: SPAN quadrants, strategy codes (定策略) and target bases.
+QUADRANTS = _names(_cv.QUADRANT)
+STRATEGIES = _names(_cv.STRATEGY)
+TARGET_BASES = _names(_cv.TARGET_BASIS)
+#: Financial gates that can veto grow/invest.
+GATES = _names(_cv.GATE)
+#: CSV kinds of import_csv / export_csv / to_csv.
+CSV_KINDS = _names(_cv.KIND)
 
 #: The package's version (the libmtl version it was written for).
 __version__ = _lib.version_text(_lib.WRITTEN_FOR)
@@ -80,4 +124,8 @@ __all__ = [
     "date_from_ymd", "date_to_ymd", "day_to_date", "format_date", "parse_date", "to_day",
     "to_columns", "to_numpy", "status_string",
     "library_version", "library_version_number", "library_path",
+    "LOOKS", "WINDOWS", "APPEALS", "FORCES", "CONTROL_KINDS", "LAYERS",
+    "RELATIONSHIP_DIMENSIONS", "ROLES", "ATTITUDES", "CRITERIA", "CRITERION_QUESTIONS",
+    "VERDICTS", "LEAD_CLASSES", "QUADRANTS", "STRATEGIES", "TARGET_BASES", "GATES",
+    "CSV_KINDS",
 ]

@@ -137,7 +137,9 @@ DECISION = Codes("decision step", {1: "satisfied", 2: "recognition",
                                    7: "reevaluation"}, none=0)
 GRADE = Codes("grade", {1: "strategic", 2: "partner", 3: "commercial",
                         4: "general"}, none=0)
-KIND = Codes("kind", {0: "leads", 1: "customers", 2: "segments"})
+KIND = Codes("kind", {0: "leads", 1: "customers", 2: "segments", 3: "looks",
+                     4: "factors", 5: "appeals", 6: "control_points", 7: "pains",
+                     8: "contacts", 9: "relationships", 10: "answers"})
 GROUP = Codes("group_by", {0: "none", 1: "segment", 2: "region", 3: "owner",
                            4: "grade", 5: "source", 6: "cohort_month",
                            7: "cohort_quarter", 8: "cohort_year"}, none=0)
@@ -153,6 +155,63 @@ FORMULA = Codes("formula", {0: "given", 1: "hq", 2: "region", 3: "individual",
 RESCALE = Codes("rescale", {0: "none", 1: "proportional", 2: "even"})
 PERIODS = Codes("periods", {1: "year", 2: "quarters", 3: "months"})
 BOTTOM_UP = Codes("bottom_up", {0: "commitments", 1: "forecasts"})
+
+# Strategy and qualification (looks.h, pain.h, customer.h, strategy.h,
+# grading.h, verification.h).  Role and criterion names come from the
+# library (mtl_role_name, mtl_criterion_name), so they cannot drift.
+LOOK = Codes("look", {0: "trend", 1: "industry", 2: "customer", 3: "competition",
+                      4: "self", 5: "opportunity"})
+LOOK.codes["macro"] = 0
+WINDOW = Codes("window", {_lib.WINDOW_NEAR_MONTHS: "near", _lib.WINDOW_MID_MONTHS: "mid",
+                          _lib.WINDOW_LONG_MONTHS: "long"})
+#: The eight $APPEALS criteria in C order (mtl_appeals_rating.ratings).
+APPEALS = ("price", "availability", "packaging", "performance", "ease_of_use",
+           "assurances", "life_cycle_cost", "social_acceptance")
+#: Porter's five forces in C order (mtl_segment_factors.forces).
+FORCES = ("rivalry", "entrants", "substitutes", "buyers", "suppliers")
+#: The six relationship dimensions in C order (MTL_REL_*).
+RELATIONSHIP = ("acceptance", "events", "information", "guidance", "support",
+                "competition")
+CONTROL = Codes("control point kind", {1: "cost", 2: "product", 3: "relationship",
+                                       4: "brand", 5: "standard", 6: "value_chain"})
+ROLE = Codes("role", {i: _lib.lib.mtl_role_name(i).decode("ascii")
+                      for i in range(1, _lib.ROLE_COUNT)}, none=0)
+ATTITUDE = Codes("attitude", {0: "neutral", 1: "supporter", 2: "opponent"})
+CRITERION = Codes("criterion", {i: _lib.lib.mtl_criterion_name(i).decode("ascii")
+                                for i in range(_lib.CRIT_COUNT)})
+#: criterion code -> the question (1, 2, 3) it answers (mtl_criterion_question)
+QUESTION = {i: _lib.lib.mtl_criterion_question(i) for i in range(_lib.CRIT_COUNT)}
+VERDICT = Codes("verdict", {0: "nurture", 1: "convert", 2: "close"})
+LEAD_CLASS = Codes("lead class", {0: "early", 1: "mature"})
+SCOPE = Codes("scope", {0: "pending", 1: "all"})
+QUADRANT = Codes("quadrant", {0: "unrated", 1: "grow", 2: "acquire_skills",
+                              3: "harvest", 4: "avoid"})
+STRATEGY = Codes("strategy", {0: "unrated", 1: "invest", 2: "build", 3: "harvest",
+                              4: "exit", 5: "fix_economics"})
+TARGET_BASIS = Codes("target basis", {0: "none", 1: "share", 2: "growth", 3: "market"})
+NORMALISE = Codes("normalise", {0: "relative", 1: "bands"})
+GRADE_BY = Codes("grade_by", {0: "quantiles", 1: "thresholds"})
+PAIN_OWNER = Codes("owner", {1: "segment", 2: "customer"})
+GATE = Codes("gate", {1: "revenue", 2: "margin"})
+
+
+def bits_to_names(bits, codes, shift=True):
+    """The names of the codes whose bit is set, in code order: bit
+    ``1 << code`` (shift) or the code itself is the bit (``shift=False``)."""
+    return [name for code, name in sorted(codes.names.items())
+            if bits & ((1 << code) if shift else code)]
+
+
+def names_to_bits(values, codes):
+    """A bit set 1 << code from names or codes (an int is taken as the set)."""
+    if isinstance(values, int) and not isinstance(values, bool):
+        return values
+    if isinstance(values, str):
+        values = [values]
+    bits = 0
+    for v in values:
+        bits |= 1 << codes.code(v)
+    return bits
 
 # ----------------------------------------------------------------- strings --
 

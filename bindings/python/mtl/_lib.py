@@ -20,7 +20,7 @@ import ctypes
 import ctypes.util
 import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double,
-                    c_int32, c_int64, c_size_t, c_uint64, c_void_p)
+                    c_int32, c_int64, c_size_t, c_uint32, c_uint64, c_void_p)
 
 #: The libmtl version this package was written for (major*10000 + minor*100
 #: + patch): 0.1.0.
@@ -60,6 +60,18 @@ STAGE_FLAG_WON = 1
 STAGE_FLAG_LOST = 2
 TARGET_ROOT = 0
 JSON_PRETTY = 1
+LOOK_COUNT = 6                   # MTL_LOOK_COUNT (looks.h)
+APPEALS_COUNT = 8                # MTL_APPEALS_COUNT
+FORCE_COUNT = 5                  # MTL_FORCE_COUNT
+WINDOW_NEAR_MONTHS = 12          # MTL_WINDOW_*_MONTHS
+WINDOW_MID_MONTHS = 36
+WINDOW_LONG_MONTHS = 60
+TEXT_MAX = 4096                  # MTL_TEXT_MAX
+ROWS_MAX = 100000                # MTL_ROWS_MAX
+LAYER_MAX = 32                   # MTL_LAYER_MAX (pain.h)
+REL_COUNT = 6                    # MTL_REL_COUNT (customer.h)
+ROLE_COUNT = 8                   # MTL_ROLE_COUNT: roles 1 ... 7
+CRIT_COUNT = 12                  # MTL_CRIT_COUNT (verification.h)
 
 # ---------------------------------------------------------- callback types --
 
@@ -412,6 +424,296 @@ class TargetNode(Structure):
     ]
 
 
+class Term(Structure):
+    """mtl_term (score.h): one term of a score.  Frozen layout."""
+    _fields_ = [
+        ("factor", c_char_p),
+        ("weight", c_double),
+        ("value", c_double),
+        ("contribution", c_double),
+    ]
+
+
+class Score(Structure):
+    """mtl_score (score.h): a value and the terms it is made of.  Frozen."""
+    _fields_ = [
+        ("value", c_double),
+        ("terms", POINTER(Term)),
+        ("term_count", c_size_t),
+    ]
+
+
+class LookItem(Structure):
+    """mtl_look_item (looks.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("look", c_int32),
+        ("impact", c_double),
+        ("likelihood", c_double),
+        ("window_months", c_int32),
+        ("text", c_char_p),
+        ("evidence", c_char_p),
+    ]
+
+
+class SegmentFactors(Structure):
+    """mtl_segment_factors (looks.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("market_size", c_int64),
+        ("growth", c_double),
+        ("profit_potential", c_double),
+        ("forces", c_double * FORCE_COUNT),
+        ("strategic_value", c_double),
+        ("revenue", c_int64),
+        ("gross_margin", c_double),
+        ("share_goal", c_double),
+        ("growth_goal", c_double),
+        ("appeals_weights", c_double * APPEALS_COUNT),
+    ]
+
+
+class AppealsRating(Structure):
+    """mtl_appeals_rating (looks.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("competitor", c_char_p),
+        ("ratings", c_double * APPEALS_COUNT),
+    ]
+
+
+class ControlPoint(Structure):
+    """mtl_control_point (looks.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("kind", c_int32),
+        ("attainability", c_double),
+        ("text", c_char_p),
+    ]
+
+
+class Pain(Structure):
+    """mtl_pain (pain.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("layer", c_char_p),
+        ("text", c_char_p),
+        ("severity", c_double),
+        ("urgency", c_double),
+        ("breadth", c_double),
+        ("budget", c_double),
+        ("fit", c_double),
+        ("role", c_int32),
+    ]
+
+
+class Contact(Structure):
+    """mtl_contact (customer.h): a decision-chain contact."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("name", c_char_p),
+        ("title", c_char_p),
+        ("role", c_int32),
+        ("attitude", c_int32),
+        ("coach", c_int32),
+    ]
+
+
+class StrategyOptions(Structure):
+    """mtl_strategy_options (strategy.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("window_weights", c_double * 3),
+        ("attractiveness_weights", c_double * 4),
+        ("normalise", c_int32),
+        ("size_low", c_int64),
+        ("size_high", c_int64),
+        ("growth_low", c_double),
+        ("growth_high", c_double),
+        ("cut_attractiveness", c_double),
+        ("cut_position", c_double),
+        ("min_revenue", c_int64),
+        ("min_gross_margin", c_double),
+        ("priority_weights", c_double * 4),
+        ("top_items", c_int32),
+    ]
+
+
+class StrategySegment(Structure):
+    """mtl_strategy_segment (strategy.h): one segment's result."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("id", c_char_p),
+        ("name", c_char_p),
+        ("rank", c_size_t),
+        ("priority", Score),
+        ("attractiveness", Score),
+        ("position", Score),
+        ("look_balance", Score),
+        ("pain_index", Score),
+        ("profit_potential", c_double),
+        ("profit_from_forces", c_int32),
+        ("competitor", c_char_p),
+        ("quadrant", c_int32),
+        ("gate_veto", c_int32),
+        ("strategy", c_int32),
+        ("market_size", c_int64),
+        ("revenue", c_int64),
+        ("target", c_int64),
+        ("target_basis", c_int32),
+        ("look_count", c_size_t),
+        ("control_point_count", c_size_t),
+    ]
+
+
+class StrategyLook(Structure):
+    """mtl_strategy_look (strategy.h): a ranked look item."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("index", c_size_t),
+        ("look", c_int32),
+        ("text", c_char_p),
+        ("evidence", c_char_p),
+        ("impact", c_double),
+        ("likelihood", c_double),
+        ("window_months", c_int32),
+        ("window_weight", c_double),
+        ("rank_score", Score),
+        ("top", c_int32),
+    ]
+
+
+class StrategyControlPoint(Structure):
+    """mtl_strategy_control_point (strategy.h): a ranked control point."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("index", c_size_t),
+        ("kind", c_int32),
+        ("text", c_char_p),
+        ("attainability", c_double),
+        ("score", Score),
+    ]
+
+
+class BonOptions(Structure):
+    """mtl_bon_options (pain.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("include_empty", c_int32),
+    ]
+
+
+class BonGroup(Structure):
+    """mtl_bon_group (pain.h): a segment or customer with its pains."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("owner", c_int32),
+        ("id", c_char_p),
+        ("name", c_char_p),
+        ("segment_id", c_char_p),
+        ("index", Score),
+        ("pain_count", c_size_t),
+        ("layer_count", c_size_t),
+    ]
+
+
+class BonLayer(Structure):
+    """mtl_bon_layer (pain.h): a layer's share of a group's index."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("layer", c_char_p),
+        ("pain_count", c_size_t),
+        ("addressable", c_double),
+        ("index_points", c_double),
+    ]
+
+
+class BonPain(Structure):
+    """mtl_bon_pain (pain.h): a ranked pain with its scores."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("rank", c_size_t),
+        ("index", c_size_t),
+        ("layer", c_char_p),
+        ("text", c_char_p),
+        ("severity", c_double),
+        ("urgency", c_double),
+        ("breadth", c_double),
+        ("budget", c_double),
+        ("fit", c_double),
+        ("role", c_int32),
+        ("score", Score),
+        ("addressable", Score),
+    ]
+
+
+class GradingOptions(Structure):
+    """mtl_grading_options (grading.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("grade_by", c_int32),
+        ("quantiles", c_double * 3),
+        ("thresholds", c_int64 * 3),
+        ("relationship_weights", c_double * REL_COUNT),
+        ("roles", c_uint32),
+    ]
+
+
+class CustomerGrading(Structure):
+    """mtl_customer_grading (grading.h): one customer's assessment."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("id", c_char_p),
+        ("name", c_char_p),
+        ("segment_id", c_char_p),
+        ("rank", c_size_t),
+        ("value", Score),
+        ("grade", c_int32),
+        ("recorded_grade", c_int32),
+        ("grade_reason", c_char_p),
+        ("relationship", Score),
+        ("coverage", Score),
+        ("contact_count", c_size_t),
+        ("coach_count", c_size_t),
+        ("supported_roles", c_uint32),
+        ("missing_roles", c_uint32),
+        ("opposed_roles", c_uint32),
+        ("pain_index", Score),
+    ]
+
+
+class VerificationOptions(Structure):
+    """mtl_verification_options (verification.h)."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("weights", c_double * CRIT_COUNT),
+        ("pass", c_double * 3),
+        ("hard_fail", c_double),
+        ("budget_mature", c_double),
+        ("priority_weights", c_double * 4),
+        ("scope", c_int32),
+    ]
+
+
+class LeadVerdict(Structure):
+    """mtl_lead_verdict (verification.h): one lead's verification."""
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("id", c_char_p),
+        ("customer_id", c_char_p),
+        ("segment_id", c_char_p),
+        ("rank", c_size_t),
+        ("amount", c_int64),
+        ("questions", Score * 3),
+        ("verdict", c_int32),
+        ("lead_class", c_int32),
+        ("priority", Score),
+        ("reasons", c_char_p),
+        ("answered", c_uint32),
+        ("derived", c_uint32),
+    ]
+
+
 #: Every mirrored struct by its C name (the ABI test walks this).
 STRUCTS = {
     "mtl_market_options": MarketOptions,
@@ -431,6 +733,26 @@ STRUCTS = {
     "mtl_target_evaluate_options": TargetEvaluateOptions,
     "mtl_target_history_options": TargetHistoryOptions,
     "mtl_target_node": TargetNode,
+    "mtl_term": Term,
+    "mtl_score": Score,
+    "mtl_look_item": LookItem,
+    "mtl_segment_factors": SegmentFactors,
+    "mtl_appeals_rating": AppealsRating,
+    "mtl_control_point": ControlPoint,
+    "mtl_pain": Pain,
+    "mtl_contact": Contact,
+    "mtl_strategy_options": StrategyOptions,
+    "mtl_strategy_segment": StrategySegment,
+    "mtl_strategy_look": StrategyLook,
+    "mtl_strategy_control_point": StrategyControlPoint,
+    "mtl_bon_options": BonOptions,
+    "mtl_bon_group": BonGroup,
+    "mtl_bon_layer": BonLayer,
+    "mtl_bon_pain": BonPain,
+    "mtl_grading_options": GradingOptions,
+    "mtl_customer_grading": CustomerGrading,
+    "mtl_verification_options": VerificationOptions,
+    "mtl_lead_verdict": LeadVerdict,
 }
 
 # ---------------------------------------------------------------- functions --
@@ -515,6 +837,77 @@ FUNCTIONS = {
     "mtl_customer_set_investment": (st, [H, i64]),
     "mtl_customer_set_participation": (st, [H, dbl]),
     "mtl_customer_set_grade": (st, [H, i32]),
+    # customer.h: relationship and decision chain
+    "mtl_customer_set_relationship": (st, [H, Pdbl]),
+    "mtl_customer_relationship": (st, [H, Pdbl]),
+    "mtl_contact_init": (st, [POINTER(Contact), sz]),
+    "mtl_customer_add_contact": (st, [H, POINTER(Contact)]),
+    "mtl_customer_contact_count": (sz, [H]),
+    "mtl_customer_contact_at": (st, [H, sz, POINTER(Contact)]),
+    "mtl_customer_clear_contacts": (st, [H]),
+    # looks.h
+    "mtl_look_item_init": (st, [POINTER(LookItem), sz]),
+    "mtl_segment_add_look": (st, [H, POINTER(LookItem)]),
+    "mtl_segment_look_count": (sz, [H]),
+    "mtl_segment_look_at": (st, [H, sz, POINTER(LookItem)]),
+    "mtl_segment_clear_looks": (st, [H]),
+    "mtl_segment_factors_init": (st, [POINTER(SegmentFactors), sz]),
+    "mtl_segment_set_factors": (st, [H, POINTER(SegmentFactors)]),
+    "mtl_segment_factors_get": (st, [H, POINTER(SegmentFactors)]),
+    "mtl_appeals_rating_init": (st, [POINTER(AppealsRating), sz]),
+    "mtl_segment_add_appeals": (st, [H, POINTER(AppealsRating)]),
+    "mtl_segment_appeals_count": (sz, [H]),
+    "mtl_segment_appeals_at": (st, [H, sz, POINTER(AppealsRating)]),
+    "mtl_segment_clear_appeals": (st, [H]),
+    "mtl_control_point_init": (st, [POINTER(ControlPoint), sz]),
+    "mtl_segment_add_control_point": (st, [H, POINTER(ControlPoint)]),
+    "mtl_segment_control_point_count": (sz, [H]),
+    "mtl_segment_control_point_at": (st, [H, sz, POINTER(ControlPoint)]),
+    "mtl_segment_clear_control_points": (st, [H]),
+    # pain.h
+    "mtl_pain_init": (st, [POINTER(Pain), sz]),
+    "mtl_segment_add_pain": (st, [H, POINTER(Pain)]),
+    "mtl_segment_pain_count": (sz, [H]),
+    "mtl_segment_pain_at": (st, [H, sz, POINTER(Pain)]),
+    "mtl_segment_clear_pains": (st, [H]),
+    "mtl_customer_add_pain": (st, [H, POINTER(Pain)]),
+    "mtl_customer_pain_count": (sz, [H]),
+    "mtl_customer_pain_at": (st, [H, sz, POINTER(Pain)]),
+    "mtl_customer_clear_pains": (st, [H]),
+    "mtl_bon_options_init": (st, [POINTER(BonOptions), sz]),
+    "mtl_bon_compute": (st, [PH, H, POINTER(BonOptions)]),
+    "mtl_bon_destroy": (None, [H]),
+    "mtl_bon_group_count": (sz, [H]),
+    "mtl_bon_group_at": (st, [H, sz, POINTER(BonGroup)]),
+    "mtl_bon_layer_at": (st, [H, sz, sz, POINTER(BonLayer)]),
+    "mtl_bon_pain_at": (st, [H, sz, sz, POINTER(BonPain)]),
+    # strategy.h
+    "mtl_strategy_options_init": (st, [POINTER(StrategyOptions), sz]),
+    "mtl_strategy_compute": (st, [PH, H, POINTER(StrategyOptions)]),
+    "mtl_strategy_destroy": (None, [H]),
+    "mtl_strategy_segment_count": (sz, [H]),
+    "mtl_strategy_segment_at": (st, [H, sz, POINTER(StrategySegment)]),
+    "mtl_strategy_look_at": (st, [H, sz, sz, POINTER(StrategyLook)]),
+    "mtl_strategy_control_point_at": (st, [H, sz, sz, POINTER(StrategyControlPoint)]),
+    # grading.h
+    "mtl_grading_options_init": (st, [POINTER(GradingOptions), sz]),
+    "mtl_grading_compute": (st, [PH, H, POINTER(GradingOptions)]),
+    "mtl_grading_destroy": (None, [H]),
+    "mtl_grading_count": (sz, [H]),
+    "mtl_grading_at": (st, [H, sz, POINTER(CustomerGrading)]),
+    "mtl_role_name": (s, [i32]),
+    # verification.h
+    "mtl_criterion_name": (s, [i32]),
+    "mtl_criterion_question": (i32, [i32]),
+    "mtl_lead_set_answer": (st, [H, i32, dbl, s]),
+    "mtl_lead_answer": (st, [H, i32, Pdbl, Ps]),
+    "mtl_lead_answer_count": (sz, [H]),
+    "mtl_lead_clear_answers": (st, [H]),
+    "mtl_verification_options_init": (st, [POINTER(VerificationOptions), sz]),
+    "mtl_verification_compute": (st, [PH, H, POINTER(VerificationOptions)]),
+    "mtl_verification_destroy": (None, [H]),
+    "mtl_verification_count": (sz, [H]),
+    "mtl_verification_at": (st, [H, sz, POINTER(LeadVerdict)]),
     # lead.h
     "mtl_lead_add": (st, [PH, H, s, H]),
     "mtl_lead_find": (H, [H, s]),

@@ -35,6 +35,7 @@ from . import errors
 from ._lib import lib as L
 from ._handle import Owned
 from ._report import Layout
+from .inputs import CustomerInputs, LeadAnswers, SegmentInputs
 
 _check = errors.check
 
@@ -216,7 +217,7 @@ def _date_property(getter, setter, doc):
     return property(fget, fset, doc=doc)
 
 
-class Segment(_Record):
+class Segment(_Record, SegmentInputs):
     """A market segment (细分市场): id, display name, optional parent.
 
     Obtain segments from :meth:`Market.add_segment` or ``market.segments``.
@@ -261,7 +262,7 @@ class Segment(_Record):
                 "parent": parent.id if parent is not None else None}
 
 
-class Customer(_Record):
+class Customer(_Record, CustomerInputs):
     """A customer account (客户).
 
     Properties read and write the C fields: ``name``, ``segment``,
@@ -366,7 +367,7 @@ class Attributes(MutableMapping):
         return "Attributes(%r)" % dict(self.items_list())
 
 
-class Lead(_Record):
+class Lead(_Record, LeadAnswers):
     """A lead (线索) or opportunity (机会点).
 
     Every C field is a read-write property: ``customer``, ``segment``
@@ -1237,6 +1238,29 @@ class Market(Owned):
         """An empty target tree for year; see :class:`mtl.TargetTree`."""
         from .targets import TargetTree
         return TargetTree(self, year, **options)
+
+    def strategy(self, **options):
+        """Five looks, SPAN, decisions and priority of every segment (a list
+        of dicts in priority order); see :func:`mtl.strategy.strategy`."""
+        from . import strategy
+        return strategy.strategy(self, **options)
+
+    def bon(self, **options):
+        """The BON pain report (a list of dicts); see :func:`mtl.strategy.bon`."""
+        from . import strategy
+        return strategy.bon(self, **options)
+
+    def grading(self, **options):
+        """Customer value, grade, relationship and decision-chain coverage
+        (a list of dicts); see :func:`mtl.strategy.grading`."""
+        from . import strategy
+        return strategy.grading(self, **options)
+
+    def verification(self, **options):
+        """The lead review: verdict, class and priority of every lead in
+        scope (a list of dicts); see :func:`mtl.strategy.verification`."""
+        from . import strategy
+        return strategy.verification(self, **options)
 
 
 def _stage_dicts(names, rows):

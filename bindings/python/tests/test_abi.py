@@ -31,7 +31,35 @@ INITS = {
     "mtl_target_reconcile_options": "mtl_target_reconcile_options_init",
     "mtl_target_evaluate_options": "mtl_target_evaluate_options_init",
     "mtl_target_history_options": "mtl_target_history_options_init",
+    "mtl_look_item": "mtl_look_item_init",
+    "mtl_segment_factors": "mtl_segment_factors_init",
+    "mtl_appeals_rating": "mtl_appeals_rating_init",
+    "mtl_control_point": "mtl_control_point_init",
+    "mtl_pain": "mtl_pain_init",
+    "mtl_contact": "mtl_contact_init",
+    "mtl_strategy_options": "mtl_strategy_options_init",
+    "mtl_bon_options": "mtl_bon_options_init",
+    "mtl_grading_options": "mtl_grading_options_init",
+    "mtl_verification_options": "mtl_verification_options_init",
 }
+
+#: Report rows the library fills: the caller sets struct_size, a smaller one
+#: is refused.  (struct, function, its leading index arguments)
+READERS = {
+    "mtl_strategy_segment": ("mtl_strategy_segment_at", 1),
+    "mtl_strategy_look": ("mtl_strategy_look_at", 2),
+    "mtl_strategy_control_point": ("mtl_strategy_control_point_at", 2),
+    "mtl_bon_group": ("mtl_bon_group_at", 1),
+    "mtl_bon_layer": ("mtl_bon_layer_at", 2),
+    "mtl_bon_pain": ("mtl_bon_pain_at", 2),
+    "mtl_customer_grading": ("mtl_grading_at", 1),
+    "mtl_lead_verdict": ("mtl_verification_at", 1),
+}
+
+#: The frozen layouts embedded in report rows (score.h), as on LP64.
+FROZEN = {"mtl_term": (32, [("factor", 0), ("weight", 8), ("value", 16),
+                            ("contribution", 24)]),
+          "mtl_score": (24, [("value", 0), ("terms", 8), ("term_count", 16)])}
 
 
 def c_layout():
@@ -106,6 +134,66 @@ class TestLayoutThroughInit(unittest.TestCase):
                 st = getattr(_lib.lib, fname)(ctypes.byref(s), ctypes.sizeof(s) - 1)
                 self.assertEqual(st, mtl.E_VERSION)
                 self.assertEqual(mtl.errors.last(st).status, mtl.E_VERSION)
+
+    def test_every_struct_with_struct_size_is_checked(self):
+        """Each mirrored struct with a struct_size has an _init here or is a
+        report row in READERS (which the report test below exercises)."""
+        for name, cls in _lib.STRUCTS.items():
+            if cls._fields_[0][0] == "struct_size" and name not in (
+                    "mtl_csv_result", "mtl_funnel_stage", "mtl_funnel_summary",
+                    "mtl_forecast_summary", "mtl_target_node"):
+                with self.subTest(struct=name):
+                    self.assertTrue(name in INITS or name in READERS)
+
+    def test_frozen_layouts(self):
+        """mtl_term and mtl_score have no struct_size: their layout is frozen."""
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            self.skipTest("the frozen offsets are written for LP64")
+        for name, (size, fields) in FROZEN.items():
+            cls = _lib.STRUCTS[name]
+            with self.subTest(struct=name):
+                self.assertEqual(ctypes.sizeof(cls), size)
+                self.assertEqual([(f, getattr(cls, f).offset) for f, _ in cls._fields_],
+                                 fields)
+
+    def test_report_rows_need_struct_size(self):
+        """Every report row of the strategy and qualification reports is
+        refused with VersionError when struct_size is too small."""
+        L = _lib.lib
+        with mtl.Market() as m:
+            seg = m.add_segment("s")
+            seg.add_look(text="t", impact=1)
+            seg.add_control_point("cost", "c")
+            seg.add_pain("p")
+            m.add_customer("c", seg)
+            m.add_lead("l", "c")
+            reports = {}
+            for prefix, opts in (("strategy", _lib.StrategyOptions),
+                                 ("bon", _lib.BonOptions),
+                                 ("grading", _lib.GradingOptions),
+                                 ("verification", _lib.VerificationOptions)):
+                o = opts()
+                self.assertEqual(getattr(L, "mtl_%s_options_init" % prefix)(
+                    ctypes.byref(o), ctypes.sizeof(o)), mtl.OK)
+                out = ctypes.c_void_p()
+                self.assertEqual(getattr(L, "mtl_%s_compute" % prefix)(
+                    ctypes.byref(out), m._p(), ctypes.byref(o)), mtl.OK)
+                reports[prefix] = out.value
+        try:   # read after the market is released: the reports are plain values
+            for cname, (fname, nargs) in READERS.items():
+                cls = _lib.STRUCTS[cname]
+                report = reports[fname[4:].split("_")[0]]
+                args = [report] + [0] * nargs
+                with self.subTest(struct=cname):
+                    row = cls()
+                    row.struct_size = ctypes.sizeof(cls) - 1
+                    self.assertEqual(getattr(L, fname)(*args, ctypes.byref(row)),
+                                     mtl.E_VERSION)
+                    row.struct_size = ctypes.sizeof(cls)
+                    self.assertEqual(getattr(L, fname)(*args, ctypes.byref(row)), mtl.OK)
+        finally:
+            for prefix, r in reports.items():
+                getattr(L, "mtl_%s_destroy" % prefix)(r)
 
     def test_out_structs_need_struct_size(self):
         """Report structs filled by the library check the caller's size."""
