@@ -770,15 +770,132 @@ static int bench_forecast(const char *path, size_t max_rows, size_t deals)
     return 0;
 }
 
+/* ---- strategy and qualification over a loaded market ------------------ */
+
+/* Inputs on every segment and customer and answers on every tenth lead,
+ * then the four reports timed (best of 3). */
+static int bench_strategy(const char *path, size_t max_rows)
+{
+    table t;
+    mtl_market *m = loaded_market(&t, path, max_rows);
+    mtl_segment *sg = NULL;
+    mtl_customer *cu = NULL;
+    const mtl_lead *l = NULL;
+    uint64_t seed = 42;
+    size_t k = 0, answered = 0;
+    double t0 = now(), best[4] = {1e9, 1e9, 1e9, 1e9};
+    int rep;
+    while ((sg = mtl_segment_next(m, sg)) != NULL) {
+        mtl_segment_factors f;
+        mtl_look_item item;
+        mtl_appeals_rating r;
+        mtl_pain p;
+        int j, c;
+        mtl_segment_factors_init(&f, sizeof f);
+        f.market_size = (int64_t)(xorshift(&seed) % 1000000000) * 100;
+        f.growth = (double)(xorshift(&seed) % 300) / 1000.0;
+        f.profit_potential = 1 + (double)(xorshift(&seed) % 9);
+        f.strategic_value = 1 + (double)(xorshift(&seed) % 9);
+        if (mtl_segment_set_factors(sg, &f))
+            die("factors");
+        mtl_look_item_init(&item, sizeof item);
+        mtl_pain_init(&p, sizeof p);
+        for (j = 0; j < 8; j++) {
+            item.look = j % MTL_LOOK_COUNT;
+            item.impact = (double)(xorshift(&seed) % 11) - 5;
+            item.text = "look item";
+            p.layer = j % 3 == 0 ? "B" : j % 3 == 1 ? "O" : "N";
+            p.text = "pain";
+            p.severity = 1 + (double)(xorshift(&seed) % 5);
+            if (mtl_segment_add_look(sg, &item) || mtl_segment_add_pain(sg, &p))
+                die("look/pain");
+        }
+        for (c = 0; c < 3; c++) {
+            mtl_appeals_rating_init(&r, sizeof r);
+            r.competitor = c == 0 ? NULL : c == 1 ? "Rival A" : "Rival B";
+            for (j = 0; j < MTL_APPEALS_COUNT; j++)
+                r.ratings[j] = 1 + (double)(xorshift(&seed) % 10);
+            if (mtl_segment_add_appeals(sg, &r))
+                die("appeals");
+        }
+    }
+    while ((cu = mtl_customer_next(m, cu)) != NULL) {
+        double rel[MTL_REL_COUNT];
+        mtl_contact ct;
+        int j;
+        for (j = 0; j < MTL_REL_COUNT; j++)
+            rel[j] = 1 + (double)(xorshift(&seed) % 5);
+        mtl_contact_init(&ct, sizeof ct);
+        ct.name = "contact";
+        if (mtl_customer_set_relationship(cu, rel))
+            die("relationship");
+        for (j = 0; j < 3; j++) {
+            ct.role = 1 + (int32_t)(xorshift(&seed) % 7);
+            ct.attitude = (int32_t)(xorshift(&seed) % 3);
+            if (mtl_customer_add_contact(cu, &ct))
+                die("contact");
+        }
+    }
+    while ((l = mtl_lead_next(m, l)) != NULL)
+        if (k++ % 10 == 0) {
+            int c;
+            for (c = 0; c < MTL_CRIT_COUNT; c++)
+                if (c != MTL_CRIT_URGENT_NEED && c != MTL_CRIT_RELATIONSHIP &&
+                    mtl_lead_set_answer((mtl_lead *)l, c,
+                                        (double)(xorshift(&seed) % 101) / 100, NULL))
+                    die("answer");
+            answered++;
+        }
+    printf("inputs: %zu segments, %zu customers, %zu of %zu leads answered: %.2f s\n",
+           mtl_market_segment_count(m), mtl_market_customer_count(m), answered,
+           mtl_market_lead_count(m), now() - t0);
+    for (rep = 0; rep < 3; rep++) {
+        mtl_strategy *st;
+        mtl_bon *bon;
+        mtl_grading *gr;
+        mtl_verification *vr;
+        double t1;
+        t0 = now();
+        if (mtl_strategy_compute(&st, m, NULL))
+            die("strategy");
+        t1 = now();
+        best[0] = t1 - t0 < best[0] ? t1 - t0 : best[0];
+        if (mtl_bon_compute(&bon, m, NULL))
+            die("bon");
+        t0 = now();
+        best[1] = t0 - t1 < best[1] ? t0 - t1 : best[1];
+        if (mtl_grading_compute(&gr, m, NULL))
+            die("grading");
+        t1 = now();
+        best[2] = t1 - t0 < best[2] ? t1 - t0 : best[2];
+        if (mtl_verification_compute(&vr, m, NULL))
+            die("verification");
+        t0 = now();
+        best[3] = t0 - t1 < best[3] ? t0 - t1 : best[3];
+        if (rep == 2)
+            printf("reviewed %zu leads, graded %zu customers\n",
+                   mtl_verification_count(vr), mtl_grading_count(gr));
+        mtl_strategy_destroy(st);
+        mtl_bon_destroy(bon);
+        mtl_grading_destroy(gr);
+        mtl_verification_destroy(vr);
+    }
+    printf("strategy %.4f s, bon %.4f s, grading %.4f s, verification %.4f s "
+           "(best of 3)\n", best[0], best[1], best[2], best[3]);
+    mtl_market_unref(m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     size_t rows = 0, lookups = 10000000;
     if (argc < 3 || (strcmp(argv[1], "load") != 0 && strcmp(argv[1], "import") != 0 &&
                      strcmp(argv[1], "snapshot") != 0 && strcmp(argv[1], "funnel") != 0 &&
-                     strcmp(argv[1], "forecast") != 0)) {
+                     strcmp(argv[1], "forecast") != 0 && strcmp(argv[1], "strategy") != 0)) {
         fprintf(stderr, "usage: mtl-bench load FILE.csv [ROWS [LOOKUPS]]\n"
                         "       mtl-bench funnel FILE.csv [ROWS [UPDATES]]\n"
                         "       mtl-bench forecast FILE.csv [ROWS [DEALS]] (W4: the 1e6 file)\n"
+                        "       mtl-bench strategy FILE.csv [ROWS] (the four strategy reports)\n"
                         "       mtl-bench import FILE.csv\n"
                         "       mtl-bench snapshot FILE.csv [ROWS [OUT]] (OUT: FILE.csv.snapshot)\n");
         return 2;
@@ -797,6 +914,8 @@ int main(int argc, char **argv)
         return bench_funnel(argv[2], rows, argc > 4 ? lookups : 1000000);
     if (strcmp(argv[1], "forecast") == 0)
         return bench_forecast(argv[2], rows, argc > 4 ? lookups : 100000);
+    if (strcmp(argv[1], "strategy") == 0)
+        return bench_strategy(argv[2], rows);
     if (strcmp(argv[1], "snapshot") == 0) {
         /* the snapshot goes next to the data unless told otherwise */
         static char out[4096];
