@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/explain.h"
+#include "core/error.h"
 
 struct mtl__explain_block {
     mtl__explain_block *next;
@@ -107,4 +108,62 @@ void mtl__score_set(mtl_score *s, const mtl_term *terms, size_t n)
     s->value = n ? v : NAN;
     s->terms = n ? terms : NULL;
     s->term_count = n;
+}
+
+/* Merge sort of n pointers (stable), tmp has room for n. */
+static void sort_pointers(const void **p, const void **tmp, size_t n,
+                          int (*cmp)(const void *, const void *))
+{
+    size_t h = n / 2, i = 0, j = h, k = 0;
+    if (n < 2)
+        return;
+    sort_pointers(p, tmp, h, cmp);
+    sort_pointers(p + h, tmp, n - h, cmp);
+    while (i < h && j < n)
+        tmp[k++] = cmp(p[j], p[i]) < 0 ? p[j++] : p[i++];
+    while (i < h)
+        tmp[k++] = p[i++];
+    while (j < n)
+        tmp[k++] = p[j++];
+    memcpy(p, tmp, n * sizeof *p);
+}
+
+mtl_status mtl__sort_rows(mtl__allocator *a, void *rows, size_t n, size_t size,
+                          int (*cmp)(const void *, const void *))
+{
+    const void **p, **tmp;
+    char *base = rows, *hold;
+    size_t i, bytes;
+    if (n < 2)
+        return MTL_OK;
+    if (n > SIZE_MAX / (2 * sizeof *p))
+        return mtl__error_oom();
+    bytes = 2 * n * sizeof *p + size;
+    if (!(p = mtl__alloc(a, bytes)))
+        return mtl__error_oom();
+    tmp = p + n;
+    hold = (char *)(tmp + n);
+    for (i = 0; i < n; i++)
+        p[i] = base + i * size;
+    sort_pointers(p, tmp, n, cmp);
+    /* p[i] is the row that goes to place i: follow each cycle once, with
+     * one row held aside; a placed row's pointer is set to its place */
+    for (i = 0; i < n; i++) {
+        size_t j = i;
+        if (p[i] == base + i * size)
+            continue;
+        memcpy(hold, base + i * size, size);
+        for (;;) {
+            size_t from = (size_t)((const char *)p[j] - base) / size;
+            p[j] = base + j * size;
+            if (from == i) {
+                memcpy(base + j * size, hold, size);
+                break;
+            }
+            memcpy(base + j * size, base + from * size, size);
+            j = from;
+        }
+    }
+    mtl__free(a, p, bytes);
+    return MTL_OK;
 }

@@ -49,4 +49,10 @@ static inline void mtl__term_set(mtl_term *t, const char *factor, double weight,
  * n == 0). */
 void mtl__score_set(mtl_score *s, const mtl_term *terms, size_t n);
 
+/* Sort n rows of size bytes in place by cmp (stable), moving each row
+ * once: report rows are large structs, which qsort would copy at every
+ * merge step.  MTL_OK or MTL_E_NO_MEMORY (reported). */
+mtl_status mtl__sort_rows(mtl__allocator *a, void *rows, size_t n, size_t size,
+                          int (*cmp)(const void *, const void *));
+
 #endif

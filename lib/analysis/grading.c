@@ -383,7 +383,8 @@ static mtl_status build(mtl_grading *g, const mtl_market *market,
         if ((st = assess(g, c, o, roles, &g->rows[n])) != MTL_OK)
             return st;
     g->n = n;
-    qsort(g->rows, n, sizeof *g->rows, by_value);
+    if ((st = mtl__sort_rows(&g->alloc, g->rows, n, sizeof *g->rows, by_value)))
+        return st;
     for (i = 0; i < n; i++)
         g->rows[i].rank = i + 1;
     return grade_rows(g, o, mtl_market_minor_per_major(market));

@@ -506,7 +506,8 @@ static mtl_status build(mtl_verification *v, const mtl_market *market,
             n++;
         }
     v->n = n;
-    qsort(v->rows, n, sizeof *v->rows, by_priority);
+    if ((st = mtl__sort_rows(a, v->rows, n, sizeof *v->rows, by_priority)) != MTL_OK)
+        goto out;
     for (i = 0; i < n; i++)
         v->rows[i].rank = i + 1;
 out:
