@@ -33,48 +33,7 @@
 
 #include "mtl.h"
 #include "support/test_alloc.h"
-
-#define T(fn) test_case(fn)
-
-#define OK(expr)                                                              \
-    do {                                                                      \
-        mtl_status st_ = (expr);                                              \
-        if (st_ != MTL_OK)                                                    \
-            fail_msg("%s: %s: %s", #expr, mtl_status_string(st_),             \
-                     mtl_last_error_message());                               \
-    } while (0)
-
-#define NEAR(got, want)                                                       \
-    do {                                                                      \
-        double g_ = (got), w_ = (want);                                       \
-        if (!(fabs(g_ - w_) <= 1e-12 * (1.0 + fabs(w_))))                     \
-            fail_msg("%s = %.17g, expected %.17g", #got, g_, w_);             \
-    } while (0)
-
-/* The value is the sum of the contributions left to right, bit for bit,
- * and each contribution is weight x value; NaN exactly when no terms. */
-static void check_sum(const mtl_score *s, const char *what)
-{
-    double v = 0.0;
-    size_t i;
-    if (s->term_count == 0) {
-        if (!isnan(s->value) || s->terms != NULL)
-            fail_msg("%s: no terms but value %g", what, s->value);
-        return;
-    }
-    assert_non_null(s->terms);
-    for (i = 0; i < s->term_count; i++) {
-        const mtl_term *t = &s->terms[i];
-        double c = t->weight * t->value;
-        assert_non_null(t->factor);
-        if (memcmp(&c, &t->contribution, sizeof c) != 0)
-            fail_msg("%s: term %zu contribution %.17g != %.17g x %.17g", what, i,
-                     t->contribution, t->weight, t->value);
-        v += t->contribution;
-    }
-    if (memcmp(&v, &s->value, sizeof v) != 0)
-        fail_msg("%s: terms sum to %.17g, value %.17g", what, v, s->value);
-}
+#include "support/test_report.h"
 
 /* ---- the worked example (docs/methods/bon.md) ------------------------- */
 
@@ -114,27 +73,19 @@ static void fill_pain(mtl_pain *p, const pain_in *in)
     p->role = in->role;
 }
 
-static void add_segment_pains(mtl_segment *s, const pain_in *in, size_t n)
+/* The pains in[0 .. n) on customer c, or on segment s when c is NULL. */
+static void add_pains(mtl_customer *c, mtl_segment *s, const pain_in *in, size_t n)
 {
     mtl_pain p;
     size_t i;
     for (i = 0; i < n; i++) {
         fill_pain(&p, &in[i]);
-        OK(mtl_segment_add_pain(s, &p));
+        if (c)
+            OK(mtl_customer_add_pain(c, &p));
+        else
+            OK(mtl_segment_add_pain(s, &p));
     }
 }
-
-static void add_customer_pains(mtl_customer *c, const pain_in *in, size_t n)
-{
-    mtl_pain p;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        fill_pain(&p, &in[i]);
-        OK(mtl_customer_add_pain(c, &p));
-    }
-}
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Segments energy, transport (no pains), water; customers grid-north
  * (energy, three pains), quiet (energy, none). */
@@ -146,40 +97,20 @@ static void build_example(mtl_market *m)
     OK(mtl_segment_set_name(energy, "Energy utilities"));
     OK(mtl_segment_add(&transport, m, "transport"));
     OK(mtl_segment_add(&water, m, "water"));
-    add_segment_pains(energy, energy_pains, COUNT(energy_pains));
-    add_segment_pains(water, water_pains, COUNT(water_pains));
+    add_pains(NULL, energy, energy_pains, COUNT(energy_pains));
+    add_pains(NULL, water, water_pains, COUNT(water_pains));
     OK(mtl_customer_add(&c, m, "grid-north", energy));
     OK(mtl_customer_set_name(c, "Grid North AG"));
-    add_customer_pains(c, grid_north_pains, COUNT(grid_north_pains));
+    add_pains(c, NULL, grid_north_pains, COUNT(grid_north_pains));
     OK(mtl_customer_add(&c, m, "quiet", energy));
 }
 
-static mtl_bon_group group_at(const mtl_bon *b, size_t g)
-{
-    mtl_bon_group out;
-    memset(&out, 0, sizeof out);
-    out.struct_size = sizeof out;
-    OK(mtl_bon_group_at(b, g, &out));
-    return out;
-}
-
-static mtl_bon_pain pain_at(const mtl_bon *b, size_t g, size_t k)
-{
-    mtl_bon_pain out;
-    memset(&out, 0, sizeof out);
-    out.struct_size = sizeof out;
-    OK(mtl_bon_pain_at(b, g, k, &out));
-    return out;
-}
-
-static mtl_bon_layer layer_at(const mtl_bon *b, size_t g, size_t l)
-{
-    mtl_bon_layer out;
-    memset(&out, 0, sizeof out);
-    out.struct_size = sizeof out;
-    OK(mtl_bon_layer_at(b, g, l, &out));
-    return out;
-}
+TEST_GETTER(group_at, mtl_bon_group, (const mtl_bon *b, size_t g),
+            mtl_bon_group_at(b, g, &out))
+TEST_GETTER(pain_at, mtl_bon_pain, (const mtl_bon *b, size_t g, size_t k),
+            mtl_bon_pain_at(b, g, k, &out))
+TEST_GETTER(layer_at, mtl_bon_layer, (const mtl_bon *b, size_t g, size_t l),
+            mtl_bon_layer_at(b, g, l, &out))
 
 /* Every score of group g sums bit for bit; the index's terms are the
  * pains in the order added; the pains' ranks and the layers agree. */
@@ -188,14 +119,14 @@ static void check_group(const mtl_bon *b, size_t g, const pain_in *in)
     mtl_bon_group gr = group_at(b, g);
     double points = 0.0, addressable = 0.0;
     size_t k, l, pains = 0;
-    check_sum(&gr.index, "index");
+    test_check_score(&gr.index, "index");
     assert_int_equal(gr.index.term_count, gr.pain_count);
     for (k = 0; k < gr.pain_count; k++) {
         mtl_bon_pain p = pain_at(b, g, k);
         const mtl_term *t = &gr.index.terms[p.index];
         assert_int_equal(p.rank, k + 1);
-        check_sum(&p.score, "pain score");
-        check_sum(&p.addressable, "addressable");
+        test_check_score(&p.score, "pain score");
+        test_check_score(&p.addressable, "addressable");
         assert_int_equal(p.score.term_count, 2);
         assert_string_equal(p.score.terms[0].factor, "severity*urgency*breadth");
         assert_true(p.score.terms[0].weight == 0.5);
@@ -256,6 +187,18 @@ static void check_group(const mtl_bon *b, size_t g, const pain_in *in)
         NEAR(points, gr.index.value);
 }
 
+/* Layer l of group g: its name, pain count, addressable pain and index
+ * points. */
+static void check_layer(const mtl_bon *b, size_t g, size_t l, const char *name,
+                        size_t pains, double addressable, double points)
+{
+    mtl_bon_layer ly = layer_at(b, g, l);
+    assert_string_equal(ly.layer, name);
+    assert_int_equal(ly.pain_count, pains);
+    NEAR(ly.addressable, addressable);
+    NEAR(ly.index_points, points);
+}
+
 static void check_example(const mtl_bon *b)
 {
     static const double energy_score[] = {5.3999999999999995, 10.0, 3.0000000000000004,
@@ -286,26 +229,10 @@ static void check_example(const mtl_bon *b)
         NEAR(p.addressable.value, energy_addr[p.index]);
         NEAR(g.index.terms[p.index].weight, 0.8);
     }
-    l = layer_at(b, 0, 0);
-    assert_string_equal(l.layer, "B");
-    assert_int_equal(l.pain_count, 1);
-    NEAR(l.addressable, 4.319999999999999);
-    NEAR(l.index_points, 3.4559999999999995);
-    l = layer_at(b, 0, 1);
-    assert_string_equal(l.layer, "O");
-    assert_int_equal(l.pain_count, 2);
-    NEAR(l.addressable, 10.0);
-    NEAR(l.index_points, 8.0);
-    l = layer_at(b, 0, 2);
-    assert_string_equal(l.layer, "N");
-    assert_int_equal(l.pain_count, 1);
-    NEAR(l.addressable, 3.0000000000000004);
-    NEAR(l.index_points, 2.4000000000000004);
-    l = layer_at(b, 0, 3);
-    assert_string_equal(l.layer, "ESG");
-    assert_int_equal(l.pain_count, 1);
-    NEAR(l.addressable, 4.05);
-    NEAR(l.index_points, 3.24);
+    check_layer(b, 0, 0, "B", 1, 4.319999999999999, 3.4559999999999995);
+    check_layer(b, 0, 1, "O", 2, 10.0, 8.0);
+    check_layer(b, 0, 2, "N", 1, 3.0000000000000004, 2.4000000000000004);
+    check_layer(b, 0, 3, "ESG", 1, 4.05, 3.24);
     check_group(b, 0, energy_pains);
 
     /* water (transport has no pains: left out) */
@@ -438,7 +365,7 @@ static void test_layers_and_extremes(void **state)
     (void)state;
     OK(mtl_market_create(&m, NULL));
     OK(mtl_customer_add(&c, m, "solo", NULL));
-    add_customer_pains(c, pains, COUNT(pains));
+    add_pains(c, NULL, pains, COUNT(pains));
     OK(mtl_bon_compute(&b, m, NULL));
     assert_int_equal(mtl_bon_group_count(b), 1);
     g = group_at(b, 0);
@@ -457,7 +384,7 @@ static void test_layers_and_extremes(void **state)
 
     /* one pain at the maximum: index 100 */
     OK(mtl_customer_clear_pains(c));
-    add_customer_pains(c, &pains[1], 1);
+    add_pains(c, NULL, &pains[1], 1);
     OK(mtl_bon_compute(&b, m, NULL));
     assert_true(group_at(b, 0).index.value == 100.0);
     mtl_bon_destroy(b);
@@ -615,45 +542,43 @@ static void test_errors(void **state)
     mtl_market_unref(m);
 }
 
+/* mtl_bon_compute under test_sweep_allocations. */
+typedef struct bon_sweep {
+    mtl_market *m;
+    mtl_bon_options o;
+} bon_sweep;
+
+static mtl_status sweep_compute(void *ctx, void **made)
+{
+    bon_sweep *sw = ctx;
+    mtl_bon *b = *made;
+    mtl_status st = mtl_bon_compute(&b, sw->m, &sw->o);
+    *made = b;
+    return st;
+}
+
+static void sweep_done(void *ctx, void *made)
+{
+    const bon_sweep *sw = ctx;
+    if (!sw->o.include_empty)
+        check_example(made);
+    mtl_bon_destroy(made);
+}
+
 static void test_alloc_sweep(void **state)
 {
     test_alloc ta;
-    mtl_market *m = test_market_new(&ta, 0, NULL);
-    int sticky, all;
+    bon_sweep sw;
+    int all;
     (void)state;
-    build_example(m);
-    for (all = 0; all < 2; all++)
-        for (sticky = 0; sticky < 2; sticky++) {
-            uint64_t n;
-            for (n = 1;; n++) {
-                mtl_bon_options o;
-                mtl_bon *b = (mtl_bon *)&o;
-                size_t live = ta.live_bytes, blocks = ta.live_blocks;
-                mtl_status st;
-                OK(mtl_bon_options_init(&o, sizeof o));
-                o.include_empty = all;
-                test_alloc_fail_nth(&ta, n, sticky);
-                st = mtl_bon_compute(&b, m, &o);
-                test_alloc_disarm(&ta);
-                if (st == MTL_OK) {
-                    if (!all)
-                        check_example(b);
-                    mtl_bon_destroy(b);
-                    assert_int_equal(ta.live_bytes, live);
-                    assert_true(n > 1);
-                    break;
-                }
-                if (st != MTL_E_NO_MEMORY)
-                    fail_msg("failing request %llu: %s", (unsigned long long)n,
-                             mtl_status_string(st));
-                assert_int_equal(mtl_last_error_status(), MTL_E_NO_MEMORY);
-                assert_null(b);
-                assert_int_equal(ta.live_bytes, live);
-                assert_int_equal(ta.live_blocks, blocks);
-                assert_true(n < 10000);
-            }
-        }
-    test_market_free(m, &ta);
+    sw.m = test_market_new(&ta, 0, NULL);
+    build_example(sw.m);
+    for (all = 0; all < 2; all++) {
+        OK(mtl_bon_options_init(&sw.o, sizeof sw.o));
+        sw.o.include_empty = all;
+        test_sweep_allocations(&ta, 1, sweep_compute, sweep_done, &sw);
+    }
+    test_market_free(sw.m, &ta);
 }
 
 int main(void)

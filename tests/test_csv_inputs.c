@@ -30,6 +30,7 @@
 
 #include "mtl.h"
 #include "support/test_alloc.h"
+#include "support/test_report.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -90,31 +91,25 @@ static mtl_lead *lead(const mtl_market *m, const char *id)
     return l;
 }
 
-/* Row i of a list, read through its public getter (call: the getter's
- * call on o, i and &v). */
-#define GETTER(name, type, owner, call)                                         \
-    static type name(const owner *o, size_t i)                                  \
-    {                                                                           \
-        type v;                                                                 \
-        memset(&v, 0, sizeof v);                                                \
-        v.struct_size = sizeof v;                                               \
-        assert_int_equal(call, MTL_OK);                                         \
-        return v;                                                               \
-    }
-GETTER(look_at, mtl_look_item, mtl_segment, mtl_segment_look_at(o, i, &v))
-GETTER(appeals_at, mtl_appeals_rating, mtl_segment, mtl_segment_appeals_at(o, i, &v))
-GETTER(point_at, mtl_control_point, mtl_segment,
-       mtl_segment_control_point_at(o, i, &v))
-GETTER(seg_pain_at, mtl_pain, mtl_segment, mtl_segment_pain_at(o, i, &v))
-GETTER(cust_pain_at, mtl_pain, mtl_customer, mtl_customer_pain_at(o, i, &v))
-GETTER(contact_at, mtl_contact, mtl_customer, mtl_customer_contact_at(o, i, &v))
-#undef GETTER
+/* Row i of a list, read through its public getter. */
+TEST_GETTER(look_at, mtl_look_item, (const mtl_segment *o, size_t i),
+            mtl_segment_look_at(o, i, &out))
+TEST_GETTER(appeals_at, mtl_appeals_rating, (const mtl_segment *o, size_t i),
+            mtl_segment_appeals_at(o, i, &out))
+TEST_GETTER(point_at, mtl_control_point, (const mtl_segment *o, size_t i),
+            mtl_segment_control_point_at(o, i, &out))
+TEST_GETTER(seg_pain_at, mtl_pain, (const mtl_segment *o, size_t i),
+            mtl_segment_pain_at(o, i, &out))
+TEST_GETTER(cust_pain_at, mtl_pain, (const mtl_customer *o, size_t i),
+            mtl_customer_pain_at(o, i, &out))
+TEST_GETTER(contact_at, mtl_contact, (const mtl_customer *o, size_t i),
+            mtl_customer_contact_at(o, i, &out))
 
 static mtl_segment_factors factors_of(const mtl_segment *s)
 {
     mtl_segment_factors f;
     mtl_segment_factors_init(&f, sizeof f);
-    assert_int_equal(mtl_segment_factors_get(s, &f), MTL_OK);
+    OK(mtl_segment_factors_get(s, &f));
     return f;
 }
 
@@ -125,12 +120,12 @@ static mtl_market *base_market(test_alloc *ta)
     mtl_market *m = test_market_new(ta, 100, NULL);
     mtl_segment *s1;
     mtl_customer *c1;
-    assert_int_equal(mtl_segment_add(&s1, m, "S1"), MTL_OK);
-    assert_int_equal(mtl_segment_add(NULL, m, "S2"), MTL_OK);
-    assert_int_equal(mtl_customer_add(&c1, m, "C1", s1), MTL_OK);
-    assert_int_equal(mtl_customer_add(NULL, m, "C2", NULL), MTL_OK);
-    assert_int_equal(mtl_lead_add(NULL, m, "L1", c1), MTL_OK);
-    assert_int_equal(mtl_lead_add(NULL, m, "L2", NULL), MTL_OK);
+    OK(mtl_segment_add(&s1, m, "S1"));
+    OK(mtl_segment_add(NULL, m, "S2"));
+    OK(mtl_customer_add(&c1, m, "C1", s1));
+    OK(mtl_customer_add(NULL, m, "C2", NULL));
+    OK(mtl_lead_add(NULL, m, "L1", c1));
+    OK(mtl_lead_add(NULL, m, "L2", NULL));
     return m;
 }
 
@@ -153,33 +148,33 @@ static void add_inputs(mtl_market *m)
     it.impact = -2.5;
     it.text = "consolidation";
     it.evidence = "analyst report";
-    assert_int_equal(mtl_segment_add_look(s, &it), MTL_OK);
+    OK(mtl_segment_add_look(s, &it));
     it.look = MTL_LOOK_OPPORTUNITY;
     it.impact = 4;
     it.likelihood = 0.5;
     it.window_months = 36;
     it.text = "cloud migration";
     it.evidence = NULL;
-    assert_int_equal(mtl_segment_add_look(s, &it), MTL_OK);
+    OK(mtl_segment_add_look(s, &it));
     mtl_segment_factors_init(&f, sizeof f);
     f.market_size = 500000000;
     f.growth = 0.08;
     f.forces[MTL_FORCE_RIVALRY] = 4;
     f.strategic_value = 7;
     f.appeals_weights[MTL_APPEALS_PRICE] = 3;
-    assert_int_equal(mtl_segment_set_factors(s, &f), MTL_OK);
+    OK(mtl_segment_set_factors(s, &f));
     mtl_appeals_rating_init(&r, sizeof r);
     for (k = 0; k < MTL_APPEALS_COUNT; k++)
         r.ratings[k] = 5 + k % 3;
-    assert_int_equal(mtl_segment_add_appeals(s, &r), MTL_OK);
+    OK(mtl_segment_add_appeals(s, &r));
     r.competitor = "Rival";
     r.ratings[MTL_APPEALS_PRICE] = 9;
-    assert_int_equal(mtl_segment_add_appeals(s, &r), MTL_OK);
+    OK(mtl_segment_add_appeals(s, &r));
     mtl_control_point_init(&p, sizeof p);
     p.kind = MTL_CONTROL_BRAND;
     p.attainability = 0.4;
     p.text = "brand in the north";
-    assert_int_equal(mtl_segment_add_control_point(s, &p), MTL_OK);
+    OK(mtl_segment_add_control_point(s, &p));
     mtl_pain_init(&pn, sizeof pn);
     pn.layer = MTL_LAYER_OPERATION;
     pn.text = "manual billing";
@@ -189,21 +184,19 @@ static void add_inputs(mtl_market *m)
     pn.budget = 0.5;
     pn.fit = 0.9;
     pn.role = MTL_ROLE_USER;
-    assert_int_equal(mtl_segment_add_pain(s, &pn), MTL_OK);
+    OK(mtl_segment_add_pain(s, &pn));
     pn.text = "outages";
-    assert_int_equal(mtl_customer_add_pain(c, &pn), MTL_OK);
+    OK(mtl_customer_add_pain(c, &pn));
     mtl_contact_init(&ct, sizeof ct);
     ct.name = "Wang Wei";
     ct.title = "CIO";
     ct.role = MTL_ROLE_DECIDER;
     ct.attitude = MTL_ATTITUDE_SUPPORTER;
     ct.coach = 1;
-    assert_int_equal(mtl_customer_add_contact(c, &ct), MTL_OK);
-    assert_int_equal(mtl_customer_set_relationship(c, rel), MTL_OK);
-    assert_int_equal(mtl_lead_set_answer(lead(m, "L1"), MTL_CRIT_BUDGET, 0.7, "approved"),
-                     MTL_OK);
-    assert_int_equal(mtl_lead_set_answer(lead(m, "L1"), MTL_CRIT_REAL_NEED, 1, NULL),
-                     MTL_OK);
+    OK(mtl_customer_add_contact(c, &ct));
+    OK(mtl_customer_set_relationship(c, rel));
+    OK(mtl_lead_set_answer(lead(m, "L1"), MTL_CRIT_BUDGET, 0.7, "approved"));
+    OK(mtl_lead_set_answer(lead(m, "L1"), MTL_CRIT_REAL_NEED, 1, NULL));
 }
 
 static const int32_t input_kinds[] = {
@@ -307,9 +300,8 @@ static void test_looks_chinese(void **state)
               "Notes\n"
               "S2,Industry,x,1,0.5,near,ignored\n");
     assert_int_equal(mtl_segment_look_count(seg(m, "S2")), 1);
-    assert_int_equal(import_opts(m, MTL_KIND_LOOKS, "seg,what\nS2,y\n", 0,
-                                 "seg=segment,what=text", NULL),
-                     MTL_OK);
+    OK(import_opts(m, MTL_KIND_LOOKS, "seg,what\nS2,y\n", 0,
+                   "seg=segment,what=text", NULL));
     assert_string_equal(look_at(seg(m, "S2"), 1).text, "y");
     test_market_free(m, &ta);
 }
@@ -537,16 +529,16 @@ static void test_relationships(void **state)
               "customer,acceptance,events,information,guidance,support,competition\n"
               "C1,4,3,5,2,1,4.5\n"
               "C2,,,,,,\n");
-    assert_int_equal(mtl_customer_relationship(cust(m, "C1"), r), MTL_OK);
+    OK(mtl_customer_relationship(cust(m, "C1"), r));
     assert_true(r[MTL_REL_ACCEPTANCE] == 4 && r[MTL_REL_EVENTS] == 3 &&
                 r[MTL_REL_INFORMATION] == 5 && r[MTL_REL_GUIDANCE] == 2 &&
                 r[MTL_REL_SUPPORT] == 1 && r[MTL_REL_COMPETITION] == 4.5);
     /* assessed, nothing rated */
-    assert_int_equal(mtl_customer_relationship(cust(m, "C2"), r), MTL_OK);
+    OK(mtl_customer_relationship(cust(m, "C2"), r));
     assert_true(isnan(r[0]) && isnan(r[5]));
     /* replaced as a whole */
     import_ok(m, MTL_KIND_RELATIONSHIPS, "客户,接受认可度,竞争态度\nC1,1,2\n");
-    assert_int_equal(mtl_customer_relationship(cust(m, "C1"), r), MTL_OK);
+    OK(mtl_customer_relationship(cust(m, "C1"), r));
     assert_true(r[MTL_REL_ACCEPTANCE] == 1 && r[MTL_REL_COMPETITION] == 2 &&
                 isnan(r[MTL_REL_EVENTS]));
     test_market_free(m, &ta);
@@ -571,14 +563,14 @@ static void test_answers(void **state)
               "L1,budget,,\n" /* an empty score removes the answer */
               "L2,11,0.25,\"said \"\"maybe\"\"\"\n");
     assert_int_equal(mtl_lead_answer_count(l1), 3);
-    assert_int_equal(mtl_lead_answer(l1, MTL_CRIT_STRATEGIC_FIT, &score, &ev), MTL_OK);
+    OK(mtl_lead_answer(l1, MTL_CRIT_STRATEGIC_FIT, &score, &ev));
     assert_true(score == 0.9);
     assert_string_equal(ev, "fits the plan");
-    assert_int_equal(mtl_lead_answer(l1, MTL_CRIT_KEY_TEAM, &score, &ev), MTL_OK);
+    OK(mtl_lead_answer(l1, MTL_CRIT_KEY_TEAM, &score, &ev));
     assert_true(score == 0.5);
-    assert_int_equal(mtl_lead_answer(l1, MTL_CRIT_BUDGET, &score, &ev), MTL_E_NOT_FOUND);
-    assert_int_equal(mtl_lead_answer(l1, MTL_CRIT_REAL_NEED, &score, &ev), MTL_OK);
-    assert_int_equal(mtl_lead_answer(l2, MTL_CRIT_COMPETITION, &score, &ev), MTL_OK);
+    FAILS(mtl_lead_answer(l1, MTL_CRIT_BUDGET, &score, &ev), MTL_E_NOT_FOUND);
+    OK(mtl_lead_answer(l1, MTL_CRIT_REAL_NEED, &score, &ev));
+    OK(mtl_lead_answer(l2, MTL_CRIT_COMPETITION, &score, &ev));
     assert_true(score == 0.25);
     assert_string_equal(ev, "said \"maybe\"");
     /* every criterion by its name; Chinese headers */
@@ -593,7 +585,7 @@ static void test_answers(void **state)
         import_ok(m, MTL_KIND_ANSWERS, text);
         assert_int_equal(mtl_lead_answer_count(l2), MTL_CRIT_COUNT);
         for (k = 0; k < MTL_CRIT_COUNT; k++) {
-            assert_int_equal(mtl_lead_answer(l2, k, &score, &ev), MTL_OK);
+            OK(mtl_lead_answer(l2, k, &score, &ev));
             assert_true(fabs(score - k * 0.05) < 1e-15);
         }
     }
@@ -621,7 +613,7 @@ static void test_import_file(void **state)
     mtl_csv_options_init(&o, sizeof o);
     mtl_csv_result_init(&r, sizeof r);
     o.kind = MTL_KIND_CONTROL_POINTS;
-    assert_int_equal(mtl_csv_import_file(m, path, &o, &r), MTL_OK);
+    OK(mtl_csv_import_file(m, path, &o, &r));
     assert_int_equal(r.rows, 1);
     assert_int_equal(r.imported, 1);
     assert_int_equal(r.separator, ',');
@@ -680,10 +672,10 @@ static void test_export_exact(void **state)
                   "L1,real_need,1,\n"
                   "L1,budget,0.7,approved\n");
     /* lists cleared: nothing to write but the header */
-    assert_int_equal(mtl_segment_clear_control_points(seg(m, "S1")), MTL_OK);
+    OK(mtl_segment_clear_control_points(seg(m, "S1")));
     expect_export(m, MTL_KIND_CONTROL_POINTS, "segment,kind,text,attainability\n");
-    assert_int_equal(mtl_segment_clear_pains(seg(m, "S1")), MTL_OK);
-    assert_int_equal(mtl_customer_clear_pains(cust(m, "C1")), MTL_OK);
+    OK(mtl_segment_clear_pains(seg(m, "S1")));
+    OK(mtl_customer_clear_pains(cust(m, "C1")));
     expect_export(m, MTL_KIND_PAINS,
                   "segment,customer,layer,text,severity,urgency,breadth,budget,fit,role\n");
     /* a pain of no role, a separator and quoting */
@@ -692,7 +684,7 @@ static void test_export_exact(void **state)
         char *got;
         mtl_pain_init(&p, sizeof p);
         p.text = "a;b \"c\"";
-        assert_int_equal(mtl_segment_add_pain(seg(m, "S2"), &p), MTL_OK);
+        OK(mtl_segment_add_pain(seg(m, "S2"), &p));
         got = export_text(m, MTL_KIND_PAINS, ';');
         assert_non_null(strstr(got, "\nS2;;B;\"a;b \"\"c\"\"\";1;1;1;0;1;\n"));
         free(got);
@@ -752,13 +744,13 @@ static void test_round_trip(void **state)
     it.impact = -1.0 / 3.0;
     it.likelihood = -0.0;
     it.window_months = INT32_MAX;
-    assert_int_equal(mtl_segment_add_look(seg(m, "S2"), &it), MTL_OK);
+    OK(mtl_segment_add_look(seg(m, "S2"), &it));
     it.text = "中文;分号\t";
     it.evidence = "";
     it.impact = 5e-300;
     it.likelihood = 1;
     it.window_months = 1;
-    assert_int_equal(mtl_segment_add_look(seg(m, "S2"), &it), MTL_OK);
+    OK(mtl_segment_add_look(seg(m, "S2"), &it));
     mtl_segment_factors_init(&f, sizeof f);
     f.market_size = INT64_MAX;
     f.revenue = 0;
@@ -766,15 +758,15 @@ static void test_round_trip(void **state)
     f.gross_margin = -1;
     f.appeals_weights[MTL_APPEALS_PRICE] = 1e12;
     f.appeals_weights[MTL_APPEALS_SOCIAL] = 0;
-    assert_int_equal(mtl_segment_set_factors(seg(m, "S2"), &f), MTL_OK);
+    OK(mtl_segment_set_factors(seg(m, "S2"), &f));
     mtl_appeals_rating_init(&r, sizeof r);
     r.competitor = "  ";
     r.ratings[MTL_APPEALS_SOCIAL] = 10;
-    assert_int_equal(mtl_segment_add_appeals(seg(m, "S2"), &r), MTL_OK);
+    OK(mtl_segment_add_appeals(seg(m, "S2"), &r));
     /* assessed, nothing rated */
     {
         double none[MTL_REL_COUNT] = {NAN, NAN, NAN, NAN, NAN, NAN};
-        assert_int_equal(mtl_customer_set_relationship(cust(m, "C2"), none), MTL_OK);
+        OK(mtl_customer_set_relationship(cust(m, "C2"), none));
     }
     for (k = 0; k < 3; k++) {
         char what[32];
@@ -836,7 +828,7 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             it.window_months = (int32_t)(1 + below(&s, 120));
             it.text = text(&s);
             it.evidence = below(&s, 2) ? text(&s) : NULL;
-            assert_int_equal(mtl_segment_add_look(sg, &it), MTL_OK);
+            OK(mtl_segment_add_look(sg, &it));
         }
         if (below(&s, 2)) {
             mtl_segment_factors f;
@@ -854,7 +846,7 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             for (k = 0; k < MTL_APPEALS_COUNT; k++)
                 f.appeals_weights[k] = value(&s, 0, 10, 0);
             f.appeals_weights[below(&s, MTL_APPEALS_COUNT)] = 1 + unit(&s);
-            assert_int_equal(mtl_segment_set_factors(sg, &f), MTL_OK);
+            OK(mtl_segment_set_factors(sg, &f));
         }
         n = below(&s, 4);
         for (i = 0; i < n; i++) {
@@ -865,7 +857,7 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             r.competitor = i == 0 ? NULL : name; /* a repeated name replaces */
             for (k = 0; k < MTL_APPEALS_COUNT; k++)
                 r.ratings[k] = value(&s, 1, 10, 1);
-            assert_int_equal(mtl_segment_add_appeals(sg, &r), MTL_OK);
+            OK(mtl_segment_add_appeals(sg, &r));
         }
         n = below(&s, 3);
         for (i = 0; i < n; i++) {
@@ -874,7 +866,7 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             p.kind = (int32_t)(1 + below(&s, 6));
             p.attainability = value(&s, 0, 1, 0);
             p.text = text(&s);
-            assert_int_equal(mtl_segment_add_control_point(sg, &p), MTL_OK);
+            OK(mtl_segment_add_control_point(sg, &p));
         }
         n = below(&s, 3);
         for (i = 0; i < n; i++) {
@@ -889,7 +881,7 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             p.budget = value(&s, 0, 1, 0);
             p.fit = value(&s, 0, 1, 0);
             p.role = (int32_t)below(&s, MTL_ROLE_COUNT);
-            assert_int_equal(mtl_segment_add_pain(sg, &p), MTL_OK);
+            OK(mtl_segment_add_pain(sg, &p));
         }
     }
     for (cu = mtl_customer_next(m, NULL); cu; cu = mtl_customer_next(m, cu)) {
@@ -900,7 +892,7 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             p.text = text(&s);
             p.severity = value(&s, 1, 5, 0);
             p.role = (int32_t)below(&s, MTL_ROLE_COUNT);
-            assert_int_equal(mtl_customer_add_pain(cu, &p), MTL_OK);
+            OK(mtl_customer_add_pain(cu, &p));
         }
         n = below(&s, 4);
         for (i = 0; i < n; i++) {
@@ -911,21 +903,20 @@ static void random_inputs(mtl_market *m, uint64_t seed)
             c.role = (int32_t)(1 + below(&s, MTL_ROLE_COUNT - 1));
             c.attitude = (int32_t)below(&s, 3);
             c.coach = (int32_t)below(&s, 2);
-            assert_int_equal(mtl_customer_add_contact(cu, &c), MTL_OK);
+            OK(mtl_customer_add_contact(cu, &c));
         }
         if (below(&s, 2)) {
             double rel[MTL_REL_COUNT];
             for (k = 0; k < MTL_REL_COUNT; k++)
                 rel[k] = value(&s, 1, 5, 1);
-            assert_int_equal(mtl_customer_set_relationship(cu, rel), MTL_OK);
+            OK(mtl_customer_set_relationship(cu, rel));
         }
     }
     for (l = mtl_lead_next(m, NULL); l; l = mtl_lead_next(m, l))
         for (k = 0; k < MTL_CRIT_COUNT; k++)
             if (below(&s, 4) == 0)
-                assert_int_equal(mtl_lead_set_answer(l, k, value(&s, 0, 1, 0),
-                                                     below(&s, 2) ? text(&s) : NULL),
-                                 MTL_OK);
+                OK(mtl_lead_set_answer(l, k, value(&s, 0, 1, 0),
+                                       below(&s, 2) ? text(&s) : NULL));
 }
 
 static void test_round_trip_random(void **state)
@@ -940,11 +931,11 @@ static void test_round_trip_random(void **state)
         int k;
         for (k = 0; k < (int)(seed % 5); k++) {
             snprintf(id, sizeof id, "S%d", k);
-            assert_int_equal(mtl_segment_add(NULL, m, id), MTL_OK);
+            OK(mtl_segment_add(NULL, m, id));
             snprintf(id, sizeof id, "C%d", k);
-            assert_int_equal(mtl_customer_add(NULL, m, id, NULL), MTL_OK);
+            OK(mtl_customer_add(NULL, m, id, NULL));
             snprintf(id, sizeof id, "L%d", k);
-            assert_int_equal(mtl_lead_add(NULL, m, id, NULL), MTL_OK);
+            OK(mtl_lead_add(NULL, m, id, NULL));
         }
         random_inputs(m, seed);
         snprintf(what, sizeof what, "seed %llu", (unsigned long long)seed);
@@ -1229,13 +1220,11 @@ static void test_errors_header(void **state)
     {
         test_alloc ta;
         mtl_market *m = base_market(&ta);
-        assert_int_equal(import_opts(m, MTL_KIND_LOOKS, "a,b\nS1,x\n", 0,
-                                     "a=segment,b=stage", NULL),
-                         MTL_E_INVALID_ARGUMENT);
+        FAILS(import_opts(m, MTL_KIND_LOOKS, "a,b\nS1,x\n", 0,
+                          "a=segment,b=stage", NULL), MTL_E_INVALID_ARGUMENT);
         assert_non_null(strstr(mtl_last_error_message(), "'stage'"));
-        assert_int_equal(import_opts(m, MTL_KIND_LOOKS, "a,b\nS1,x\n", 0,
-                                     "a=segment,b=text", NULL),
-                         MTL_OK);
+        OK(import_opts(m, MTL_KIND_LOOKS, "a,b\nS1,x\n", 0,
+                       "a=segment,b=text", NULL));
         test_market_free(m, &ta);
     }
     test_notes_assert_none();
@@ -1256,18 +1245,16 @@ static void test_errors_rows_max(void **state)
     mtl_control_point_init(&p, sizeof p);
     p.text = "p";
     for (i = 0; i < MTL_ROWS_MAX; i++)
-        assert_int_equal(mtl_segment_add_control_point(s, &p), MTL_OK);
+        OK(mtl_segment_add_control_point(s, &p));
     fp = test_market_fingerprint(m);
-    assert_int_equal(import_opts(m, MTL_KIND_CONTROL_POINTS,
-                                 "segment,text\nS1,a\nS2,b\n", 0, NULL, &r),
-                     MTL_E_LIMIT);
+    FAILS(import_opts(m, MTL_KIND_CONTROL_POINTS,
+                      "segment,text\nS1,a\nS2,b\n", 0, NULL, &r), MTL_E_LIMIT);
     assert_int_equal(mtl_last_error_line(), 3);
     assert_int_equal(mtl_last_error_column(), 1);
     assert_non_null(strstr(mtl_last_error_message(), "control point"));
     assert_int_equal(test_market_fingerprint(m), fp);
-    assert_int_equal(import_opts(m, MTL_KIND_CONTROL_POINTS,
-                                 "segment,text\nS1,a\nS2,b\nS1,c\n", 1, NULL, &r),
-                     MTL_OK);
+    OK(import_opts(m, MTL_KIND_CONTROL_POINTS,
+                   "segment,text\nS1,a\nS2,b\nS1,c\n", 1, NULL, &r));
     assert_int_equal(r.imported, 2);
     assert_int_equal(r.skipped, 1);
     assert_int_equal(r.errors[0].status, MTL_E_LIMIT);
@@ -1344,27 +1331,23 @@ static void test_atomic_values(void **state)
     add_inputs(m);
     s = seg(m, "S1");
     c = cust(m, "C1");
-    assert_int_equal(import_opts(m, MTL_KIND_FACTORS, failing[1].text, 0, NULL, NULL),
-                     MTL_E_RANGE);
+    FAILS(import_opts(m, MTL_KIND_FACTORS, failing[1].text, 0, NULL, NULL), MTL_E_RANGE);
     assert_int_equal(factors_of(s).market_size, 500000000);
     assert_true(factors_of(s).growth == 0.08);
     assert_int_equal(factors_of(seg(m, "S2")).market_size, -1);
-    assert_int_equal(import_opts(m, MTL_KIND_APPEALS, failing[2].text, 0, NULL, NULL),
-                     MTL_E_RANGE);
+    FAILS(import_opts(m, MTL_KIND_APPEALS, failing[2].text, 0, NULL, NULL), MTL_E_RANGE);
     assert_int_equal(mtl_segment_appeals_count(s), 2);
     assert_string_equal(appeals_at(s, 1).competitor, "Rival");
     assert_true(appeals_at(s, 1).ratings[MTL_APPEALS_PRICE] == 9);
     assert_int_equal(mtl_segment_appeals_count(seg(m, "S2")), 0);
-    assert_int_equal(import_opts(m, MTL_KIND_RELATIONSHIPS, failing[6].text, 0, NULL,
-                                 NULL),
-                     MTL_E_RANGE);
-    assert_int_equal(mtl_customer_relationship(c, rel), MTL_OK);
+    FAILS(import_opts(m, MTL_KIND_RELATIONSHIPS, failing[6].text, 0, NULL,
+                      NULL), MTL_E_RANGE);
+    OK(mtl_customer_relationship(c, rel));
     assert_true(rel[MTL_REL_ACCEPTANCE] == 4 && isnan(rel[MTL_REL_INFORMATION]));
-    assert_int_equal(mtl_customer_relationship(cust(m, "C2"), rel), MTL_E_NOT_FOUND);
-    assert_int_equal(import_opts(m, MTL_KIND_ANSWERS, failing[7].text, 0, NULL, NULL),
-                     MTL_E_RANGE);
+    FAILS(mtl_customer_relationship(cust(m, "C2"), rel), MTL_E_NOT_FOUND);
+    FAILS(import_opts(m, MTL_KIND_ANSWERS, failing[7].text, 0, NULL, NULL), MTL_E_RANGE);
     assert_int_equal(mtl_lead_answer_count(lead(m, "L1")), 2);
-    assert_int_equal(mtl_lead_answer(lead(m, "L1"), MTL_CRIT_BUDGET, &score, &ev), MTL_OK);
+    OK(mtl_lead_answer(lead(m, "L1"), MTL_CRIT_BUDGET, &score, &ev));
     assert_true(score == 0.7);
     assert_string_equal(ev, "approved");
     assert_int_equal(mtl_lead_answer_count(lead(m, "L2")), 0);
@@ -1382,7 +1365,7 @@ static void sweep(int32_t kind, const char *text, int skip)
         test_alloc ta;
         mtl_market *m = base_market(&ta);
         add_inputs(m);
-        assert_int_equal(import_opts(m, kind, text, skip, NULL, NULL), MTL_OK);
+        OK(import_opts(m, kind, text, skip, NULL, NULL));
         ok_fp = test_market_fingerprint(m);
         test_market_free(m, &ta);
     }
@@ -1449,16 +1432,15 @@ static void test_skip_mode(void **state)
     mtl_market *m = base_market(&ta);
     mtl_csv_result r;
     (void)state;
-    assert_int_equal(import_opts(m, MTL_KIND_LOOKS,
-                                 "segment,text,impact\n"
-                                 "S1,a,1\n"
-                                 "S9,b,1\n"     /* unknown segment */
-                                 "S1,c,7\n"     /* impact */
-                                 "S2,d,x\n"     /* not a number */
-                                 "S2,e\n"       /* too few fields */
-                                 "S2,f,-5\n",
-                                 1, NULL, &r),
-                     MTL_OK);
+    OK(import_opts(m, MTL_KIND_LOOKS,
+                   "segment,text,impact\n"
+                   "S1,a,1\n"
+                   "S9,b,1\n"     /* unknown segment */
+                   "S1,c,7\n"     /* impact */
+                   "S2,d,x\n"     /* not a number */
+                   "S2,e\n"       /* too few fields */
+                   "S2,f,-5\n",
+                   1, NULL, &r));
     assert_int_equal(r.rows, 6);
     assert_int_equal(r.imported, 2);
     assert_int_equal(r.skipped, 4);
@@ -1475,17 +1457,15 @@ static void test_skip_mode(void **state)
     assert_string_equal(look_at(seg(m, "S2"), 0).text, "f");
     /* answers: a bad row does not take the lead's other answers with it */
     add_inputs(m);
-    assert_int_equal(import_opts(m, MTL_KIND_ANSWERS,
-                                 "lead,criterion,score\nL1,budget,\nL1,timeline,9\n"
-                                 "L1,key_team,0.5\n",
-                                 1, NULL, &r),
-                     MTL_OK);
+    OK(import_opts(m, MTL_KIND_ANSWERS,
+                   "lead,criterion,score\nL1,budget,\nL1,timeline,9\n"
+                   "L1,key_team,0.5\n",
+                   1, NULL, &r));
     assert_int_equal(r.imported, 2);
     assert_int_equal(r.skipped, 1);
     assert_int_equal(mtl_lead_answer_count(lead(m, "L1")), 2);
     /* a header error stops in either mode */
-    assert_int_equal(import_opts(m, MTL_KIND_PAINS, "text\nx\n", 1, NULL, &r),
-                     MTL_E_PARSE);
+    FAILS(import_opts(m, MTL_KIND_PAINS, "text\nx\n", 1, NULL, &r), MTL_E_PARSE);
     assert_int_equal(r.error_count, 1);
     test_market_free(m, &ta);
 }

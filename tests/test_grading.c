@@ -35,76 +35,20 @@
 
 #include "mtl.h"
 #include "support/test_alloc.h"
+#include "support/test_report.h"
 
-#define T(fn) test_case(fn)
-
-#define OK(expr)                                                              \
-    do {                                                                      \
-        mtl_status st_ = (expr);                                              \
-        if (st_ != MTL_OK)                                                    \
-            fail_msg("%s: %s: %s", #expr, mtl_status_string(st_),             \
-                     mtl_last_error_message());                               \
-    } while (0)
-
-#define FAILS(expr, status)                                                   \
-    do {                                                                      \
-        mtl_status st_ = (expr);                                              \
-        if (st_ != (status))                                                  \
-            fail_msg("%s: %s, expected %s (%s)", #expr, mtl_status_string(st_), \
-                     mtl_status_string(status), mtl_last_error_message());    \
-    } while (0)
-
-#define NEAR(got, want)                                                       \
-    do {                                                                      \
-        double g_ = (got), w_ = (want);                                       \
-        if (!(fabs(g_ - w_) <= 1e-12 * (1.0 + fabs(w_))))                     \
-            fail_msg("%s = %.17g, expected %.17g", #got, g_, w_);             \
-    } while (0)
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define ROLE(r) (1u << (r))
-
-/* The value is the sum of the contributions left to right, bit for bit,
- * and each contribution is weight x value; NaN exactly when no terms. */
-static void check_sum(const mtl_score *s, const char *what)
-{
-    double v = 0.0;
-    size_t i;
-    if (s->term_count == 0) {
-        if (!isnan(s->value) || s->terms != NULL)
-            fail_msg("%s: no terms but value %g", what, s->value);
-        return;
-    }
-    assert_non_null(s->terms);
-    for (i = 0; i < s->term_count; i++) {
-        const mtl_term *t = &s->terms[i];
-        double c = t->weight * t->value;
-        assert_non_null(t->factor);
-        if (memcmp(&c, &t->contribution, sizeof c) != 0)
-            fail_msg("%s: term %zu contribution %.17g != %.17g x %.17g", what, i,
-                     t->contribution, t->weight, t->value);
-        v += t->contribution;
-    }
-    if (memcmp(&v, &s->value, sizeof v) != 0)
-        fail_msg("%s: terms sum to %.17g, value %.17g", what, v, s->value);
-}
 
 static void check_row_sums(const mtl_customer_grading *r)
 {
-    check_sum(&r->value, "value");
-    check_sum(&r->relationship, "relationship");
-    check_sum(&r->coverage, "coverage");
-    check_sum(&r->pain_index, "pain_index");
+    test_check_score(&r->value, "value");
+    test_check_score(&r->relationship, "relationship");
+    test_check_score(&r->coverage, "coverage");
+    test_check_score(&r->pain_index, "pain_index");
 }
 
-static mtl_customer_grading row_at(const mtl_grading *g, size_t i)
-{
-    mtl_customer_grading r;
-    memset(&r, 0, sizeof r);
-    r.struct_size = sizeof r;
-    OK(mtl_grading_at(g, i, &r));
-    return r;
-}
+TEST_GETTER(row_at, mtl_customer_grading, (const mtl_grading *g, size_t i),
+            mtl_grading_at(g, i, &out))
 
 /* ---- the worked example (docs/methods/customers.md) ------------------- */
 
@@ -159,23 +103,6 @@ static void add_contacts(mtl_customer *c, const contact_in *in, size_t n)
     }
 }
 
-static void add_pain(mtl_customer *c, mtl_segment *s, const char *text, double sev,
-                     double urg, double breadth, double budget, double fit)
-{
-    mtl_pain p;
-    OK(mtl_pain_init(&p, sizeof p));
-    p.text = text;
-    p.severity = sev;
-    p.urgency = urg;
-    p.breadth = breadth;
-    p.budget = budget;
-    p.fit = fit;
-    if (c)
-        OK(mtl_customer_add_pain(c, &p));
-    else
-        OK(mtl_segment_add_pain(s, &p));
-}
-
 /* The market of the worked example; customers added in an order that is
  * not the rank order. */
 static void build_example(mtl_market *m)
@@ -188,8 +115,8 @@ static void build_example(mtl_market *m)
     OK(mtl_segment_add(&energy, m, "energy"));
     OK(mtl_segment_add(&finance, m, "finance"));
     OK(mtl_segment_add(&retail, m, "retail"));
-    add_pain(NULL, energy, "peak load outages", 5, 4, 0.6, 0.5, 0.9);
-    add_pain(NULL, energy, "field crews idle", 3, 3, 0.4, 1.0, 0.5);
+    test_add_pain(NULL, energy, NULL, "peak load outages", 5, 4, 0.6, 0.5, 0.9);
+    test_add_pain(NULL, energy, NULL, "field crews idle", 3, 3, 0.4, 1.0, 0.5);
     for (i = 0; i < COUNT(order); i++) {
         const customer_in *in = &customers[order[i]];
         mtl_customer *c;
@@ -208,10 +135,10 @@ static void build_example(mtl_market *m)
     OK(mtl_customer_set_relationship(mtl_customer_find(m, "C02"), c02_rel));
     add_contacts(mtl_customer_find(m, "C01"), c01_contacts, COUNT(c01_contacts));
     add_contacts(mtl_customer_find(m, "C03"), c03_contacts, COUNT(c03_contacts));
-    add_pain(mtl_customer_find(m, "C01"), NULL, "grid outages cost revenue", 4, 5, 0.5,
-             0.5, 0.8);
-    add_pain(mtl_customer_find(m, "C01"), NULL, "manual meter reading", 3, 2, 1.0, 0.0,
-             1.0);
+    test_add_pain(mtl_customer_find(m, "C01"), NULL, NULL, "grid outages cost revenue", 4,
+                  5, 0.5, 0.5, 0.8);
+    test_add_pain(mtl_customer_find(m, "C01"), NULL, NULL, "manual meter reading", 3, 2,
+                  1.0, 0.0, 1.0);
 }
 
 /* Rank order with values (minor units), grades and reasons
@@ -674,10 +601,8 @@ static void test_empty_market(void **state)
 static void refused(mtl_market *m, const mtl_grading_options *o, const char *field)
 {
     mtl_grading *g = (mtl_grading *)o;
-    FAILS(mtl_grading_compute(&g, m, o), MTL_E_RANGE);
+    FAILS_NAMING(mtl_grading_compute(&g, m, o), MTL_E_RANGE, field);
     assert_null(g);
-    if (!strstr(mtl_last_error_message(), field))
-        fail_msg("message \"%s\" does not name %s", mtl_last_error_message(), field);
 }
 
 static void test_options_refused(void **state)
@@ -809,48 +734,46 @@ static void test_outlives_market(void **state)
     test_alloc_assert_clean(&ta);
 }
 
+/* mtl_grading_compute under test_sweep_allocations. */
+typedef struct grading_sweep {
+    mtl_market *m;
+    mtl_grading_options o;
+} grading_sweep;
+
+static mtl_status sweep_compute(void *ctx, void **made)
+{
+    grading_sweep *sw = ctx;
+    mtl_grading *g = *made;
+    mtl_status st = mtl_grading_compute(&g, sw->m, &sw->o);
+    *made = g;
+    return st;
+}
+
+static void sweep_done(void *ctx, void *made)
+{
+    const grading_sweep *sw = ctx;
+    check_ranks(made, sw->o.grade_by ? by_thresholds : by_quantiles);
+    check_assessment(made);
+    mtl_grading_destroy(made);
+}
+
 static void test_alloc_sweep(void **state)
 {
     test_alloc ta;
-    mtl_market *m = test_market_new(&ta, 0, NULL);
-    int sticky, by;
+    grading_sweep sw;
+    int by;
     (void)state;
-    build_example(m);
-    for (by = 0; by < 2; by++)
-        for (sticky = 0; sticky < 2; sticky++) {
-            uint64_t n;
-            for (n = 1;; n++) {
-                mtl_grading_options o;
-                mtl_grading *g = (mtl_grading *)&o;
-                size_t live = ta.live_bytes, blocks = ta.live_blocks;
-                mtl_status st;
-                OK(mtl_grading_options_init(&o, sizeof o));
-                o.grade_by = by;
-                o.thresholds[0] = 500000000;
-                o.thresholds[1] = 200000000;
-                o.thresholds[2] = 50000000;
-                test_alloc_fail_nth(&ta, n, sticky);
-                st = mtl_grading_compute(&g, m, &o);
-                test_alloc_disarm(&ta);
-                if (st == MTL_OK) {
-                    check_ranks(g, by ? by_thresholds : by_quantiles);
-                    check_assessment(g);
-                    mtl_grading_destroy(g);
-                    assert_int_equal(ta.live_bytes, live);
-                    assert_true(n > 1);
-                    break;
-                }
-                if (st != MTL_E_NO_MEMORY)
-                    fail_msg("failing request %llu: %s", (unsigned long long)n,
-                             mtl_status_string(st));
-                assert_int_equal(mtl_last_error_status(), MTL_E_NO_MEMORY);
-                assert_null(g);
-                assert_int_equal(ta.live_bytes, live);
-                assert_int_equal(ta.live_blocks, blocks);
-                assert_true(n < 10000);
-            }
-        }
-    test_market_free(m, &ta);
+    sw.m = test_market_new(&ta, 0, NULL);
+    build_example(sw.m);
+    for (by = 0; by < 2; by++) {
+        OK(mtl_grading_options_init(&sw.o, sizeof sw.o));
+        sw.o.grade_by = by;
+        sw.o.thresholds[0] = 500000000;
+        sw.o.thresholds[1] = 200000000;
+        sw.o.thresholds[2] = 50000000;
+        test_sweep_allocations(&ta, 1, sweep_compute, sweep_done, &sw);
+    }
+    test_market_free(sw.m, &ta);
 }
 
 int main(void)

@@ -17,15 +17,7 @@
 
 #include "mtl.h"
 #include "support/test_alloc.h"
-
-#define OK(expr) assert_int_equal((expr), MTL_OK)
-
-static void assert_error(mtl_status got, mtl_status want, const char *needle)
-{
-    assert_int_equal(got, want);
-    if (!strstr(mtl_last_error_message(), needle))
-        fail_msg("message '%s' does not name '%s'", mtl_last_error_message(), needle);
-}
+#include "support/test_report.h"
 
 static void test_look_items(void **state)
 {
@@ -64,31 +56,31 @@ static void test_look_items(void **state)
     assert_ptr_not_equal(out.text, item.text);
     OK(mtl_segment_look_at(s, 1, &out));
     assert_string_equal(out.evidence, "");
-    assert_int_equal(mtl_segment_look_at(s, 2, &out), MTL_E_RANGE);
+    FAILS(mtl_segment_look_at(s, 2, &out), MTL_E_RANGE);
     out.struct_size = sizeof out - 1;
-    assert_int_equal(mtl_segment_look_at(s, 0, &out), MTL_E_VERSION);
+    FAILS(mtl_segment_look_at(s, 0, &out), MTL_E_VERSION);
 
     /* refused rows name the field; the segment is unchanged */
     before = test_market_fingerprint(m);
     item.impact = 7;
-    assert_error(mtl_segment_add_look(s, &item), MTL_E_RANGE, "impact");
+    FAILS_NAMING(mtl_segment_add_look(s, &item), MTL_E_RANGE, "impact");
     item.impact = 1;
     item.likelihood = 1.2;
-    assert_error(mtl_segment_add_look(s, &item), MTL_E_RANGE, "likelihood");
+    FAILS_NAMING(mtl_segment_add_look(s, &item), MTL_E_RANGE, "likelihood");
     item.likelihood = NAN;
-    assert_error(mtl_segment_add_look(s, &item), MTL_E_RANGE, "likelihood");
+    FAILS_NAMING(mtl_segment_add_look(s, &item), MTL_E_RANGE, "likelihood");
     item.likelihood = 1;
     item.window_months = 0;
-    assert_error(mtl_segment_add_look(s, &item), MTL_E_RANGE, "window_months");
+    FAILS_NAMING(mtl_segment_add_look(s, &item), MTL_E_RANGE, "window_months");
     item.window_months = 6;
     item.look = MTL_LOOK_COUNT;
-    assert_error(mtl_segment_add_look(s, &item), MTL_E_RANGE, "look");
+    FAILS_NAMING(mtl_segment_add_look(s, &item), MTL_E_RANGE, "look");
     item.look = MTL_LOOK_SELF;
     item.text = "";
-    assert_error(mtl_segment_add_look(s, &item), MTL_E_INVALID_ARGUMENT, "text");
+    FAILS_NAMING(mtl_segment_add_look(s, &item), MTL_E_INVALID_ARGUMENT, "text");
     item.text = "ok";
     item.struct_size = 8;
-    assert_int_equal(mtl_segment_add_look(s, &item), MTL_E_VERSION);
+    FAILS(mtl_segment_add_look(s, &item), MTL_E_VERSION);
     assert_int_equal(mtl_segment_look_count(s), 2);
     assert_true(test_market_fingerprint(m) == before);
 
@@ -129,22 +121,22 @@ static void test_factors_and_appeals(void **state)
     /* a weight set that sums to 0, and other ranges; factors unchanged */
     for (k = 0; k < MTL_APPEALS_COUNT; k++)
         f.appeals_weights[k] = 0;
-    assert_error(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "weights sum to 0");
+    FAILS_NAMING(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "weights sum to 0");
     f.appeals_weights[2] = 1;
     f.appeals_weights[3] = -1;
-    assert_error(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "performance");
+    FAILS_NAMING(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "performance");
     f.appeals_weights[3] = 0;
     f.forces[MTL_FORCE_RIVALRY] = 6;
-    assert_error(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "rivalry");
+    FAILS_NAMING(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "rivalry");
     f.forces[MTL_FORCE_RIVALRY] = NAN;
     f.growth = -1;
-    assert_error(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "growth");
+    FAILS_NAMING(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "growth");
     f.growth = 0.1;
     f.share_goal = 1.5;
-    assert_error(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "share_goal");
+    FAILS_NAMING(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "share_goal");
     f.share_goal = NAN;
     f.market_size = -2;
-    assert_error(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "market_size");
+    FAILS_NAMING(mtl_segment_set_factors(s, &f), MTL_E_RANGE, "market_size");
     OK(mtl_segment_factors_get(s, &out));
     assert_true(out.market_size == 123456789 && out.appeals_weights[0] == 3);
 
@@ -169,7 +161,7 @@ static void test_factors_and_appeals(void **state)
     assert_string_equal(ro.competitor, "Rival");
     assert_true(ro.ratings[MTL_APPEALS_PRICE] == 9);
     r.ratings[MTL_APPEALS_SOCIAL] = 11;
-    assert_error(mtl_segment_add_appeals(s, &r), MTL_E_RANGE, "social_acceptance");
+    FAILS_NAMING(mtl_segment_add_appeals(s, &r), MTL_E_RANGE, "social_acceptance");
     assert_int_equal(mtl_segment_appeals_count(s), 2);
     OK(mtl_segment_clear_appeals(s));
     assert_int_equal(mtl_segment_appeals_count(s), 0);
@@ -197,10 +189,10 @@ static void test_control_points_and_pains(void **state)
     assert_int_equal(cpo.kind, MTL_CONTROL_STANDARD);
     assert_string_equal(cpo.text, "IEC 61850 profile");
     cp.kind = 7;
-    assert_error(mtl_segment_add_control_point(s, &cp), MTL_E_RANGE, "kind");
+    FAILS_NAMING(mtl_segment_add_control_point(s, &cp), MTL_E_RANGE, "kind");
     cp.kind = 1;
     cp.attainability = -0.1;
-    assert_error(mtl_segment_add_control_point(s, &cp), MTL_E_RANGE, "attainability");
+    FAILS_NAMING(mtl_segment_add_control_point(s, &cp), MTL_E_RANGE, "attainability");
     assert_int_equal(mtl_segment_control_point_count(s), 1);
     OK(mtl_segment_clear_control_points(s));
     assert_int_equal(mtl_segment_control_point_count(s), 0);
@@ -229,13 +221,13 @@ static void test_control_points_and_pains(void **state)
     OK(mtl_customer_pain_at(c, 0, &po));
     assert_string_equal(po.text, "Own pain");
     p.severity = 0.5;
-    assert_error(mtl_segment_add_pain(s, &p), MTL_E_RANGE, "severity");
+    FAILS_NAMING(mtl_segment_add_pain(s, &p), MTL_E_RANGE, "severity");
     p.severity = 5;
     p.role = 9;
-    assert_error(mtl_customer_add_pain(c, &p), MTL_E_RANGE, "role");
+    FAILS_NAMING(mtl_customer_add_pain(c, &p), MTL_E_RANGE, "role");
     p.role = 0;
     p.layer = "a-layer-name-longer-than-32-bytes!";
-    assert_error(mtl_segment_add_pain(s, &p), MTL_E_LIMIT, "layer");
+    FAILS_NAMING(mtl_segment_add_pain(s, &p), MTL_E_LIMIT, "layer");
     assert_int_equal(mtl_segment_pain_count(s), 1);
     assert_int_equal(mtl_customer_pain_count(c), 1);
     OK(mtl_segment_clear_pains(s));
@@ -253,17 +245,17 @@ static void test_relationship_and_contacts(void **state)
     mtl_contact ct, co;
     (void)state;
     OK(mtl_customer_add(&c, m, "C1", NULL));
-    assert_int_equal(mtl_customer_relationship(c, out), MTL_E_NOT_FOUND);
+    FAILS(mtl_customer_relationship(c, out), MTL_E_NOT_FOUND);
     assert_true(isnan(out[0]) && isnan(out[5]));
     OK(mtl_customer_set_relationship(c, r));
     OK(mtl_customer_relationship(c, out));
     assert_true(out[0] == 4 && isnan(out[2]) && out[5] == 1);
     r[MTL_REL_SUPPORT] = 6;
-    assert_error(mtl_customer_set_relationship(c, r), MTL_E_RANGE, "support");
+    FAILS_NAMING(mtl_customer_set_relationship(c, r), MTL_E_RANGE, "support");
     OK(mtl_customer_relationship(c, out));
     assert_true(out[MTL_REL_SUPPORT] == 2);
     OK(mtl_customer_set_relationship(c, NULL)); /* clears */
-    assert_int_equal(mtl_customer_relationship(c, out), MTL_E_NOT_FOUND);
+    FAILS(mtl_customer_relationship(c, out), MTL_E_NOT_FOUND);
 
     OK(mtl_contact_init(&ct, sizeof ct));
     ct.name = "Li Wei";
@@ -280,18 +272,18 @@ static void test_relationship_and_contacts(void **state)
     assert_int_equal(co.attitude, MTL_ATTITUDE_SUPPORTER);
     assert_int_equal(co.coach, 1);
     ct.role = MTL_ROLE_NONE; /* an unknown role */
-    assert_error(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "role");
+    FAILS_NAMING(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "role");
     ct.role = 8;
-    assert_error(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "role");
+    FAILS_NAMING(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "role");
     ct.role = MTL_ROLE_USER;
     ct.attitude = 3;
-    assert_error(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "attitude");
+    FAILS_NAMING(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "attitude");
     ct.attitude = 0;
     ct.coach = 2;
-    assert_error(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "coach");
+    FAILS_NAMING(mtl_customer_add_contact(c, &ct), MTL_E_RANGE, "coach");
     ct.coach = 0;
     ct.name = NULL;
-    assert_error(mtl_customer_add_contact(c, &ct), MTL_E_INVALID_ARGUMENT, "name");
+    FAILS_NAMING(mtl_customer_add_contact(c, &ct), MTL_E_INVALID_ARGUMENT, "name");
     assert_int_equal(mtl_customer_contact_count(c), 1);
     OK(mtl_customer_clear_contacts(c));
     assert_int_equal(mtl_customer_contact_count(c), 0);
@@ -311,7 +303,7 @@ static void test_answers(void **state)
     (void)state;
     OK(mtl_lead_add(&a, m, "L1", NULL));
     OK(mtl_lead_add(&b, m, "L2", NULL));
-    assert_int_equal(mtl_lead_answer(a, MTL_CRIT_BUDGET, &score, &ev), MTL_E_NOT_FOUND);
+    FAILS(mtl_lead_answer(a, MTL_CRIT_BUDGET, &score, &ev), MTL_E_NOT_FOUND);
     assert_true(isnan(score));
     OK(mtl_lead_set_answer(a, MTL_CRIT_BUDGET, 0.75, "budget table 2027"));
     OK(mtl_lead_set_answer(a, MTL_CRIT_REAL_NEED, 1, NULL));
@@ -327,11 +319,11 @@ static void test_answers(void **state)
     assert_int_equal(mtl_lead_answer_count(a), 2);
     OK(mtl_lead_set_answer(a, MTL_CRIT_REAL_NEED, NAN, NULL));
     assert_int_equal(mtl_lead_answer_count(a), 1);
-    assert_error(mtl_lead_set_answer(a, MTL_CRIT_TIMELINE, 1.2, NULL), MTL_E_RANGE,
+    FAILS_NAMING(mtl_lead_set_answer(a, MTL_CRIT_TIMELINE, 1.2, NULL), MTL_E_RANGE,
                  "timeline");
-    assert_error(mtl_lead_set_answer(a, MTL_CRIT_COUNT, 0.5, NULL), MTL_E_RANGE,
+    FAILS_NAMING(mtl_lead_set_answer(a, MTL_CRIT_COUNT, 0.5, NULL), MTL_E_RANGE,
                  "criterion");
-    assert_int_equal(mtl_lead_answer(a, -1, NULL, NULL), MTL_E_RANGE);
+    FAILS(mtl_lead_answer(a, -1, NULL, NULL), MTL_E_RANGE);
     OK(mtl_lead_answer(a, MTL_CRIT_BUDGET, &score, &ev));
     assert_true(score == 0.5);
     assert_string_equal(ev, "revised");

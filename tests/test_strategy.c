@@ -40,64 +40,9 @@
 
 #include "mtl.h"
 #include "support/test_alloc.h"
+#include "support/test_report.h"
 
-#define T(fn) test_case(fn)
-
-#define OK(expr)                                                              \
-    do {                                                                      \
-        mtl_status st_ = (expr);                                              \
-        if (st_ != MTL_OK)                                                    \
-            fail_msg("%s: %s: %s", #expr, mtl_status_string(st_),             \
-                     mtl_last_error_message());                               \
-    } while (0)
-
-#define NEAR(got, want)                                                       \
-    do {                                                                      \
-        double g_ = (got), w_ = (want);                                       \
-        if (!(fabs(g_ - w_) <= 1e-12 * (1.0 + fabs(w_))))                     \
-            fail_msg("%s = %.17g, expected %.17g", #got, g_, w_);             \
-    } while (0)
-
-/* A call that must fail with status and a message naming field. */
-static void check_fails(mtl_status got, mtl_status want, const char *field,
-                        const char *expr)
-{
-    if (got != want)
-        fail_msg("%s: %s, expected %s (%s)", expr, mtl_status_string(got),
-                 mtl_status_string(want), mtl_last_error_message());
-    if (field != NULL && strstr(mtl_last_error_message(), field) == NULL)
-        fail_msg("%s: message '%s' does not name '%s'", expr,
-                 mtl_last_error_message(), field);
-}
-#define FAILS(expr, status, field) check_fails((expr), (status), (field), #expr)
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define X NAN /* not rated / not known */
-
-/* The value is the sum of the contributions left to right, bit for bit,
- * and each contribution is weight x value; NaN exactly when no terms. */
-static void check_sum(const mtl_score *s, const char *what)
-{
-    double v = 0.0;
-    size_t i;
-    if (s->term_count == 0) {
-        if (!isnan(s->value) || s->terms != NULL)
-            fail_msg("%s: no terms but value %g", what, s->value);
-        return;
-    }
-    assert_non_null(s->terms);
-    for (i = 0; i < s->term_count; i++) {
-        const mtl_term *t = &s->terms[i];
-        double c = t->weight * t->value;
-        assert_non_null(t->factor);
-        if (memcmp(&c, &t->contribution, sizeof c) != 0)
-            fail_msg("%s: term %zu contribution %.17g != %.17g x %.17g", what, i,
-                     t->contribution, t->weight, t->value);
-        v += t->contribution;
-    }
-    if (memcmp(&v, &s->value, sizeof v) != 0)
-        fail_msg("%s: terms sum to %.17g, value %.17g", what, v, s->value);
-}
 
 /* ---- building inputs ---------------------------------------------------- */
 
@@ -142,21 +87,6 @@ static void add_point(mtl_segment *s, int32_t kind, double attainability,
     p.attainability = attainability;
     p.text = text;
     OK(mtl_segment_add_control_point(s, &p));
-}
-
-static void add_pain(mtl_segment *s, const char *layer, const char *text, double sev,
-                     double urg, double breadth, double budget, double fit)
-{
-    mtl_pain p;
-    OK(mtl_pain_init(&p, sizeof p));
-    p.layer = layer;
-    p.text = text;
-    p.severity = sev;
-    p.urgency = urg;
-    p.breadth = breadth;
-    p.budget = budget;
-    p.fit = fit;
-    OK(mtl_segment_add_pain(s, &p));
 }
 
 static mtl_segment *segment(mtl_market *m, const char *id)
@@ -219,11 +149,12 @@ static void build_example(mtl_market *m)
     add_point(s, MTL_CONTROL_VALUE_CHAIN, 0.3, "Own the grid-edge data platform");
     add_point(s, MTL_CONTROL_STANDARD, 0.4, "Co-author the IEC 61850 profile");
     add_point(s, MTL_CONTROL_RELATIONSHIP, 0.6, "Framework agreements with three utilities");
-    add_pain(s, "B", "Losing share to integrated suppliers", 4, 3, 0.6, 0.5, 0.8);
-    add_pain(s, "O", "Unplanned downtime at substations", 5, 5, 0.4, 1.0, 0.9);
-    add_pain(s, "N", "Legacy SCADA cannot scale", 3, 2, 0.8, 0.25, 1.0);
-    add_pain(s, "O", "Manual compliance reporting", 2, 4, 0.5, 0.0, 0.5);
-    add_pain(s, "ESG", "Carbon reporting pressure", 3, 3, 1.0, 0.5, 0.6);
+    test_add_pain(NULL, s, "B", "Losing share to integrated suppliers", 4, 3, 0.6, 0.5,
+                  0.8);
+    test_add_pain(NULL, s, "O", "Unplanned downtime at substations", 5, 5, 0.4, 1.0, 0.9);
+    test_add_pain(NULL, s, "N", "Legacy SCADA cannot scale", 3, 2, 0.8, 0.25, 1.0);
+    test_add_pain(NULL, s, "O", "Manual compliance reporting", 2, 4, 0.5, 0.0, 0.5);
+    test_add_pain(NULL, s, "ESG", "Carbon reporting pressure", 3, 3, 1.0, 0.5, 0.6);
 
     s = segment(m, "transport");
     f = factors();
@@ -255,8 +186,8 @@ static void build_example(mtl_market *m)
     set_weights(&f, water_w);
     OK(mtl_segment_set_factors(s, &f));
     add_appeals(s, "", water_us);
-    add_pain(s, "N", "Leak detection blind spots", 4, 4, 0.5, 0.5, 1.0);
-    add_pain(s, "O", "Meter reading cost", 3, 3, 1.0, 0.0, 0.5);
+    test_add_pain(NULL, s, "N", "Leak detection blind spots", 4, 4, 0.5, 0.5, 1.0);
+    test_add_pain(NULL, s, "O", "Meter reading cost", 3, 3, 1.0, 0.0, 0.5);
 
     s = segment(m, "mining");
     f = factors();
@@ -295,32 +226,13 @@ static void build_example(mtl_market *m)
     add_appeals(s, "Acme", sixes);
 }
 
-static mtl_strategy_segment seg_at(const mtl_strategy *r, size_t i)
-{
-    mtl_strategy_segment out;
-    memset(&out, 0, sizeof out);
-    out.struct_size = sizeof out;
-    OK(mtl_strategy_segment_at(r, i, &out));
-    return out;
-}
-
-static mtl_strategy_look look_at(const mtl_strategy *r, size_t i, size_t k)
-{
-    mtl_strategy_look out;
-    memset(&out, 0, sizeof out);
-    out.struct_size = sizeof out;
-    OK(mtl_strategy_look_at(r, i, k, &out));
-    return out;
-}
-
-static mtl_strategy_control_point point_at(const mtl_strategy *r, size_t i, size_t k)
-{
-    mtl_strategy_control_point out;
-    memset(&out, 0, sizeof out);
-    out.struct_size = sizeof out;
-    OK(mtl_strategy_control_point_at(r, i, k, &out));
-    return out;
-}
+TEST_GETTER(seg_at, mtl_strategy_segment, (const mtl_strategy *r, size_t i),
+            mtl_strategy_segment_at(r, i, &out))
+TEST_GETTER(look_at, mtl_strategy_look, (const mtl_strategy *r, size_t i, size_t k),
+            mtl_strategy_look_at(r, i, k, &out))
+TEST_GETTER(point_at, mtl_strategy_control_point,
+            (const mtl_strategy *r, size_t i, size_t k),
+            mtl_strategy_control_point_at(r, i, k, &out))
 
 /* Every score of every segment sums bit for bit; ranks are 1..n in the
  * documented order; looks and points are in their documented orders;
@@ -334,11 +246,11 @@ static void check_report(const mtl_strategy *r, const mtl_strategy_options *o)
         mtl_strategy_segment s = seg_at(r, i);
         int32_t opp = 0, thr = 0;
         assert_int_equal(s.rank, i + 1);
-        check_sum(&s.priority, "priority");
-        check_sum(&s.attractiveness, "attractiveness");
-        check_sum(&s.position, "position");
-        check_sum(&s.look_balance, "look_balance");
-        check_sum(&s.pain_index, "pain_index");
+        test_check_score(&s.priority, "priority");
+        test_check_score(&s.attractiveness, "attractiveness");
+        test_check_score(&s.position, "position");
+        test_check_score(&s.look_balance, "look_balance");
+        test_check_score(&s.pain_index, "pain_index");
         if (!isnan(s.attractiveness.value)) {
             assert_string_equal(s.attractiveness.terms[0].factor, "base");
             assert_true(s.attractiveness.value >= 1.0 - 1e-12 &&
@@ -377,7 +289,7 @@ static void check_report(const mtl_strategy *r, const mtl_strategy_options *o)
         }
         for (k = 0; k < s.look_count; k++) {
             mtl_strategy_look l = look_at(r, i, k);
-            check_sum(&l.rank_score, "rank_score");
+            test_check_score(&l.rank_score, "rank_score");
             assert_int_equal(l.rank_score.term_count, 1);
             assert_string_equal(l.rank_score.terms[0].factor, "impact");
             assert_true(l.rank_score.terms[0].value == fabs(l.impact));
@@ -407,7 +319,7 @@ static void check_report(const mtl_strategy *r, const mtl_strategy_options *o)
         }
         for (k = 0; k < s.control_point_count; k++) {
             mtl_strategy_control_point c = point_at(r, i, k);
-            check_sum(&c.score, "control point score");
+            test_check_score(&c.score, "control point score");
             assert_string_equal(c.score.terms[0].factor, "strength");
             assert_true(c.score.terms[0].weight == c.attainability);
             assert_true(c.score.terms[0].value == (double)c.kind);
@@ -909,7 +821,7 @@ static void test_targets(void **state)
     f.share_goal = 1.0;
     OK(mtl_segment_set_factors(mtl_segment_find(m, "t"), &f));
     r = (mtl_strategy *)&r;
-    FAILS(mtl_strategy_compute(&r, m, NULL), MTL_E_RANGE, "target");
+    FAILS_NAMING(mtl_strategy_compute(&r, m, NULL), MTL_E_RANGE, "target");
     assert_null(r);
     assert_non_null(strstr(mtl_last_error_message(), "segment t"));
     /* half the market: 2^62, fine */
@@ -923,7 +835,7 @@ static void test_targets(void **state)
     f.revenue = INT64_C(4611686018427387904);
     f.growth_goal = 1.0;
     OK(mtl_segment_set_factors(mtl_segment_find(m, "t"), &f));
-    FAILS(mtl_strategy_compute(&r, m, NULL), MTL_E_RANGE, "outside int64");
+    FAILS_NAMING(mtl_strategy_compute(&r, m, NULL), MTL_E_RANGE, "outside int64");
     mtl_market_unref(m);
 }
 
@@ -1083,7 +995,7 @@ static double position_of(mtl_market *m, const char **competitor, size_t *terms)
     mtl_strategy_segment out;
     OK(mtl_strategy_compute(&r, m, NULL));
     out = seg_at(r, 0);
-    check_sum(&out.position, "position");
+    test_check_score(&out.position, "position");
     snprintf(name, sizeof name, "%s", out.competitor);
     *competitor = name;
     *terms = out.position.term_count;
@@ -1314,8 +1226,8 @@ static void test_random(void **state)
             for (k = (int)(rnd() % 5); k > 0; k--)
                 add_point(s, 1 + (int32_t)(rnd() % 6), 0.25 * (double)(rnd() % 5), "cp");
             for (k = (int)(rnd() % 4); k > 0; k--)
-                add_pain(s, "B", "pain", 1.0 + (double)(rnd() % 5), 1.0 + 4.0 * unit(),
-                         unit(), unit(), unit());
+                test_add_pain(NULL, s, "B", "pain", 1.0 + (double)(rnd() % 5),
+                              1.0 + 4.0 * unit(), unit(), unit(), unit());
         }
         OK(mtl_strategy_options_init(&o, sizeof o));
         if (round % 2) {
@@ -1377,7 +1289,8 @@ static void test_options(void **state)
     assert_int_equal(mtl_strategy_options_init(&o, sizeof o - 1), MTL_E_VERSION);
     OK(mtl_strategy_options_init(&o, sizeof o));
     o.struct_size = sizeof o - 1;
-    FAILS(mtl_strategy_compute(&r, m, &o), MTL_E_VERSION, "mtl_strategy_options");
+    FAILS_NAMING(mtl_strategy_compute(&r, m, &o), MTL_E_VERSION,
+                 "mtl_strategy_options");
     assert_null(r);
 
 #define REFUSED(field, stmt)                                                  \
@@ -1385,7 +1298,7 @@ static void test_options(void **state)
         OK(mtl_strategy_options_init(&o, sizeof o));                          \
         stmt;                                                                 \
         r = (mtl_strategy *)&o;                                               \
-        FAILS(mtl_strategy_compute(&r, m, &o), MTL_E_RANGE, field);           \
+        FAILS_NAMING(mtl_strategy_compute(&r, m, &o), MTL_E_RANGE, field);    \
         assert_null(r);                                                       \
     } while (0)
 
@@ -1473,7 +1386,7 @@ static void test_errors(void **state)
     OK(mtl_strategy_compute(&r, m, NULL));
     assert_int_equal(mtl_strategy_segment_count(r), 0);
     s.struct_size = sizeof s;
-    FAILS(mtl_strategy_segment_at(r, 0, &s), MTL_E_RANGE, NULL);
+    FAILS(mtl_strategy_segment_at(r, 0, &s), MTL_E_RANGE);
     mtl_strategy_destroy(r);
 
     build_example(m);
@@ -1481,32 +1394,33 @@ static void test_errors(void **state)
     memset(&s, 0, sizeof s);
     memset(&l, 0, sizeof l);
     memset(&p, 0, sizeof p);
-    FAILS(mtl_strategy_segment_at(r, 0, &s), MTL_E_VERSION, "mtl_strategy_segment");
-    FAILS(mtl_strategy_look_at(r, 1, 0, &l), MTL_E_VERSION, "mtl_strategy_look");
-    FAILS(mtl_strategy_control_point_at(r, 1, 0, &p), MTL_E_VERSION,
-          "mtl_strategy_control_point");
+    FAILS_NAMING(mtl_strategy_segment_at(r, 0, &s), MTL_E_VERSION,
+                 "mtl_strategy_segment");
+    FAILS_NAMING(mtl_strategy_look_at(r, 1, 0, &l), MTL_E_VERSION, "mtl_strategy_look");
+    FAILS_NAMING(mtl_strategy_control_point_at(r, 1, 0, &p), MTL_E_VERSION,
+                 "mtl_strategy_control_point");
     s.struct_size = sizeof s - 1;
     l.struct_size = sizeof l - 1;
     p.struct_size = sizeof p - 1;
-    FAILS(mtl_strategy_segment_at(r, 0, &s), MTL_E_VERSION, NULL);
-    FAILS(mtl_strategy_look_at(r, 1, 0, &l), MTL_E_VERSION, NULL);
-    FAILS(mtl_strategy_control_point_at(r, 1, 0, &p), MTL_E_VERSION, NULL);
+    FAILS(mtl_strategy_segment_at(r, 0, &s), MTL_E_VERSION);
+    FAILS(mtl_strategy_look_at(r, 1, 0, &l), MTL_E_VERSION);
+    FAILS(mtl_strategy_control_point_at(r, 1, 0, &p), MTL_E_VERSION);
     s.struct_size = sizeof s;
     l.struct_size = sizeof l;
     p.struct_size = sizeof p;
-    FAILS(mtl_strategy_segment_at(NULL, 0, &s), MTL_E_INVALID_ARGUMENT, NULL);
-    FAILS(mtl_strategy_segment_at(r, 0, NULL), MTL_E_INVALID_ARGUMENT, NULL);
-    FAILS(mtl_strategy_look_at(NULL, 1, 0, &l), MTL_E_INVALID_ARGUMENT, NULL);
-    FAILS(mtl_strategy_look_at(r, 1, 0, NULL), MTL_E_INVALID_ARGUMENT, NULL);
-    FAILS(mtl_strategy_control_point_at(NULL, 1, 0, &p), MTL_E_INVALID_ARGUMENT, NULL);
-    FAILS(mtl_strategy_control_point_at(r, 1, 0, NULL), MTL_E_INVALID_ARGUMENT, NULL);
+    FAILS(mtl_strategy_segment_at(NULL, 0, &s), MTL_E_INVALID_ARGUMENT);
+    FAILS(mtl_strategy_segment_at(r, 0, NULL), MTL_E_INVALID_ARGUMENT);
+    FAILS(mtl_strategy_look_at(NULL, 1, 0, &l), MTL_E_INVALID_ARGUMENT);
+    FAILS(mtl_strategy_look_at(r, 1, 0, NULL), MTL_E_INVALID_ARGUMENT);
+    FAILS(mtl_strategy_control_point_at(NULL, 1, 0, &p), MTL_E_INVALID_ARGUMENT);
+    FAILS(mtl_strategy_control_point_at(r, 1, 0, NULL), MTL_E_INVALID_ARGUMENT);
     assert_int_equal(mtl_strategy_segment_count(NULL), 0);
-    FAILS(mtl_strategy_segment_at(r, 6, &s), MTL_E_RANGE, NULL);
-    FAILS(mtl_strategy_look_at(r, 6, 0, &l), MTL_E_RANGE, NULL);
-    FAILS(mtl_strategy_look_at(r, 1, 7, &l), MTL_E_RANGE, NULL);
-    FAILS(mtl_strategy_look_at(r, 2, 0, &l), MTL_E_RANGE, NULL); /* water: none */
-    FAILS(mtl_strategy_control_point_at(r, 6, 0, &p), MTL_E_RANGE, NULL);
-    FAILS(mtl_strategy_control_point_at(r, 1, 4, &p), MTL_E_RANGE, NULL);
+    FAILS(mtl_strategy_segment_at(r, 6, &s), MTL_E_RANGE);
+    FAILS(mtl_strategy_look_at(r, 6, 0, &l), MTL_E_RANGE);
+    FAILS(mtl_strategy_look_at(r, 1, 7, &l), MTL_E_RANGE);
+    FAILS(mtl_strategy_look_at(r, 2, 0, &l), MTL_E_RANGE); /* water: none */
+    FAILS(mtl_strategy_control_point_at(r, 6, 0, &p), MTL_E_RANGE);
+    FAILS(mtl_strategy_control_point_at(r, 1, 4, &p), MTL_E_RANGE);
     OK(mtl_strategy_segment_at(r, 5, &s));
     OK(mtl_strategy_look_at(r, 1, 6, &l));
     OK(mtl_strategy_control_point_at(r, 1, 3, &p));
@@ -1540,12 +1454,30 @@ static void test_outlives_market(void **state)
     test_alloc_assert_clean(&ta);
 }
 
+/* mtl_strategy_compute (default options) under test_sweep_allocations;
+ * ctx is the market. */
+static mtl_status sweep_compute(void *ctx, void **made)
+{
+    mtl_strategy *r = *made;
+    mtl_status st = mtl_strategy_compute(&r, ctx, NULL);
+    *made = r;
+    return st;
+}
+
+static void sweep_done(void *ctx, void *made)
+{
+    (void)ctx;
+    check_report(made, NULL);
+    assert_int_equal(mtl_strategy_segment_count(made), 18);
+    mtl_strategy_destroy(made);
+}
+
 static void test_alloc_sweep(void **state)
 {
     test_alloc ta;
     mtl_market *m = test_market_new(&ta, 0, NULL);
     char text[600], id[16];
-    int sticky, i, k;
+    int i, k;
     (void)state;
     build_example(m);
     /* enough long texts that the report's arena takes many blocks */
@@ -1558,36 +1490,10 @@ static void test_alloc_sweep(void **state)
         for (k = 0; k < 10; k++) {
             add_look(s, MTL_LOOK_TREND, k - 5, 0.5, 1 + 12 * k, text);
             add_point(s, 1 + k % 6, 0.1 * k, text);
-            add_pain(s, "O", text, 3, 3, 0.5, 0.5, 0.5);
+            test_add_pain(NULL, s, "O", text, 3, 3, 0.5, 0.5, 0.5);
         }
     }
-    for (sticky = 0; sticky < 2; sticky++) {
-        uint64_t n;
-        for (n = 1;; n++) {
-            mtl_strategy *r = (mtl_strategy *)&n;
-            size_t live = ta.live_bytes, blocks = ta.live_blocks;
-            mtl_status st;
-            test_alloc_fail_nth(&ta, n, sticky);
-            st = mtl_strategy_compute(&r, m, NULL);
-            test_alloc_disarm(&ta);
-            if (st == MTL_OK) {
-                check_report(r, NULL);
-                assert_int_equal(mtl_strategy_segment_count(r), 18);
-                mtl_strategy_destroy(r);
-                assert_int_equal(ta.live_bytes, live);
-                assert_true(n > 10);
-                break;
-            }
-            if (st != MTL_E_NO_MEMORY)
-                fail_msg("failing request %llu: %s", (unsigned long long)n,
-                         mtl_status_string(st));
-            assert_int_equal(mtl_last_error_status(), MTL_E_NO_MEMORY);
-            assert_null(r);
-            assert_int_equal(ta.live_bytes, live);
-            assert_int_equal(ta.live_blocks, blocks);
-            assert_true(n < 10000);
-        }
-    }
+    test_sweep_allocations(&ta, 10, sweep_compute, sweep_done, m);
     test_market_free(m, &ta);
 }
 
