@@ -183,8 +183,11 @@ static void check_group(const mtl_bon *b, size_t g, const pain_in *in)
         pains += ly.pain_count;
     }
     assert_int_equal(pains, gr.pain_count);
-    if (gr.pain_count)
+    if (gr.pain_count) {
+        /* the layers share the index out, and index = 4 / n x Σ addressable */
         NEAR(points, gr.index.value);
+        NEAR(addressable * 4.0 / (double)gr.pain_count, gr.index.value);
+    }
 }
 
 /* Layer l of group g: its name, pain count, addressable pain and index
