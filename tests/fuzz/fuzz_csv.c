@@ -17,6 +17,11 @@
  *     empty market in that order succeeds, and exporting the new market
  *     gives the same bytes (io.h: "importing the output into an empty
  *     market ... reproduces the records").
+ * Every input is also imported as each of the eight strategy input kinds
+ * (looks ... answers) into a market holding segments s1 and s2, customers
+ * c1 and c2 and leads L1 and L2: a failed import leaves the inputs exactly
+ * as they were (their export is unchanged), and a successful one survives
+ * export and re-import into a second such market byte for byte.
  * A broken promise aborts, so libFuzzer records the input as a crash.
  *
  * Build and run (docs/testing.md):
@@ -136,6 +141,107 @@ static void round_trip(const mtl_market *m)
     mtl_market_unref(n);
 }
 
+/* ---- the strategy input kinds ----------------------------------------- */
+
+#define NINPUT 8
+static const int32_t input_kinds[NINPUT] = {
+    MTL_KIND_LOOKS, MTL_KIND_FACTORS, MTL_KIND_APPEALS, MTL_KIND_CONTROL_POINTS,
+    MTL_KIND_PAINS, MTL_KIND_CONTACTS, MTL_KIND_RELATIONSHIPS, MTL_KIND_ANSWERS};
+
+/* The records the input rows may name. */
+static mtl_market *host(void)
+{
+    mtl_market *m = fresh();
+    mtl_segment *s1 = NULL, *s2 = NULL;
+    mtl_customer *c1 = NULL, *c2 = NULL;
+    if (mtl_segment_add(&s1, m, "s1") || mtl_segment_add(&s2, m, "s2") ||
+        mtl_customer_add(&c1, m, "c1", s1) || mtl_customer_add(&c2, m, "c2", NULL) ||
+        mtl_lead_add(NULL, m, "L1", c1) || mtl_lead_add(NULL, m, "L2", NULL))
+        die("building the host market failed", m);
+    return m;
+}
+
+static void export_inputs(const mtl_market *m, sink out[NINPUT])
+{
+    int k;
+    for (k = 0; k < NINPUT; k++) {
+        memset(&out[k], 0, sizeof out[k]);
+        if (mtl_csv_export(m, input_kinds[k], 0, sink_write, &out[k]) != MTL_OK)
+            die("export of an input kind failed", m);
+    }
+}
+
+static int same_exports(const sink *a, const sink *b, int n)
+{
+    int k;
+    for (k = 0; k < n; k++)
+        if (a[k].n != b[k].n || (a[k].n && memcmp(a[k].p, b[k].p, a[k].n) != 0))
+            return 0;
+    return 1;
+}
+
+static void free_inputs(sink out[NINPUT])
+{
+    int k;
+    for (k = 0; k < NINPUT; k++)
+        free(out[k].p);
+}
+
+static void fuzz_inputs(const uint8_t *data, size_t size)
+{
+    int k, skip;
+    for (k = 0; k < NINPUT; k++)
+        for (skip = 0; skip <= 1; skip++) {
+            mtl_market *m = host();
+            sink before[NINPUT], after[NINPUT];
+            mtl_csv_options o;
+            mtl_csv_result r;
+            mtl_status st;
+            export_inputs(m, before);
+            mtl_csv_options_init(&o, sizeof o);
+            mtl_csv_result_init(&r, sizeof r);
+            o.kind = input_kinds[k];
+            o.skip_bad_rows = skip;
+            st = mtl_csv_import(m, (const char *)data, size, &o, &r);
+            cur_kind = o.kind;
+            cur_skip = skip;
+            cur_status = st;
+            if (st < 0 || st >= MTL_STATUS_COUNT)
+                die("unknown status", m);
+            if (r.error_count < 0 || r.error_count > MTL_CSV_ERRORS_MAX ||
+                r.imported + r.skipped > r.rows)
+                die("inconsistent result counts", m);
+            export_inputs(m, after);
+            if (st != MTL_OK) {
+                if (!same_exports(before, after, NINPUT))
+                    die("a failed input import changed the inputs", m);
+            } else {
+                mtl_market *n = host();
+                sink again[NINPUT];
+                int j;
+                if (!skip && r.skipped)
+                    die("rows skipped in stop mode", m);
+                if (r.imported + r.skipped != r.rows)
+                    die("imported + skipped != rows", m);
+                for (j = 0; j < NINPUT; j++) {
+                    mtl_csv_options_init(&o, sizeof o);
+                    o.kind = input_kinds[j];
+                    if (mtl_csv_import(n, after[j].p ? after[j].p : "", after[j].n, &o,
+                                       NULL) != MTL_OK)
+                        die("re-import of an input export failed", n);
+                }
+                export_inputs(n, again);
+                if (!same_exports(after, again, NINPUT))
+                    die("export(import(export(x))) differs for an input kind", n);
+                free_inputs(again);
+                mtl_market_unref(n);
+            }
+            free_inputs(before);
+            free_inputs(after);
+            mtl_market_unref(m);
+        }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int32_t kind, skip;
@@ -180,5 +286,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             mtl_market_unref(m);
         }
+    fuzz_inputs(data, size);
     return 0;
 }
