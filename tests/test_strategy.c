@@ -841,6 +841,69 @@ static void test_targets(void **state)
 
 /* ---- profit potential, normalisation ------------------------------------ */
 
+/* 定目标 feeds the targets module: the segment target, given to a target
+ * tree's company node, splits into the seed's quarters and months that sum
+ * to it exactly (five-looks.md §2). */
+static void test_target_feeds_tree(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_segment *s;
+    mtl_segment_factors f;
+    mtl_strategy *st;
+    mtl_strategy_segment row;
+    mtl_target_tree *t;
+    mtl_target_options to;
+    mtl_target_inputs in;
+    mtl_target_node n;
+    size_t i, count;
+    int64_t quarters = 0, months = 0;
+    static const int64_t want_q[4] = {18518518, 24691358, 37037037, 43209876};
+    (void)state;
+    OK(mtl_segment_add(&s, m, "energy"));
+    OK(mtl_segment_factors_init(&f, sizeof f));
+    f.market_size = 1234567890; /* minor units */
+    f.share_goal = 0.1;
+    OK(mtl_segment_set_factors(s, &f));
+    OK(mtl_strategy_compute(&st, m, NULL));
+    row.struct_size = sizeof row;
+    OK(mtl_strategy_segment_at(st, 0, &row));
+    assert_int_equal(row.target_basis, MTL_TARGET_BASIS_SHARE);
+    assert_int_equal(row.target, 123456789); /* 123,456,789.0 */
+
+    OK(mtl_target_options_init(&to, sizeof to));
+    to.year = 2027;
+    to.company = row.id;
+    OK(mtl_target_tree_create(&t, m, &to));
+    OK(mtl_target_inputs_init(&in, sizeof in));
+    in.amount = row.target; /* MTL_TARGET_FORMULA_GIVEN */
+    OK(mtl_target_tree_set_inputs(t, MTL_TARGET_ROOT, &in));
+    OK(mtl_target_tree_reconcile(t, NULL));
+    count = mtl_target_tree_node_count(t);
+    for (i = 0; i < count; i++) {
+        n.struct_size = sizeof n;
+        OK(mtl_target_tree_node(t, i, &n));
+        if (i == MTL_TARGET_ROOT) {
+            assert_string_equal(n.name, "energy");
+            assert_int_equal(n.target, 123456789);
+        }
+        if (n.kind == MTL_TARGET_QUARTER) {
+            /* 15% / 20% / 30% / 35% with largest remainders: 18,518,518.35,
+             * 24,691,357.8, 37,037,036.7, 43,209,876.15 -> the two largest
+             * fractions (Q2, Q3) get the 2 left over */
+            assert_int_equal(n.target, want_q[n.quarter - 1]);
+            quarters += n.target;
+        }
+        if (n.kind == MTL_TARGET_MONTH)
+            months += n.target;
+    }
+    assert_int_equal(quarters, 123456789);
+    assert_int_equal(months, 123456789);
+    mtl_target_tree_destroy(t);
+    mtl_strategy_destroy(st);
+    test_market_free(m, &ta);
+}
+
 static void test_profit_from_forces(void **state)
 {
     mtl_market *m = NULL;
@@ -1505,6 +1568,7 @@ int main(void)
         T(test_gates_and_cuts),
         T(test_unknown_passes_gates),
         T(test_targets),
+        T(test_target_feeds_tree),
         T(test_profit_from_forces),
         T(test_normalisation_edges),
         T(test_position_cases),
