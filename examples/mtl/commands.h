@@ -28,4 +28,16 @@ int mtl_cmd_forecast(int argc, char **argv);
 /* targets.c: targets set top-down, broken down, reconciled and evaluated. */
 int mtl_cmd_targets(int argc, char **argv);
 
+/* segments.c: five looks, SPAN, decisions and priority per segment. */
+int mtl_cmd_segments(int argc, char **argv);
+
+/* pains.c: the BON pain index per segment and customer. */
+int mtl_cmd_pains(int argc, char **argv);
+
+/* customers.c: customer value, grade, relationship, decision chain. */
+int mtl_cmd_customers(int argc, char **argv);
+
+/* leads.c: lead verification and the weekly review order. */
+int mtl_cmd_leads(int argc, char **argv);
+
 #endif /* MTL_CLI_COMMANDS_H */

@@ -23,7 +23,8 @@ static const cli_option demo_opts[] = {
     { "seed", 0, "N", "seed of the sample market, 0 to 2^64-1 (default 20261123)" },
     { "leads", 0, "N", "number of leads, 0 to 1000000 (default 5000)" },
     { "write", 0, "DIR", "also write the sample data to DIR: segments.csv, "
-                         "customers.csv, leads.csv and the snapshot demo.mtl" },
+                         "customers.csv, leads.csv, the strategy inputs (factors.csv, "
+                         "looks.csv, ...) and the snapshot demo.mtl" },
     { "help", 'h', NULL, "show this help and exit" },
 };
 enum { OPT_SEED, OPT_LEADS, OPT_WRITE, OPT_HELP };
@@ -38,7 +39,12 @@ static void demo_help(FILE *out)
           "default), load it through libmtl and print the leads by stage and\n"
           "by segment, the funnel and the forecast of 2026-Q4 (as of\n"
           "2026-10-31) against a target 60% above the wins of 2026-Q3, and\n"
-          "the 2026 target tree by region, owner and quarter.\n"
+          "the 2026 target tree by region, owner and quarter, the segments by\n"
+          "priority (five looks, SPAN, strategy, target) and the top of the\n"
+          "weekly lead review.  The segments carry the analysts' five looks,\n"
+          "$APPEALS ratings, control points and BON pains, the customers their\n"
+          "relationship assessments, contacts and some pains, and most leads\n"
+          "waiting for a decision their verification answers.\n"
           "The same seed gives the same market and the same\n"
           "output on every machine.\n"
           "\n"
@@ -313,6 +319,33 @@ done:
     return rc;
 }
 
+/* ---- the method: strategy and the lead review ------------------------ */
+
+/* Five looks and SPAN by segment (mtl segments) and the top of the weekly
+ * lead review (mtl leads --top 5), with the default options. */
+static int print_strategy(const mtl_market *market)
+{
+    mtl_strategy *strategy = NULL;
+    mtl_verification *review = NULL;
+    int rc = -1;
+
+    printf("\nSegments by priority (mtl segments): five looks, SPAN, strategy, target\n\n");
+    if (mtl_strategy_compute(&strategy, market, NULL) != MTL_OK ||
+        segments_print_span(market, strategy) != CLI_EXIT_OK)
+        goto done;
+    printf("\nLead review (mtl leads --top 5): leads waiting for a decision\n");
+    if (mtl_verification_compute(&review, market, NULL) != MTL_OK ||
+        leads_print_review(market, review, 5) != CLI_EXIT_OK)
+        goto done;
+    rc = 0;
+done:
+    if (rc != 0)
+        cli_library_error("demo");
+    mtl_verification_destroy(review);
+    mtl_strategy_destroy(strategy);
+    return rc;
+}
+
 static int print_summary(const mtl_market *market, uint64_t seed)
 {
     int64_t per = mtl_market_minor_per_major(market);
@@ -331,9 +364,9 @@ static int print_summary(const mtl_market *market, uint64_t seed)
     if (print_stage_table(market) != 0)
         return -1;
     fputc('\n', stdout);
-    if (print_segment_table(market) != 0)
+    if (print_segment_table(market) != 0 || print_method(market) != 0)
         return -1;
-    return print_method(market);
+    return print_strategy(market);
 }
 
 /* ---- --write DIR ----------------------------------------------------- */
@@ -347,6 +380,14 @@ static int write_samples(const mtl_market *market, const char *dir)
         { "segments.csv", MTL_KIND_SEGMENTS },
         { "customers.csv", MTL_KIND_CUSTOMERS },
         { "leads.csv", MTL_KIND_LEADS },
+        { "factors.csv", MTL_KIND_FACTORS },
+        { "looks.csv", MTL_KIND_LOOKS },
+        { "appeals.csv", MTL_KIND_APPEALS },
+        { "control_points.csv", MTL_KIND_CONTROL_POINTS },
+        { "pains.csv", MTL_KIND_PAINS },
+        { "relationships.csv", MTL_KIND_RELATIONSHIPS },
+        { "contacts.csv", MTL_KIND_CONTACTS },
+        { "answers.csv", MTL_KIND_ANSWERS },
     };
     char path[4096];
     size_t k;
@@ -365,8 +406,9 @@ static int write_samples(const mtl_market *market, const char *dir)
         return cli_file_error(path);
     fprintf(stderr, "wrote %s\n"
                     "try: mtl funnel %s --by segment; mtl forecast %s --from 2026-10-01 "
-                    "--to 2026-12-31; mtl targets %s --year 2026\n",
-            path, path, path, path);
+                    "--to 2026-12-31; mtl targets %s --year 2026; mtl segments %s "
+                    "--svg span.svg; mtl pains %s; mtl customers %s; mtl leads %s\n",
+            path, path, path, path, path, path, path, path);
     return CLI_EXIT_OK;
 }
 

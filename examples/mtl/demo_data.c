@@ -24,9 +24,20 @@
  * advance probabilities below one, so more leads sit early than late; older
  * leads are more likely closed (about 65% overall): won when they reached
  * P7, lost at the stage reached otherwise.
+ *
+ * The strategy inputs: per segment fixed tables of what the analysts
+ * recorded (factors, five looks, $APPEALS ratings, control points, BON
+ * pains; see segment_inputs); per customer, from their own random stream,
+ * a relationship assessment (about 85%), a decision chain of 2-6 contacts
+ * (about 35%) and own pains (about 5%), and the grade the sales team
+ * recorded (by revenue); for about two in three leads waiting for the
+ * review (new or nurture), verification answers consistent with the lead's
+ * industry fit and budget.  Adding them changes none of the streams of the
+ * segments, customers and leads above.
  */
 #include "demo_data.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +258,16 @@ typedef struct demo_customer {
     size_t owner;        /* index into reps */
 } demo_customer;
 
+/* The grade the sales team recorded: by current revenue only (the value of
+ * `mtl customers` also counts the expected investment), major units. */
+static int32_t recorded_grade(int64_t revenue_major)
+{
+    return revenue_major >= 10000000 ? MTL_GRADE_STRATEGIC
+           : revenue_major >= 5000000 ? MTL_GRADE_PARTNER
+           : revenue_major >= 2500000 ? MTL_GRADE_COMMERCIAL
+                                      : MTL_GRADE_GENERAL;
+}
+
 /* First rep index of a region. */
 static size_t region_first_rep(size_t region)
 {
@@ -327,7 +348,8 @@ static int add_customers(mtl_market *market, mtl_segment *const *segments,
             mtl_customer_set_revenue(customer, revenue) != MTL_OK ||
             mtl_customer_set_investment(customer, investment) != MTL_OK ||
             mtl_customer_set_participation(customer,
-                                           (double)participation / 100.0) != MTL_OK)
+                                           (double)participation / 100.0) != MTL_OK ||
+            mtl_customer_set_grade(customer, recorded_grade(revenue / 100)) != MTL_OK)
             return fail(what);
     }
     return CLI_EXIT_OK;
@@ -618,6 +640,619 @@ static int load_leads(mtl_market *market, const lead_rows *r,
     return CLI_EXIT_OK;
 }
 
+/* ---- the five looks, SPAN, BON: what the analysts recorded -------------- */
+
+/*
+ * Per segment, the inputs of the strategy commands as an analyst of the
+ * sample vendor (a Chinese maker of enterprise networks, industrial IoT and
+ * data-centre gear) would record them: yearly market size and growth, our
+ * revenue and margin there, $APPEALS ratings of us and the rivals (Kunlun
+ * Networks, Tianhe Systems, Orient Digital and Westbridge, all invented),
+ * the five looks with evidence, control points and the BON pains.  Fixed
+ * tables, not random: the SPAN matrix of the demo shows every quadrant, a
+ * grow segment vetoed by its margin (Telecom) and a segment not yet rated
+ * on $APPEALS (Software).
+ */
+#define NA ((double)NAN)
+#define NO_FORCES { NA, NA, NA, NA, NA }
+#define LOOKS_MAX 8
+#define RIVALS_MAX 4
+#define POINTS_MAX 4
+#define PAINS_MAX 6
+
+typedef struct demo_look {
+    int32_t look;
+    double impact, likelihood;
+    int32_t months;
+    const char *text, *evidence;
+} demo_look;
+
+typedef struct demo_rating {
+    const char *competitor; /* "" = us */
+    double r[MTL_APPEALS_COUNT];
+} demo_rating;
+
+typedef struct demo_point {
+    int32_t kind;
+    double attainability;
+    const char *text;
+} demo_point;
+
+typedef struct demo_pain {
+    const char *layer, *text;
+    double severity, urgency, breadth, budget, fit;
+    int32_t role;
+} demo_pain;
+
+typedef struct demo_segment_inputs {
+    int64_t size_m;      /* market size, millions of major units */
+    double growth, profit, forces[MTL_FORCE_COUNT], strategic;
+    int64_t revenue_k;   /* our revenue, thousands of major units */
+    double margin, share_goal, growth_goal;
+    double weights[MTL_APPEALS_COUNT];
+    demo_look looks[LOOKS_MAX];       /* up to the first without text */
+    demo_rating ratings[RIVALS_MAX];  /* up to the first without ratings */
+    demo_point points[POINTS_MAX];
+    demo_pain pains[PAINS_MAX];
+} demo_segment_inputs;
+
+enum { TR = MTL_LOOK_TREND, IN = MTL_LOOK_INDUSTRY, CU = MTL_LOOK_CUSTOMER,
+       CO = MTL_LOOK_COMPETITION, SE = MTL_LOOK_SELF, OP = MTL_LOOK_OPPORTUNITY };
+enum { NEAR = MTL_WINDOW_NEAR_MONTHS, MID = MTL_WINDOW_MID_MONTHS,
+       LONG = MTL_WINDOW_LONG_MONTHS };
+
+static const demo_segment_inputs segment_inputs[DEMO_SEGMENTS] = {
+    { /* SEG01 Manufacturing: grow / invest */
+        2800, 0.14, NA, { 4, 3, 3, 4, 2 }, 9, 26000, 0.31, 0.012, NA,
+        { 3, 2, 1, 3, 2, 2, 3, 1 },
+        { { TR, 4, 0.9, NEAR, "Smart-factory programme funds 5G private networks in plants",
+            "MIIT industrial internet action plan 2025; subsidy notices in 14 provinces" },
+          { IN, 3, 0.8, MID, "Machine builders move to predictive maintenance",
+            "CMIF survey 2025: 41% of plants run pilots" },
+          { CU, 2, 0.7, NEAR, "Plant managers want OT and IT networks from one vendor",
+            "12 of 18 customer interviews, Q2 2026" },
+          { CO, -3, 0.8, NEAR, "Kunlun Networks sells industrial switches below cost",
+            "lost bids in Suzhou and Ningbo at an 18% price gap" },
+          { SE, -2, 0.6, NEAR, "Too few OT-certified field engineers in central and south-west China",
+            "delivery backlog of 9 weeks (PMO report, September 2026)" },
+          { OP, 4, 0.7, MID, "Retrofit of 2,000 legacy lines in the Yangtze River Delta",
+            "provincial retrofit lists 2026-2028" },
+          { TR, -2, 0.5, LONG, "Tariffs slow capital spending of exporters",
+            "customs statistics H1 2026" } },
+        { { "", { 8, 9, 7, 9, 8, 9, 9, 7 } },
+          { "Kunlun Networks", { 7, 6, 7, 6, 6, 6, 6, 7 } },
+          { "Westbridge", { 4, 5, 8, 7, 6, 7, 5, 7 } },
+          { "Tianhe Systems", { 6, 6, 6, 6, 6, 6, 6, 6 } } },
+        { { MTL_CONTROL_PRODUCT, 0.7, "Industrial 5G gateway with 10 ms latency" },
+          { MTL_CONTROL_RELATIONSHIP, 0.6, "Framework agreements with five manufacturing groups" },
+          { MTL_CONTROL_STANDARD, 0.3, "Co-author of the TSN industrial network profile" },
+          { MTL_CONTROL_COST, 0.8, "Lowest cost per connected machine" } },
+        { { "B", "Late deliveries lose export orders", 4, 4, 0.6, 0.7, 0.6, MTL_ROLE_DECIDER },
+          { "O", "Unplanned line downtime", 5, 4, 0.7, 0.8, 0.8, MTL_ROLE_USER },
+          { "O", "Energy cost per unit keeps rising", 3, 3, 0.5, 0.5, 0.4, MTL_ROLE_APPROVER },
+          { "N", "OT and IT networks are not connected", 4, 3, 0.8, 0.6, 0.9, MTL_ROLE_INFLUENCER },
+          { "N", "Wi-Fi drops next to heavy machinery", 3, 4, 0.5, 0.4, 0.9, MTL_ROLE_USER } },
+    },
+    { /* SEG02 Finance: acquire skills */
+        1900, 0.09, 7, NO_FORCES, 8, 14000, 0.38, NA, 0.25,
+        { 1, 2, 1, 3, 1, 3, 2, 2 },
+        { { TR, 3, 0.9, NEAR, "IT localisation (Xinchuang) mandate for banks' core systems",
+            "regulator guidance 2025; six city banks tendering" },
+          { IN, 2, 0.8, MID, "Branch networks shrink while data centres consolidate",
+            "branch count -6% a year (industry report 2026)" },
+          { CU, 3, 0.6, NEAR, "Banks want dual-active data centres for resilience",
+            "outage rules for systemically important banks, 2025" },
+          { CO, -4, 0.9, NEAR, "Kunlun Networks holds the frame agreements of the big banks",
+            "5 of 6 frame tenders won by Kunlun since 2024" },
+          { SE, -3, 0.7, MID, "No financial-grade security certification yet",
+            "certification planned for 2027" },
+          { OP, 3, 0.5, MID, "Core upgrade wave at rural commercial banks",
+            "38 rural banks announced core projects" } },
+        { { "", { 7, 6, 5, 6, 7, 5, 7, 5 } },
+          { "Kunlun Networks", { 6, 8, 7, 9, 7, 9, 7, 9 } },
+          { "Westbridge", { 4, 6, 8, 9, 8, 9, 6, 7 } } },
+        { { MTL_CONTROL_RELATIONSHIP, 0.4, "Seat in the architecture office of three joint-stock banks" },
+          { MTL_CONTROL_PRODUCT, 0.5, "Dual-active data-centre fabric" } },
+        { { "B", "New digital products launch too slowly", 4, 3, 0.7, 0.8, 0.5, MTL_ROLE_DECIDER },
+          { "O", "Compliance audits of the network take weeks", 4, 4, 0.8, 0.7, 0.6, MTL_ROLE_GATEKEEPER },
+          { "N", "Single data centre is a regulatory risk", 5, 4, 0.5, 0.9, 0.8, MTL_ROLE_INFLUENCER },
+          { "N", "Branch WAN costs too much per site", 3, 2, 0.9, 0.5, 0.7, MTL_ROLE_APPROVER } },
+    },
+    { /* SEG03 Energy: grow / invest */
+        2200, 0.17, 6.5, NO_FORCES, 9, 16000, 0.27, 0.01, NA,
+        { 2, 2, 1, 3, 1, 3, 2, 1 },
+        { { TR, 5, 0.9, NEAR, "Grid digitalisation and the new power system build-out",
+            "State Grid 2026 investment plan +12%" },
+          { IN, 3, 0.8, NEAR, "Distributed PV and storage need edge networks",
+            "12 GW of distributed PV connected in H1 2026" },
+          { CU, 2, 0.6, MID, "Provincial grid companies consolidate their vendors",
+            "vendor lists cut from 14 to 6 in Jiangsu" },
+          { CO, -2, 0.7, NEAR, "Tianhe Systems wins substation integration deals",
+            "3 of the last 5 substation tenders" },
+          { SE, 2, 0.8, NEAR, "Our power-line IoT gateway passed grid certification",
+            "certificate issued May 2026" },
+          { OP, 4, 0.6, MID, "Substation retrofit wave 2026-2029",
+            "about 1,800 substations on the retrofit list" },
+          { IN, -1, 0.4, LONG, "Coal-power capital spending declines", "" } },
+        { { "", { 7, 8, 7, 8, 7, 9, 7, 8 } },
+          { "Tianhe Systems", { 7, 7, 6, 7, 7, 7, 6, 8 } },
+          { "Kunlun Networks", { 8, 7, 7, 7, 6, 7, 7, 7 } } },
+        { { MTL_CONTROL_STANDARD, 0.5, "Co-author of the grid IoT gateway specification" },
+          { MTL_CONTROL_VALUE_CHAIN, 0.3, "Own the grid-edge data platform" },
+          { MTL_CONTROL_RELATIONSHIP, 0.7, "Frame contracts with four provincial grid companies" } },
+        { { "B", "Renewable connection targets are at risk", 5, 4, 0.6, 0.9, 0.6, MTL_ROLE_DECIDER },
+          { "O", "Manual substation inspection is slow and unsafe", 4, 4, 0.8, 0.7, 0.9, MTL_ROLE_USER },
+          { "O", "Cyber-security compliance of control networks", 4, 5, 0.7, 0.8, 0.7, MTL_ROLE_GATEKEEPER },
+          { "N", "No bandwidth at remote substations", 3, 3, 0.6, 0.6, 0.9, MTL_ROLE_INFLUENCER },
+          { "N", "Edge devices from many vendors cannot be managed together", 3, 3, 0.7, 0.5, 0.8, MTL_ROLE_USER },
+          { "B", "Pressure to cut line losses", 3, 2, 0.5, 0.6, 0.3, MTL_ROLE_APPROVER } },
+    },
+    { /* SEG04 Healthcare: harvest */
+        1100, 0.12, NA, { 3, 3, 2, 4, 3 }, 6, 8500, 0.29, NA, 0.20,
+        { 2, 1, 1, 2, 3, 3, 1, 2 },
+        { { TR, 3, 0.8, MID, "Smart-hospital rating drives network upgrades",
+            "national smart-hospital grading, level 4 targeted by 2027" },
+          { CU, -2, 0.6, NEAR, "Hospital budgets squeezed by DRG payment reform",
+            "DRG rollout to all tier-3 hospitals in 2026" },
+          { CO, -2, 0.5, NEAR, "Orient Digital bundles cloud HIS with networks", "" },
+          { SE, 2, 0.7, NEAR, "Reference sites at three provincial hospitals",
+            "customer letters from Zhejiang, Hubei and Sichuan" },
+          { OP, 3, 0.5, MID, "County medical alliances need a WAN",
+            "county alliance programme, 2025-2027" } },
+        { { "", { 7, 7, 7, 8, 8, 8, 7, 7 } },
+          { "Orient Digital", { 7, 6, 6, 7, 7, 7, 7, 6 } },
+          { "Westbridge", { 4, 6, 7, 8, 7, 7, 5, 7 } } },
+        { { MTL_CONTROL_RELATIONSHIP, 0.6, "Reference sites at three provincial hospitals" },
+          { MTL_CONTROL_PRODUCT, 0.6, "Medical IoT network certified for clinical use" } },
+        { { "O", "Medical devices drop off the network during rounds", 4, 4, 0.6, 0.6, 0.8, MTL_ROLE_USER },
+          { "B", "Patients wait too long for imaging results", 3, 3, 0.7, 0.5, 0.4, MTL_ROLE_DECIDER },
+          { "N", "Imaging archive outgrows the storage network", 4, 3, 0.5, 0.6, 0.9, MTL_ROLE_INFLUENCER } },
+    },
+    { /* SEG05 Retail: avoid / exit */
+        650, 0.04, 3.5, NO_FORCES, 3, 3900, 0.22, NA, NA,
+        { 4, 2, 1, 1, 2, 1, 2, 1 },
+        { { TR, -3, 0.8, NEAR, "Store closures as sales move online",
+            "top 100 chains closed 7% of stores in 2025" },
+          { IN, -2, 0.7, NEAR, "Thin margins make price the only criterion", "" },
+          { CU, 1, 0.5, NEAR, "Chains want cloud-managed store Wi-Fi", "" },
+          { CO, -4, 0.8, NEAR, "Westbridge and white-box vendors undercut us by 30%",
+            "price lists collected in 2026" },
+          { SE, -2, 0.6, MID, "No SaaS store-management offer", "" },
+          { OP, 2, 0.4, MID, "E-commerce warehouses need IoT", "" } },
+        { { "", { 4, 5, 6, 7, 6, 6, 4, 5 } },
+          { "Westbridge", { 8, 8, 6, 7, 7, 6, 8, 6 } },
+          { "Orient Digital", { 7, 7, 7, 7, 8, 6, 7, 7 } } },
+        { { MTL_CONTROL_COST, 0.5, "Cloud-managed Wi-Fi at the lowest price per store" },
+          { MTL_CONTROL_BRAND, 0.2, "Brand known to store IT teams" } },
+        { { "B", "Footfall keeps falling", 4, 3, 0.8, 0.3, 0.1, MTL_ROLE_DECIDER },
+          { "O", "Store IT is run by too few people", 3, 3, 0.7, 0.4, 0.6, MTL_ROLE_USER },
+          { "N", "Payment terminals lose connection at peak hours", 4, 4, 0.4, 0.5, 0.8, MTL_ROLE_USER } },
+    },
+    { /* SEG06 Logistics: harvest */
+        800, 0.11, 5, NO_FORCES, 5, 8900, 0.24, NA, 0.15,
+        { 2, 3, 1, 2, 2, 1, 2, 1 },
+        { { TR, 2, 0.7, MID, "Smart ports and automated warehouses",
+            "port automation plans of 9 coastal provinces" },
+          { IN, 3, 0.8, NEAR, "Express carriers automate sorting centres",
+            "parcel volume +15% a year" },
+          { CU, 2, 0.7, NEAR, "Carriers want 5G private networks in their hubs", "" },
+          { CO, -2, 0.6, NEAR, "Kunlun Networks enters with 5G CPE", "first pilot in Wuhan" },
+          { SE, 3, 0.8, NEAR, "Our warehouse IoT platform runs 40 hubs", "installed base report 2026" },
+          { OP, 3, 0.6, MID, "Cold-chain tracking for pharmaceuticals",
+            "GSP cold-chain rules 2026" } },
+        { { "", { 8, 9, 7, 8, 9, 7, 8, 7 } },
+          { "Kunlun Networks", { 6, 6, 6, 7, 6, 7, 6, 7 } },
+          { "Tianhe Systems", { 6, 5, 7, 6, 6, 6, 6, 7 } } },
+        { { MTL_CONTROL_PRODUCT, 0.8, "Warehouse IoT platform in 40 hubs" },
+          { MTL_CONTROL_VALUE_CHAIN, 0.4, "Logistics data platform shared by carriers" },
+          { MTL_CONTROL_RELATIONSHIP, 0.6, "Key-account teams at three express carriers" } },
+        { { "O", "Sorting errors at peak season", 4, 5, 0.7, 0.7, 0.8, MTL_ROLE_USER },
+          { "B", "Delivery promises missed in lower-tier cities", 4, 3, 0.6, 0.6, 0.4, MTL_ROLE_DECIDER },
+          { "N", "Wi-Fi roaming fails for handheld scanners", 3, 4, 0.8, 0.5, 0.9, MTL_ROLE_USER },
+          { "O", "Cold-chain temperature not traced end to end", 4, 3, 0.4, 0.6, 0.7, MTL_ROLE_GATEKEEPER } },
+    },
+    { /* SEG07 Education: avoid / exit */
+        700, 0.06, NA, { 4, 2, 4, 4, 3 }, 4, 5900, 0.18, NA, NA,
+        { 4, 1, 1, 1, 2, 1, 2, 2 },
+        { { TR, 2, 0.6, MID, "Education digitalisation action plan", "Ministry plan 2025-2027" },
+          { IN, -3, 0.7, NEAR, "Falling enrolment cuts vocational colleges' budgets", "" },
+          { CU, -1, 0.6, NEAR, "Purchases go through lowest-price public tenders", "" },
+          { CO, -2, 0.7, NEAR, "Tianhe Systems is the incumbent in campus networks", "" },
+          { SE, -1, 0.5, NEAR, "Few education channel partners", "" },
+          { OP, 2, 0.5, MID, "Smart-classroom refresh at universities in east China", "" } },
+        { { "", { 5, 7, 6, 8, 6, 7, 6, 6 } },
+          { "Tianhe Systems", { 8, 7, 7, 6, 7, 7, 8, 8 } },
+          { "Orient Digital", { 7, 6, 6, 7, 8, 6, 7, 6 } } },
+        { { MTL_CONTROL_COST, 0.6, "Campus bundle with partner financing" },
+          { MTL_CONTROL_RELATIONSHIP, 0.3, "Education bureau relationships in east China" } },
+        { { "O", "Campus network is managed by two people", 3, 3, 0.8, 0.3, 0.7, MTL_ROLE_USER },
+          { "N", "Dormitory Wi-Fi is overloaded at night", 3, 4, 0.7, 0.4, 0.9, MTL_ROLE_INITIATOR },
+          { "B", "Online courses need a reliable platform", 3, 2, 0.5, 0.4, 0.5, MTL_ROLE_DECIDER } },
+    },
+    { /* SEG08 Telecom: grow quadrant, vetoed by the margin gate */
+        2500, 0.08, 4, NO_FORCES, 8, 5200, 0.16, NA, 0.30,
+        { 3, 1, 1, 3, 1, 2, 3, 1 },
+        { { TR, 4, 0.8, MID, "5G-Advanced and computing-power networks", "operators' 2026 capex guidance" },
+          { IN, -2, 0.8, NEAR, "Operators cut capital spending by 4% a year", "annual reports 2025" },
+          { CU, 3, 0.7, NEAR, "Operators resell private networks to industry", "" },
+          { CO, -3, 0.8, NEAR, "Centralised procurement forces deep discounts",
+            "last frame tender cleared 22% below list" },
+          { SE, 3, 0.7, NEAR, "Our edge-computing node leads the operator lab tests",
+            "lab ranking, March 2026" },
+          { OP, 3, 0.6, MID, "Operator-led smart-city projects", "" } },
+        { { "", { 7, 7, 7, 9, 8, 8, 8, 7 } },
+          { "Kunlun Networks", { 7, 7, 7, 7, 7, 7, 6, 8 } },
+          { "Westbridge", { 6, 7, 7, 7, 7, 7, 6, 6 } } },
+        { { MTL_CONTROL_PRODUCT, 0.7, "Edge node ahead in the operator lab tests" },
+          { MTL_CONTROL_STANDARD, 0.4, "Editor of the computing-power network standard" },
+          { MTL_CONTROL_BRAND, 0.5, "Top-three operator supplier rating" } },
+        { { "B", "Enterprise revenue grows too slowly", 4, 3, 0.7, 0.8, 0.6, MTL_ROLE_DECIDER },
+          { "O", "Edge sites cost too much to operate", 4, 4, 0.6, 0.7, 0.8, MTL_ROLE_USER },
+          { "N", "Backhaul capacity at edge sites", 3, 3, 0.5, 0.7, 0.7, MTL_ROLE_INFLUENCER } },
+    },
+    { /* SEG09 Public sector: avoid / exit */
+        1500, 0.10, 3, NO_FORCES, 7, 1800, 0.12, 0.004, NA,
+        { 3, 1, 1, 1, 1, 2, 1, 3 },
+        { { TR, 3, 0.7, MID, "Digital government and city-brain projects", "" },
+          { IN, -2, 0.6, NEAR, "Local government debt delays payments",
+            "receivables over 180 days at 3 customers" },
+          { CU, -2, 0.7, NEAR, "Projects require a local integrator as prime contractor", "" },
+          { CO, -3, 0.8, NEAR, "Kunlun Networks and Tianhe Systems hold the frame contracts", "" },
+          { SE, -2, 0.6, NEAR, "Our public-sector receivables exceed 180 days", "finance report Q3 2026" },
+          { OP, 2, 0.5, LONG, "Provincial data-exchange platforms", "" } },
+        { { "", { 5, 6, 6, 6, 6, 5, 6, 4 } },
+          { "Kunlun Networks", { 7, 7, 6, 7, 7, 7, 7, 9 } },
+          { "Tianhe Systems", { 8, 7, 7, 6, 7, 6, 7, 8 } } },
+        { { MTL_CONTROL_RELATIONSHIP, 0.3, "Alliances with local integrators" },
+          { MTL_CONTROL_BRAND, 0.4, "Domestic brand with localisation certification" } },
+        { { "B", "Citizens wait too long for services", 3, 3, 0.6, 0.5, 0.4, MTL_ROLE_DECIDER },
+          { "O", "Data cannot be shared between bureaus", 4, 3, 0.7, 0.4, 0.5, MTL_ROLE_INFLUENCER },
+          { "N", "Ageing networks fail security reviews", 4, 4, 0.5, 0.6, 0.8, MTL_ROLE_GATEKEEPER } },
+    },
+    { /* SEG10 Software: attractive, not yet rated on $APPEALS */
+        900, 0.21, 7.5, NO_FORCES, 6, 5000, 0.45, NA, 0.40,
+        { 2, 1, 2, 3, 2, 1, 2, 1 },
+        { { TR, 4, 0.8, NEAR, "Software firms move workloads to private and hybrid cloud", "" },
+          { CU, 3, 0.7, NEAR, "ISVs want hardware bundled into their delivery", "" },
+          { SE, -2, 0.6, NEAR, "Our ISV partner programme is new", "launched July 2026" },
+          { OP, 3, 0.6, MID, "OEM appliances with domestic ISVs", "two OEM talks under NDA" } },
+        { { NULL, { 0 } } },
+        { { MTL_CONTROL_VALUE_CHAIN, 0.3, "OEM appliance platform for ISVs" },
+          { MTL_CONTROL_PRODUCT, 0.6, "Hybrid-cloud appliance" } },
+        { { "B", "Delivery projects overrun on infrastructure", 3, 4, 0.6, 0.6, 0.7, MTL_ROLE_DECIDER },
+          { "N", "Test environments take weeks to set up", 3, 3, 0.7, 0.5, 0.8, MTL_ROLE_USER },
+          { "O", "Cloud bills grow faster than revenue", 4, 3, 0.5, 0.7, 0.6, MTL_ROLE_APPROVER } },
+    },
+};
+
+/* Add a pain to a segment (customer NULL) or to a customer. */
+static mtl_status add_pain(mtl_segment *segment, mtl_customer *customer,
+                           const demo_pain *p)
+{
+    mtl_pain pain;
+    mtl_status st = mtl_pain_init(&pain, sizeof pain);
+
+    if (st != MTL_OK)
+        return st;
+    pain.layer = p->layer;
+    pain.text = p->text;
+    pain.severity = p->severity;
+    pain.urgency = p->urgency;
+    pain.breadth = p->breadth;
+    pain.budget = p->budget;
+    pain.fit = p->fit;
+    pain.role = p->role;
+    return segment != NULL ? mtl_segment_add_pain(segment, &pain)
+                           : mtl_customer_add_pain(customer, &pain);
+}
+
+
+static int add_segment_inputs(mtl_market *market, mtl_segment *const *segments)
+{
+    int64_t per = mtl_market_minor_per_major(market);
+    size_t i, k;
+
+    for (i = 0; i < DEMO_SEGMENTS; i++) {
+        const demo_segment_inputs *in = &segment_inputs[i];
+        mtl_segment *seg = segments[i];
+        mtl_segment_factors f;
+        char what[64];
+
+        snprintf(what, sizeof what, "adding the strategy inputs of %s",
+                 mtl_segment_id(seg));
+        if (mtl_segment_factors_init(&f, sizeof f) != MTL_OK)
+            return fail(what);
+        f.market_size = in->size_m * 1000000 * per;
+        f.growth = in->growth;
+        f.profit_potential = in->profit;
+        memcpy(f.forces, in->forces, sizeof f.forces);
+        f.strategic_value = in->strategic;
+        f.revenue = in->revenue_k * 1000 * per;
+        f.gross_margin = in->margin;
+        f.share_goal = in->share_goal;
+        f.growth_goal = in->growth_goal;
+        memcpy(f.appeals_weights, in->weights, sizeof f.appeals_weights);
+        if (mtl_segment_set_factors(seg, &f) != MTL_OK)
+            return fail(what);
+        for (k = 0; k < LOOKS_MAX && in->looks[k].text != NULL; k++) {
+            mtl_look_item item;
+            if (mtl_look_item_init(&item, sizeof item) != MTL_OK)
+                return fail(what);
+            item.look = in->looks[k].look;
+            item.impact = in->looks[k].impact;
+            item.likelihood = in->looks[k].likelihood;
+            item.window_months = in->looks[k].months;
+            item.text = in->looks[k].text;
+            item.evidence = in->looks[k].evidence[0] != '\0' ? in->looks[k].evidence
+                                                             : NULL;
+            if (mtl_segment_add_look(seg, &item) != MTL_OK)
+                return fail(what);
+        }
+        for (k = 0; k < RIVALS_MAX && in->ratings[k].competitor != NULL; k++) {
+            mtl_appeals_rating rating;
+            if (mtl_appeals_rating_init(&rating, sizeof rating) != MTL_OK)
+                return fail(what);
+            rating.competitor = in->ratings[k].competitor;
+            memcpy(rating.ratings, in->ratings[k].r, sizeof rating.ratings);
+            if (mtl_segment_add_appeals(seg, &rating) != MTL_OK)
+                return fail(what);
+        }
+        for (k = 0; k < POINTS_MAX && in->points[k].text != NULL; k++) {
+            mtl_control_point point;
+            if (mtl_control_point_init(&point, sizeof point) != MTL_OK)
+                return fail(what);
+            point.kind = in->points[k].kind;
+            point.attainability = in->points[k].attainability;
+            point.text = in->points[k].text;
+            if (mtl_segment_add_control_point(seg, &point) != MTL_OK)
+                return fail(what);
+        }
+        for (k = 0; k < PAINS_MAX && in->pains[k].text != NULL; k++)
+            if (add_pain(seg, NULL, &in->pains[k]) != MTL_OK)
+                return fail(what);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- customers: relationship, decision chain, own pains --------------- */
+
+/* Pains single customers reported to their account teams. */
+static const struct { const char *layer, *text; int32_t role; } account_pains[] = {
+    { "B", "Board asks for a digital transformation roadmap", MTL_ROLE_DECIDER },
+    { "O", "IT operations team is overloaded", MTL_ROLE_USER },
+    { "O", "Auditors demand fixes after last year's security incident", MTL_ROLE_GATEKEEPER },
+    { "N", "Core switches reach end of support next year", MTL_ROLE_INFLUENCER },
+    { "N", "Branch sites have no redundant links", MTL_ROLE_USER },
+    { "B", "A new business unit needs its IT within six months", MTL_ROLE_INITIATOR },
+    { "O", "Network changes take weeks to approve", MTL_ROLE_APPROVER },
+    { "N", "The data centre is running out of capacity", MTL_ROLE_INFLUENCER },
+};
+#define ACCOUNT_PAIN_COUNT (sizeof account_pains / sizeof account_pains[0])
+
+static const char *const surnames[] = {
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+    "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
+};
+static const char *const given_names[] = {
+    "建国", "志强", "海燕", "晓东", "丽华", "文博", "静怡", "子豪",
+    "伟", "敏", "磊", "洁", "斌", "涛", "颖", "浩然",
+};
+/* A usual job title of each decision-chain role (MTL_ROLE_*). */
+static const char *const role_titles[MTL_ROLE_COUNT] = {
+    "", "IT Manager", "Operations Manager", "Chief Architect", "CIO", "CFO",
+    "Procurement Manager", "Office Director",
+};
+
+/* Warmth of an account 1..5 (3 when not assessed): relationship ratings
+ * scatter around it, warmer accounts have more supporters. */
+static const unsigned warmth_weights[5] = { 10, 25, 35, 22, 8 };
+
+static int add_relationship(mtl_customer *customer, demo_rng *rng, int64_t *warmth)
+{
+    double ratings[MTL_REL_COUNT];
+    int d;
+
+    *warmth = 3;
+    if (!rng_chance(rng, 850))
+        return CLI_EXIT_OK; /* not assessed */
+    *warmth = 1 + (int64_t)rng_weighted(rng, warmth_weights, 5);
+    for (d = 0; d < MTL_REL_COUNT; d++) {
+        int64_t r = *warmth + rng_range(rng, -1, 1);
+        r = r < 1 ? 1 : r > 5 ? 5 : r;
+        ratings[d] = rng_chance(rng, 50) ? NA : (double)r;
+    }
+    return mtl_customer_set_relationship(customer, ratings) == MTL_OK
+               ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+}
+
+static int add_contacts(mtl_customer *customer, demo_rng *rng, int64_t warmth)
+{
+    int32_t roles[MTL_ROLE_COUNT - 1];
+    int64_t count, k;
+    int coach = 0;
+
+    if (!rng_chance(rng, 350))
+        return CLI_EXIT_OK;
+    count = rng_range(rng, 2, 6);
+    for (k = 0; k < MTL_ROLE_COUNT - 1; k++)
+        roles[k] = (int32_t)(k + 1);
+    for (k = MTL_ROLE_COUNT - 2; k > 0; k--) { /* Fisher-Yates */
+        int64_t j = (int64_t)rng_below(rng, (uint64_t)k + 1u);
+        int32_t t = roles[k];
+        roles[k] = roles[j];
+        roles[j] = t;
+    }
+    for (k = 0; k < count; k++) {
+        mtl_contact contact;
+        char name[32];
+        int64_t r = (int64_t)rng_below(rng, 100);
+
+        snprintf(name, sizeof name, "%s%s",
+                 surnames[rng_below(rng, sizeof surnames / sizeof surnames[0])],
+                 given_names[rng_below(rng, sizeof given_names / sizeof given_names[0])]);
+        if (mtl_contact_init(&contact, sizeof contact) != MTL_OK)
+            return CLI_EXIT_ERROR;
+        contact.name = name;
+        contact.title = role_titles[roles[k]];
+        contact.role = roles[k];
+        contact.attitude = r < 15 + 12 * warmth ? MTL_ATTITUDE_SUPPORTER
+                           : r >= 94 - 4 * warmth ? MTL_ATTITUDE_OPPONENT
+                                                  : MTL_ATTITUDE_NEUTRAL;
+        if (contact.attitude == MTL_ATTITUDE_SUPPORTER && !coach &&
+            rng_chance(rng, 500))
+            contact.coach = coach = 1;
+        if (mtl_customer_add_contact(customer, &contact) != MTL_OK)
+            return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int add_account_pains(mtl_customer *customer, demo_rng *rng)
+{
+    int64_t count, k;
+    size_t first;
+
+    if (!rng_chance(rng, 50))
+        return CLI_EXIT_OK;
+    count = rng_range(rng, 1, 3);
+    first = (size_t)rng_below(rng, ACCOUNT_PAIN_COUNT);
+    for (k = 0; k < count; k++) {
+        size_t at = (first + 3 * (size_t)k) % ACCOUNT_PAIN_COUNT;
+        demo_pain p;
+
+        p.layer = account_pains[at].layer;
+        p.text = account_pains[at].text;
+        p.role = account_pains[at].role;
+        p.severity = (double)rng_range(rng, 2, 5);
+        p.urgency = (double)rng_range(rng, 2, 5);
+        p.breadth = (double)rng_range(rng, 3, 10) / 10.0;
+        p.budget = (double)rng_range(rng, 0, 10) / 10.0;
+        p.fit = (double)rng_range(rng, 4, 10) / 10.0;
+        if (add_pain(NULL, customer, &p) != MTL_OK)
+            return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The account teams' assessments of the customers, in customer order. */
+static int add_customer_inputs(mtl_market *market, const demo_customer *customers,
+                               uint64_t seed)
+{
+    demo_rng rng;
+    size_t i;
+
+    rng_seed(&rng, seed, 4);
+    for (i = 0; i < DEMO_CUSTOMERS; i++) {
+        mtl_customer *customer = mtl_customer_find(market, customers[i].id);
+        int64_t warmth;
+        char what[64];
+
+        snprintf(what, sizeof what, "adding the assessment of customer %.7s",
+                 customers[i].id);
+        if (customer == NULL || add_relationship(customer, &rng, &warmth) != CLI_EXIT_OK ||
+            add_contacts(customer, &rng, warmth) != CLI_EXIT_OK ||
+            add_account_pains(customer, &rng) != CLI_EXIT_OK)
+            return fail(what);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- leads: the answers of the weekly lead review --------------------- */
+
+/* What a sales rep wrote next to an answer, now and then. */
+static const char *const answer_evidence[MTL_CRIT_COUNT] = {
+    "fits our industrial IoT and data-centre focus",
+    "pain confirmed by the operations manager",
+    "payment terms 30/60/10 agreed in principle",
+    "an outage in August triggered the project",
+    "tender planned for Q1 2027",
+    "budget line in the 2027 capex plan",
+    "go-live required before the Spring Festival",
+    "our coach sits in the IT department",
+    "15% lower life-cycle cost than the incumbent",
+    "the same solution runs at three customers",
+    "solution architect free from December",
+    "Kunlun Networks is the incumbent",
+};
+
+/* A score k / 20 for k drawn from lo..hi (answers are given in steps of
+ * 0.05, as on the review form). */
+static double answer_step(demo_rng *rng, int64_t lo, int64_t hi)
+{
+    return (double)rng_range(rng, lo, hi) / 20.0;
+}
+
+static int answer_lead(mtl_lead *lead, demo_rng *rng, uint32_t fit, uint32_t budget)
+{
+    double s[MTL_CRIT_COUNT];
+    int64_t depth = (int64_t)rng_below(rng, 10); /* 0-2: q1, 3-4: q1-q2, else all */
+    int32_t c, last;
+
+    for (c = 0; c < MTL_CRIT_COUNT; c++)
+        s[c] = NA;
+    s[MTL_CRIT_STRATEGIC_FIT] = fit == 0 ? answer_step(rng, 15, 19)
+                                : fit == 1 ? answer_step(rng, 10, 15)
+                                           : answer_step(rng, 2, 8);
+    s[MTL_CRIT_REAL_NEED] = rng_chance(rng, 60) ? answer_step(rng, 2, 3)
+                                                : answer_step(rng, 8, 19);
+    s[MTL_CRIT_ACCEPTABLE_RISK] = answer_step(rng, 10, 18);
+    if (depth >= 3) {
+        if (rng_chance(rng, 500)) /* else taken from the pain index */
+            s[MTL_CRIT_URGENT_NEED] = answer_step(rng, 6, 19);
+        s[MTL_CRIT_PROCUREMENT] = answer_step(rng, 4, 18);
+        s[MTL_CRIT_BUDGET] = budget == 0 ? answer_step(rng, 12, 18)
+                                         : answer_step(rng, 2, 8);
+        s[MTL_CRIT_TIMELINE] = answer_step(rng, 6, 18);
+    }
+    if (depth >= 5) {
+        if (rng_chance(rng, 300)) /* else from the relationship */
+            s[MTL_CRIT_RELATIONSHIP] = answer_step(rng, 6, 18);
+        s[MTL_CRIT_VALUE_PROPOSITION] = answer_step(rng, 6, 18);
+        s[MTL_CRIT_SOLUTION_MATURITY] = answer_step(rng, 10, 19);
+        s[MTL_CRIT_KEY_TEAM] = answer_step(rng, 8, 20);
+        s[MTL_CRIT_COMPETITION] = answer_step(rng, 4, 16);
+    }
+    last = depth >= 5 ? MTL_CRIT_COUNT : depth >= 3 ? MTL_CRIT_TIMELINE + 1
+                                                    : MTL_CRIT_ACCEPTABLE_RISK + 1;
+    for (c = 0; c < last; c++) {
+        const char *evidence = NULL;
+        if (s[c] != s[c])
+            continue;
+        if (rng_chance(rng, 400))
+            evidence = c == MTL_CRIT_BUDGET && budget != 0 ? "budget not approved yet"
+                                                           : answer_evidence[c];
+        if (mtl_lead_set_answer(lead, c, s[c], evidence) != MTL_OK)
+            return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Answers for about two in three of the leads waiting for the review (status
+ * new or nurture), consistent with their industry fit and budget. */
+static int add_answers(mtl_market *market, const lead_rows *r, uint64_t seed)
+{
+    demo_rng rng;
+    size_t i;
+
+    rng_seed(&rng, seed, 5);
+    for (i = 0; i < r->count; i++) {
+        mtl_lead *lead;
+        char what[64];
+
+        if (r->statuses[i] != MTL_LEAD_STATUS_NEW &&
+            r->statuses[i] != MTL_LEAD_STATUS_NURTURE)
+            continue;
+        if (!rng_chance(&rng, 650))
+            continue;
+        snprintf(what, sizeof what, "answering for lead %s", r->ids[i]);
+        lead = mtl_lead_find(market, r->ids[i]);
+        if (lead == NULL || answer_lead(lead, &rng, r->fits[i], r->budgets[i]) !=
+                                CLI_EXIT_OK)
+            return fail(what);
+    }
+    return CLI_EXIT_OK;
+}
+
 int demo_market_build(mtl_market **out, const demo_options *options)
 {
     mtl_segment *segments[DEMO_SEGMENTS];
@@ -640,6 +1275,10 @@ int demo_market_build(mtl_market **out, const demo_options *options)
     if (status == CLI_EXIT_OK)
         status = add_customers(market, segments, options->seed, customers,
                                cumulative);
+    if (status == CLI_EXIT_OK)
+        status = add_segment_inputs(market, segments);
+    if (status == CLI_EXIT_OK)
+        status = add_customer_inputs(market, customers, options->seed);
     if (status != CLI_EXIT_OK) {
         mtl_market_unref(market);
         return status;
@@ -655,6 +1294,8 @@ int demo_market_build(mtl_market **out, const demo_options *options)
     status = load_leads(market, &rows, customers);
     if (status == CLI_EXIT_OK)
         status = add_history(market, &rows, options->seed, &cal);
+    if (status == CLI_EXIT_OK)
+        status = add_answers(market, &rows, options->seed);
     rows_free(&rows);
     if (status != CLI_EXIT_OK) {
         mtl_market_unref(market);

@@ -24,7 +24,10 @@ typedef struct demo_options {
 /*
  * Generate the sample market: DEMO_SEGMENTS segments and DEMO_CUSTOMERS
  * customers added one by one, options->leads leads appended in one
- * mtl_lead_append_columns call, then stage-history events on part of them.
+ * mtl_lead_append_columns call, then stage-history events on part of them;
+ * then the strategy inputs (segment factors, look items, $APPEALS ratings,
+ * control points and pains; customer relationships, contacts and pains;
+ * answers for part of the leads waiting for the review).
  * The customers and segments depend on the seed only, so changing --leads
  * keeps them.
  *

@@ -12,7 +12,8 @@
 #include "util.h"
 
 static const cli_option export_opts[] = {
-    { "kind", 0, "KIND", "leads, customers or segments (default leads)" },
+    { "kind", 0, "KIND", "leads (default), customers, segments, looks, factors, appeals, "
+                         "control_points, pains, contacts, relationships or answers" },
     { "output", 'o', "FILE.csv", "where to write; '-' or no -o: standard output" },
     { "sep", 0, "C", "separator: ',', ';' or 'tab' (default ',')" },
     { "help", 'h', NULL, "show this help and exit" },
@@ -22,14 +23,15 @@ enum { OPT_KIND, OPT_OUTPUT, OPT_SEP, OPT_HELP };
 
 static void export_help(FILE *out)
 {
-    fputs("Usage: mtl export SNAPSHOT [--kind leads|customers|segments]\n"
-          "                  [-o FILE.csv] [--sep C]\n"
+    fputs("Usage: mtl export SNAPSHOT [--kind KIND] [-o FILE.csv] [--sep C]\n"
           "\n"
-          "Write the leads, customers or segments of a snapshot as CSV with the\n"
-          "canonical header names, LF line ends and quotes where needed.  A\n"
-          "file is written under a temporary name and renamed, so it is never\n"
-          "left half written.  Importing the three files (segments, customers,\n"
-          "then leads) into an empty market gives the same market back.\n"
+          "Write one kind of record of a snapshot as CSV with the canonical\n"
+          "header names, LF line ends and quotes where needed: the leads,\n"
+          "customers or segments, or a strategy input (looks, factors, appeals,\n"
+          "control_points, pains, contacts, relationships, answers).  A file is\n"
+          "written under a temporary name and renamed, so it is never left half\n"
+          "written.  Importing the files (segments, customers, leads, then the\n"
+          "strategy inputs) into an empty market gives the same market back.\n"
           "\n"
           "Options:\n", out);
     cli_print_options(out, export_opts, EXPORT_OPT_COUNT);
@@ -106,9 +108,8 @@ int mtl_cmd_export(int argc, char **argv)
         switch (opt) {
         case OPT_KIND:
             if (cli_parse_kind(parser.value, &kind) != 0)
-                return cli_usage_error(parser.command,
-                                       "--kind: '%s' is not leads, customers or "
-                                       "segments", parser.value);
+                return cli_usage_error(parser.command, "--kind: '%s' is not %s",
+                                       parser.value, CLI_KIND_NAMES);
             break;
         case OPT_OUTPUT:
             output = parser.value;

@@ -273,7 +273,8 @@ int mtl_cmd_info(int argc, char **argv)
                                        parser.value);
             break;
         case OPT_KIND:
-            if (cli_parse_kind(parser.value, &kind) != 0)
+            /* the strategy inputs name records a CSV alone does not have */
+            if (cli_parse_kind(parser.value, &kind) != 0 || kind > MTL_KIND_SEGMENTS)
                 return cli_usage_error(parser.command,
                                        "--kind: '%s' is not leads, customers or "
                                        "segments", parser.value);

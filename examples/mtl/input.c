@@ -4,7 +4,9 @@
  */
 #include "input.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,31 +15,36 @@
 
 /* ---- option values ---------------------------------------------------- */
 
+/* The --kind names by MTL_KIND_* value (the first is what messages use),
+ * each also accepted without its final 's' and with '-' for '_'. */
+static const char *const kind_names[CLI_KIND_COUNT] = {
+    "leads", "customers", "segments", "looks", "factors", "appeals",
+    "control_points", "pains", "contacts", "relationships", "answers",
+};
+
 int cli_parse_kind(const char *text, int32_t *out)
 {
-    static const struct { const char *name; int32_t kind; } kinds[] = {
-        { "leads", MTL_KIND_LEADS },         { "lead", MTL_KIND_LEADS },
-        { "customers", MTL_KIND_CUSTOMERS }, { "customer", MTL_KIND_CUSTOMERS },
-        { "segments", MTL_KIND_SEGMENTS },   { "segment", MTL_KIND_SEGMENTS },
-    };
-    size_t i;
+    char name[32];
+    size_t len = strlen(text), i, k;
 
-    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcmp(text, kinds[i].name) == 0) {
-            *out = kinds[i].kind;
+    if (len == 0 || len >= sizeof name)
+        return -1;
+    for (i = 0; i <= len; i++)
+        name[i] = text[i] == '-' ? '_' : text[i];
+    for (k = 0; k < CLI_KIND_COUNT; k++) {
+        size_t n = strlen(kind_names[k]);
+        if (strcmp(name, kind_names[k]) == 0 ||
+            (len == n - 1 && strncmp(name, kind_names[k], len) == 0)) {
+            *out = (int32_t)k;
             return 0;
         }
+    }
     return -1;
 }
 
 const char *cli_kind_name(int32_t kind)
 {
-    switch (kind) {
-    case MTL_KIND_LEADS: return "leads";
-    case MTL_KIND_CUSTOMERS: return "customers";
-    case MTL_KIND_SEGMENTS: return "segments";
-    default: return "?";
-    }
+    return kind >= 0 && kind < CLI_KIND_COUNT ? kind_names[kind] : "?";
 }
 
 int cli_parse_separator(const char *text, int32_t *out)
@@ -309,14 +316,8 @@ int cli_import_csv(mtl_market *market, const char *path, int32_t kind,
     size_t len;
     int status;
 
-    if (strcmp(path, "-") != 0) {
-        if (cli_file_is_snapshot(path) > 0) {
-            fprintf(stderr, "mtl: %s: an mtl snapshot, not a CSV file (give "
-                            "it as -o to add to it)\n", path);
-            return CLI_EXIT_ERROR;
-        }
+    if (strcmp(path, "-") != 0)
         return run_import(market, path, NULL, 0, kind, settings, result);
-    }
     if (cli_read_all(path, &data, &len) != 0)
         return CLI_EXIT_ERROR;
     /* a non-NULL pointer even for empty input: data == NULL means "a file" */
@@ -419,6 +420,141 @@ int cli_input_option(const cli_parser *parser, int index,
     }
 }
 
+/* ---- several input files, each of a kind ---------------------------- */
+
+int cli_inputs_init(cli_inputs *inputs, int argc)
+{
+    memset(inputs, 0, sizeof *inputs);
+    inputs->kind = MTL_KIND_LEADS;
+    /* at most one file per argument */
+    inputs->files = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *inputs->files);
+    if (inputs->files == NULL) {
+        fputs("mtl: out of memory\n", stderr);
+        return CLI_EXIT_ERROR;
+    }
+    return CLI_EXIT_OK;
+}
+
+void cli_inputs_free(cli_inputs *inputs)
+{
+    free(inputs->files);
+    inputs->files = NULL;
+}
+
+int cli_inputs_option(cli_inputs *inputs, const cli_parser *parser, int index)
+{
+    cli_import_settings pairs;
+    int status;
+
+    if (index == 0) { /* --kind */
+        if (cli_parse_kind(parser->value, &inputs->kind) != 0)
+            return cli_usage_error(parser->command, "--kind: '%s' is not %s",
+                                   parser->value, CLI_KIND_NAMES);
+        inputs->kind_pending = 1;
+        return CLI_EXIT_OK;
+    }
+    if (index > 1) /* the options of CLI_INPUT_OPTIONS after --map */
+        return cli_input_option(parser, index - 1, &inputs->settings);
+    /* --map, for the kind in effect */
+    memset(&pairs, 0, sizeof pairs);
+    if ((status = cli_input_option(parser, 0, &pairs)) != CLI_EXIT_OK)
+        return status;
+    if (inputs->maps[inputs->kind] != NULL)
+        return cli_usage_error(parser->command, "--map given twice for %s files",
+                               cli_kind_name(inputs->kind));
+    inputs->maps[inputs->kind] = parser->value;
+    return CLI_EXIT_OK;
+}
+
+void cli_inputs_add(cli_inputs *inputs, const char *path)
+{
+    inputs->files[inputs->count].path = path;
+    inputs->files[inputs->count].kind = inputs->kind;
+    inputs->counts[inputs->kind]++;
+    inputs->count++;
+    inputs->kind_pending = 0;
+}
+
+int cli_inputs_check(const cli_inputs *inputs, const char *command)
+{
+    int32_t k;
+
+    if (inputs->count == 0)
+        return cli_usage_error(command, "no input file");
+    if (inputs->kind_pending)
+        return cli_usage_error(command, "the last --kind applies to no file: put "
+                                        "it before the files it is for");
+    for (k = 0; k < CLI_KIND_COUNT; k++)
+        if (inputs->maps[k] != NULL && inputs->counts[k] == 0)
+            return cli_usage_error(command, "--map '%s' is for %s files and there "
+                                            "are none: put it after the --kind it "
+                                            "is for",
+                                   inputs->maps[k], cli_kind_name(k));
+    return CLI_EXIT_OK;
+}
+
+int cli_inputs_import(mtl_market *market, const cli_inputs *inputs, size_t first,
+                      const char *hint, mtl_csv_result *results)
+{
+    size_t i;
+
+    for (i = first; i < inputs->count; i++) {
+        const cli_input_file *file = &inputs->files[i];
+        cli_import_settings settings = inputs->settings;
+        mtl_csv_result result;
+        int status;
+
+        if (strcmp(file->path, "-") != 0 && cli_file_is_snapshot(file->path) > 0) {
+            fprintf(stderr, "mtl: %s: an mtl snapshot, not a CSV file (%s)\n",
+                    file->path, hint);
+            return CLI_EXIT_ERROR;
+        }
+        settings.field_map = inputs->maps[file->kind];
+        status = cli_import_csv(market, file->path, file->kind, &settings,
+                                results != NULL ? &results[i] : &result);
+        if (status != CLI_EXIT_OK)
+            return status;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_inputs_open(mtl_market **out, const cli_inputs *inputs)
+{
+    cli_import_settings settings = inputs->settings;
+    int status;
+
+    *out = NULL;
+    settings.field_map = inputs->maps[inputs->files[0].kind];
+    status = cli_open_market(out, inputs->files[0].path, inputs->files[0].kind,
+                             &settings, NULL);
+    if (status == CLI_EXIT_OK)
+        status = cli_inputs_import(*out, inputs, 1,
+                                   "only the first input may be a snapshot", NULL);
+    if (status != CLI_EXIT_OK) {
+        mtl_market_unref(*out);
+        *out = NULL;
+    }
+    return status;
+}
+
+int cli_parse_numbers(const cli_parser *parser, double *out, size_t count)
+{
+    const char *p = parser->value;
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        char *end;
+        out[i] = strtod(p, &end);
+        if (end == p || !isfinite(out[i]) || *end != (i + 1 < count ? ',' : '\0'))
+            return cli_usage_error(parser->command,
+                                   "--%s: '%s' is not %u numbers separated by commas",
+                                   parser->option->name, parser->value,
+                                   (unsigned)count);
+        p = end + 1;
+    }
+    return CLI_EXIT_OK;
+}
+
 int cli_parse_choice(const cli_parser *parser, const char *choices,
                      const char *const *names, const int32_t *values, size_t count,
                      int32_t *out)
@@ -471,6 +607,29 @@ int cli_parse_day(const cli_parser *parser, int32_t *out)
         return cli_usage_error(parser->command, "--%s: '%s' is not a date YYYY-MM-DD",
                                parser->option->name, parser->value);
     return CLI_EXIT_OK;
+}
+
+int cli_parse_rate(const char *text, double *out)
+{
+    char *end;
+    double v;
+    while (isspace((unsigned char)*text))
+        text++;
+    if (*text == '\0')
+        return -1;
+    v = strtod(text, &end);
+    if (end == text)
+        return -1;
+    if (*end == '%') {
+        v /= 100.0;
+        end++;
+    }
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end != '\0' || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
 }
 
 int cli_amount_to_minor(const char *text, int64_t minor_per_major, int64_t *out)
@@ -567,6 +726,21 @@ void cli_csv_field(FILE *out, const char *text, int last)
         fputs(text, out);
     }
     fputc(last ? '\n' : ',', out);
+}
+
+void cli_csv_number(FILE *out, double v, int last)
+{
+    char b[40];
+    int digits;
+
+    b[0] = '\0';
+    /* the shortest form that reads back to the same double */
+    for (digits = 15; !isnan(v) && digits <= 17; digits++) {
+        snprintf(b, sizeof b, "%.*g", digits, v);
+        if (strtod(b, NULL) == v)
+            break;
+    }
+    cli_csv_field(out, b, last);
 }
 
 int cli_parse_group(const char *text, int32_t *out)

@@ -28,7 +28,16 @@ typedef struct cli_import_settings {
     int strict;            /* --strict */
 } cli_import_settings;
 
-/* "leads", "customers", "segments" -> MTL_KIND_*; 0, or -1 for anything else. */
+/* The kinds of CSV file: MTL_KIND_LEADS (0) ... MTL_KIND_ANSWERS. */
+#define CLI_KIND_COUNT (MTL_KIND_ANSWERS + 1)
+/* The --kind values, for messages: "leads, customers, segments, ...". */
+#define CLI_KIND_NAMES                                                        \
+    "leads, customers, segments, looks, factors, appeals, control_points, "  \
+    "pains, contacts, relationships or answers"
+
+/* "leads", "customers", "segments", "looks", "factors", "appeals",
+ * "control_points", "pains", "contacts", "relationships", "answers" (or
+ * the singular, or '-' for '_') -> MTL_KIND_*; 0, or -1 for anything else. */
 int cli_parse_kind(const char *text, int32_t *out);
 /* The name of a MTL_KIND_* value. */
 const char *cli_kind_name(int32_t kind);
@@ -60,7 +69,8 @@ int cli_file_is_snapshot(const char *path);
 int cli_bytes_are_snapshot(const char *data, size_t len);
 
 /*
- * Import one CSV file ("-" = standard input) of kind into market, with a
+ * Import one CSV file ("-" = standard input) of kind into market (callers
+ * refuse snapshots first: cli_inputs_import), with a
  * progress line on stderr when stderr is a terminal.  On success fills
  * result and returns CLI_EXIT_OK after printing the kept row errors
  * ("FILE:LINE:COLUMN: message") and the number of skipped rows when rows
@@ -104,6 +114,72 @@ enum { CLI_INPUT_OPTION_COUNT = 5 };
 int cli_input_option(const cli_parser *parser, int index,
                      cli_import_settings *settings);
 
+/* ---- several input files, each of a kind ---------------------------- */
+
+/*
+ * The inputs of `mtl import` and of the strategy commands (segments,
+ * pains, customers, leads): files in the order given, each of the kind in
+ * effect where it stands.  --kind applies to the files after it (default
+ * leads); --map to every file of the kind in effect where it stands (each
+ * kind its own); --stages, --sep, --skip-bad and --strict to every file.
+ */
+typedef struct cli_input_file {
+    const char *path;
+    int32_t kind;
+} cli_input_file;
+
+typedef struct cli_inputs {
+    cli_input_file *files;
+    size_t count;
+    int32_t kind;                     /* the kind in effect */
+    int kind_pending;                 /* a --kind no file followed yet */
+    const char *maps[CLI_KIND_COUNT]; /* --map per kind */
+    size_t counts[CLI_KIND_COUNT];    /* files per kind */
+    cli_import_settings settings;     /* field_map unused: see maps */
+} cli_inputs;
+
+/* The options cli_inputs_option reads: put CLI_FILES_OPTIONS first in the
+ * command's option table (indexes 0..CLI_FILES_OPTION_COUNT-1). */
+#define CLI_FILES_OPTIONS                                                     \
+    { "kind", 0, "KIND", "the kind of the CSV files after it: leads (default), " \
+                         "customers, segments, looks, factors, appeals, "       \
+                         "control_points, pains, contacts, relationships, answers" }, \
+    { "map", 0, "MAP", "header names to fields, for the CSV files of the current " \
+                       "--kind: 'opportunity_id=id,...'" },                  \
+    { "stages", 0, "STAGES", "stage names to stages: 'Prospecting=P1,Won=won,...'" }, \
+    { "sep", 0, "C", "CSV separator: ',', ';' or 'tab' (default: detected)" },  \
+    { "skip-bad", 0, NULL, "skip bad CSV rows (each reported on stderr) instead of stopping" }, \
+    { "strict", 0, NULL, "a row naming an unknown customer or segment is an error" }
+enum { CLI_FILES_OPTION_COUNT = 6 };
+
+/* Room for one file per argument; CLI_EXIT_OK, or CLI_EXIT_ERROR after
+ * reporting that memory ran out. */
+int cli_inputs_init(cli_inputs *inputs, int argc);
+void cli_inputs_free(cli_inputs *inputs);
+/* Apply option index (< CLI_FILES_OPTION_COUNT) with parser->value:
+ * CLI_EXIT_OK, or CLI_EXIT_USAGE after printing the usage error. */
+int cli_inputs_option(cli_inputs *inputs, const cli_parser *parser, int index);
+/* A file (a positional argument), of the kind in effect. */
+void cli_inputs_add(cli_inputs *inputs, const char *path);
+/* After the options: at least one file, no --kind after the last file,
+ * no --map for a kind without files.  CLI_EXIT_OK or CLI_EXIT_USAGE. */
+int cli_inputs_check(const cli_inputs *inputs, const char *command);
+/* Import files first..count-1 into market, in order, results[i] for file
+ * i (NULL: not kept).  A snapshot among them is refused with hint (for
+ * example "give it as -o to add to it").  CLI_EXIT_OK or CLI_EXIT_ERROR
+ * (reported, stopping at the first file that fails). */
+int cli_inputs_import(mtl_market *market, const cli_inputs *inputs, size_t first,
+                      const char *hint, mtl_csv_result *results);
+/* The market of the inputs: the first file may be a snapshot (loaded),
+ * every other file is CSV imported into it, in order.  CLI_EXIT_OK or
+ * CLI_EXIT_ERROR (reported; *out NULL). */
+int cli_inputs_open(mtl_market **out, const cli_inputs *inputs);
+
+/* "a,b,c": exactly count numbers separated by commas (each strtod, finite)
+ * -> out[]; CLI_EXIT_OK, or CLI_EXIT_USAGE after "--OPTION: 'x' is not
+ * N numbers separated by commas". */
+int cli_parse_numbers(const cli_parser *parser, double *out, size_t count);
+
 /* --by KEY: "segment", "region", "owner", "grade", "source",
  * "cohort:month" (or "cohort"), "cohort:quarter", "cohort:year" ->
  * MTL_GROUP_*; 0, or -1 for anything else. */
@@ -138,6 +214,10 @@ int cli_parse_format(const cli_parser *parser, int *out);
 /* --option YYYY-MM-DD -> day number; CLI_EXIT_OK or CLI_EXIT_USAGE. */
 int cli_parse_day(const cli_parser *parser, int32_t *out);
 
+/* A rate: "0.08", "8%", "-2.5%" -> a fraction; 0, or -1 when it is not
+ * such a number. */
+int cli_parse_rate(const char *text, double *out);
+
 /* A decimal amount in major units ("1250000", "99.5") -> minor units of
  * the market's currency, exactly (at most as many decimals as the minor
  * unit has); 0, or -1 when it is not such a number or overflows. */
@@ -160,5 +240,8 @@ int cli_json_done(mtl_json *w, mtl_status st);
 
 /* One CSV field onto out, quoted when it needs to be (RFC 4180). */
 void cli_csv_field(FILE *out, const char *text, int last);
+/* A number as a CSV field in the shortest form that reads back to the same
+ * double; empty for NaN. */
+void cli_csv_number(FILE *out, double v, int last);
 
 #endif /* MTL_CLI_INPUT_H */

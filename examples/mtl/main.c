@@ -26,9 +26,9 @@ typedef struct cli_command {
 } cli_command;
 
 static const cli_command commands[] = {
-    { "import", "import CSV files of leads, customers or segments into a snapshot",
+    { "import", "import CSV files (leads, customers, segments, strategy inputs) into a snapshot",
       mtl_cmd_import },
-    { "export", "write the leads, customers or segments of a snapshot as CSV",
+    { "export", "write one kind of record of a snapshot as CSV",
       mtl_cmd_export },
     { "info", "show the counts of a snapshot or CSV file (table or JSON)",
       mtl_cmd_info },
@@ -38,6 +38,14 @@ static const cli_command commands[] = {
       mtl_cmd_forecast },
     { "targets", "targets by region, owner and quarter: derivation, gaps, attainment",
       mtl_cmd_targets },
+    { "segments", "five looks, SPAN and priority per segment: strategy, target, control points",
+      mtl_cmd_segments },
+    { "pains", "BON pain index per segment and customer, with the ranked pains",
+      mtl_cmd_pains },
+    { "customers", "customer value, grade, relationship and decision-chain coverage",
+      mtl_cmd_customers },
+    { "leads", "lead verification for the weekly review: verdict, class, priority",
+      mtl_cmd_leads },
     { "demo", "generate a sample B2B market and summarise it by stage and segment",
       mtl_cmd_demo },
 };

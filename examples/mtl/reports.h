@@ -1,6 +1,6 @@
 /*
- * reports.h: the tables of `mtl funnel` and `mtl forecast`, also printed
- * by `mtl demo`.  Public API (<mtl.h>) only.
+ * reports.h: the tables of `mtl funnel`, `mtl forecast`, `mtl targets`,
+ * `mtl segments` and `mtl leads`, also printed by `mtl demo`.  Public API (<mtl.h>) only.
  */
 #ifndef MTL_CLI_REPORTS_H
 #define MTL_CLI_REPORTS_H
@@ -37,5 +37,14 @@ void targets_args_init(targets_args *a);
 /* targets.c: the target tree of a market's history, reconciled and
  * evaluated, printed as asked.  CLI_EXIT_*. */
 int targets_report(mtl_market *market, const targets_args *a);
+
+/* segments.c: the SPAN table, one row per segment in priority order.
+ * CLI_EXIT_OK or CLI_EXIT_ERROR (out of memory). */
+int segments_print_span(const mtl_market *market, const mtl_strategy *strategy);
+
+/* leads.c: the verdicts and classes counted, then the review table of the
+ * first limit leads.  CLI_EXIT_OK or CLI_EXIT_ERROR (out of memory). */
+int leads_print_review(const mtl_market *market, const mtl_verification *review,
+                       size_t limit);
 
 #endif /* MTL_CLI_REPORTS_H */

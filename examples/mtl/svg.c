@@ -114,6 +114,27 @@ double svg_text_width(const char *text, int size)
     return em * size;
 }
 
+void svg_short_name(char *buf, size_t capacity, const char *name, double max_px,
+                       int size)
+{
+    size_t cut = strlen(name);
+    if (capacity < 8)
+        return;
+    if (cut >= capacity - 4)
+        cut = capacity - 4;
+    for (;;) {
+        while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+            cut--;
+        memcpy(buf, name, cut);
+        buf[cut] = 0;
+        if (cut < strlen(name))
+            memcpy(buf + cut, "\xE2\x80\xA6", 4);
+        if (cut == 0 || svg_text_width(buf, size) <= max_px)
+            return;
+        cut--;
+    }
+}
+
 int svg_funnel(const char *path, const char *title, const svg_funnel_bar *bars,
                size_t count)
 {
@@ -156,9 +177,7 @@ int svg_funnel(const char *path, const char *title, const svg_funnel_bar *bars,
 
 /* ---- the distribution ---------------------------------------------------- */
 
-/* A round step (1, 2, 2.5 or 5 times a power of ten) that cuts range into
- * about n parts. */
-static double nice_step(double range, int n)
+double svg_nice_step(double range, int n)
 {
     double raw = range / n, mag, f;
     if (!(raw > 0) || !isfinite(raw))
@@ -304,7 +323,7 @@ int svg_histogram(const char *path, const char *title, const svg_distribution *d
     for (b = 0; b < bars && !discrete; b++)
         if (bins[b] > maxp)
             maxp = bins[b];
-    ystep = nice_step(maxp > 0 ? maxp : 1, 4);
+    ystep = svg_nice_step(maxp > 0 ? maxp : 1, 4);
     ymax = ystep * ceil((maxp > 0 ? maxp : 1) / ystep - 1e-9);
 
     /* the markers' labels go above the plot, in as many rows as it takes
@@ -405,7 +424,7 @@ int svg_histogram(const char *path, const char *title, const svg_distribution *d
     /* x axis: round values in major units */
     lo_m = lo / per;
     hi_m = hi / per;
-    xstep = nice_step(hi_m - lo_m, 6);
+    xstep = svg_nice_step(hi_m - lo_m, 6);
     largest = fmax(fabs(floor(lo_m / xstep) * xstep), fabs(floor(hi_m / xstep) * xstep));
     for (t = ceil(lo_m / xstep - 1e-9) * xstep; t <= hi_m + xstep * 1e-9; t += xstep) {
         double x = left + plot_w * (t - lo_m) / (hi_m - lo_m);

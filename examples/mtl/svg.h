@@ -25,6 +25,15 @@ void svg_text(FILE *out, double x, double y, const char *anchor, int size,
  * label placement, so that text is neither cut off nor overlapping. */
 double svg_text_width(const char *text, int size);
 
+/* name cut on a UTF-8 boundary with "…" appended, so that it is at most
+ * max_px wide at size px (as svg_text_width measures); capacity >= 8. */
+void svg_short_name(char *buf, size_t capacity, const char *name, double max_px,
+                    int size);
+
+/* A round step (1, 2, 2.5 or 5 times a power of ten) that cuts range into
+ * about n parts. */
+double svg_nice_step(double range, int n);
+
 /* One bar of a funnel: a stage, its value (the bar's width) and a note. */
 typedef struct svg_funnel_bar {
     const char *label;

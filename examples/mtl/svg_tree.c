@@ -40,29 +40,6 @@ static double bar_fill(double a)
     return BAR_W * (a >= BAR_MAX ? 1.0 : a / BAR_MAX);
 }
 
-/* name cut on a UTF-8 boundary, "…" appended, so that it is at most
- * max_px wide at size px (measured as svg.c measures text) */
-static void short_name(char *buf, size_t capacity, const char *name, double max_px,
-                       int size)
-{
-    size_t cut = strlen(name);
-    if (capacity < 8)
-        return;
-    if (cut >= capacity - 4)
-        cut = capacity - 4;
-    for (;;) {
-        while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
-            cut--;
-        memcpy(buf, name, cut);
-        buf[cut] = 0;
-        if (cut < strlen(name))
-            memcpy(buf + cut, "\xE2\x80\xA6", 4);
-        if (cut == 0 || svg_text_width(buf, size) <= max_px)
-            return;
-        cut--;
-    }
-}
-
 static void amounts_line(char *line, size_t cap, const svg_tree_node *n,
                          const char *target, const char *actual)
 {
@@ -87,7 +64,7 @@ static void draw_box(FILE *out, const svg_tree_node *n, double x, double y, doub
         snprintf(hit, sizeof hit, "P(hit) %.0f%%", 100 * n->p_hit);
         hit_w = svg_text_width(hit, 10) + 8;
     }
-    short_name(name, sizeof name, n->name[0] ? n->name : "(none)",
+    svg_short_name(name, sizeof name, n->name[0] ? n->name : "(none)",
                BOX_W - 20 - hit_w, 13);
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" font-weight=\"bold\" "
                  "fill=\"#263238\">", x + 12, y + 17);

@@ -96,30 +96,6 @@ void targets_args_init(targets_args *a)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-/* "0.08", "8%", "-2.5%" -> a fraction; 0 or -1. */
-static int parse_rate(const char *text, double *out)
-{
-    char *end;
-    double v;
-    while (isspace((unsigned char)*text))
-        text++;
-    if (*text == '\0')
-        return -1;
-    v = strtod(text, &end);
-    if (end == text)
-        return -1;
-    if (*end == '%') {
-        v /= 100.0;
-        end++;
-    }
-    while (isspace((unsigned char)*end))
-        end++;
-    if (*end != '\0' || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* "15,20,30,35" (percentages with at most two decimals) -> basis points. */
 static int parse_split(const char *text, int32_t bp[4])
 {
@@ -295,7 +271,7 @@ static int regions_load(const char *path, region_table *out)
             double *slot = i == 1 ? &out->growth[out->count]
                            : i == 2 ? &out->resource[out->count]
                                     : &out->potential[out->count];
-            if (fields[i][0] != '\0' && parse_rate(fields[i], slot) != 0) {
+            if (fields[i][0] != '\0' && cli_parse_rate(fields[i], slot) != 0) {
                 static const char *const what[] = { "", "growth", "resource",
                                                     "potential" };
                 fprintf(stderr, "mtl: %s:%zu: %s '%s' is not a number\n",
@@ -543,20 +519,6 @@ static void csv_amount(int64_t v, int64_t per, int last)
     cli_csv_field(stdout, v == MTL_TARGET_NONE ? "" : decimal(b, sizeof b, v, per), last);
 }
 
-static void csv_double(double v, int last)
-{
-    char b[40];
-    int digits;
-    b[0] = '\0';
-    /* the shortest form that reads back to the same double */
-    for (digits = 15; !isnan(v) && digits <= 17; digits++) {
-        snprintf(b, sizeof b, "%.*g", digits, v);
-        if (strtod(b, NULL) == v)
-            break;
-    }
-    cli_csv_field(stdout, b, last);
-}
-
 static int print_csv(const mtl_target_tree *t, const walk *w)
 {
     int64_t per = mtl_target_tree_minor_per_major(t);
@@ -577,27 +539,27 @@ static int print_csv(const mtl_target_tree *t, const walk *w)
         csv_amount(n.target, per, 0);
         printf("%s,", formula_name(n.formula));
         csv_amount(n.base, per, 0);
-        csv_double(n.growth, 0);
-        csv_double(n.k, 0);
+        cli_csv_number(stdout, n.growth, 0);
+        cli_csv_number(stdout, n.k, 0);
         printf("%d,", (int)n.years);
-        csv_double(n.resource, 0);
-        csv_double(n.potential, 0);
-        csv_double(n.rank, 0);
-        csv_double(n.factor, 0);
+        cli_csv_number(stdout, n.resource, 0);
+        cli_csv_number(stdout, n.potential, 0);
+        cli_csv_number(stdout, n.rank, 0);
+        cli_csv_number(stdout, n.factor, 0);
         printf("%d,%d,", (int)n.share_num, (int)n.share_den);
         csv_amount(n.formula_value, per, 0);
         printf("%s,", n.rescale == MTL_TARGET_RESCALE_PROPORTIONAL ? "proportional"
                       : n.rescale == MTL_TARGET_RESCALE_EVEN       ? "even"
                                                                    : "");
-        csv_double(n.scale, 0);
+        cli_csv_number(stdout, n.scale, 0);
         csv_amount(n.commitment, per, 0);
         csv_amount(n.bottom_up, per, 0);
         csv_amount(n.gap, per, 0);
-        csv_double(n.gap_ratio, 0);
+        cli_csv_number(stdout, n.gap_ratio, 0);
         csv_amount(n.evaluated ? n.actual : MTL_TARGET_NONE, per, 0);
-        csv_double(n.attainment, 0);
-        csv_double(n.expected / (double)per, 0);
-        csv_double(n.p_hit, 1);
+        cli_csv_number(stdout, n.attainment, 0);
+        cli_csv_number(stdout, n.expected / (double)per, 0);
+        cli_csv_number(stdout, n.p_hit, 1);
     }
     return CLI_EXIT_OK;
 }
@@ -853,12 +815,12 @@ int mtl_cmd_targets(int argc, char **argv)
             a.year = (int32_t)n;
             break;
         case OPT_GROWTH:
-            if (parse_rate(parser.value, &a.growth) != 0)
+            if (cli_parse_rate(parser.value, &a.growth) != 0)
                 return cli_usage_error(parser.command, "--growth: '%s' is not a rate "
                                        "such as 0.08 or 8%%", parser.value);
             break;
         case OPT_K:
-            if (parse_rate(parser.value, &a.k) != 0)
+            if (cli_parse_rate(parser.value, &a.k) != 0)
                 return cli_usage_error(parser.command, "--k: '%s' is not a number",
                                        parser.value);
             break;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli/test_cli.sh: the `mtl` subcommands (import, export, info,
-# targets, funnel, forecast), end to end (meson test --suite cli).
+# targets, funnel, forecast, segments, pains, customers, leads, demo), end
+# to end (meson test --suite cli).
 #
 #   test_cli.sh MTL DATA_DIR [SHARED_DATA_DIR]
 #
@@ -577,6 +578,336 @@ run import --kind segments "$TMP/demo/segments.csv" --kind customers \
 expect_rc 0
 info_json "$TMP/demo/re.mtl"
 expect_json "leads=5000 open=1740 won=610 lost=2650 customers=500 segments=10"
+
+# ---- the strategy commands: segments, pains, customers, leads ----------------------
+# on the sample written above: the snapshot, and the CSV files imported
+# through --kind, give the same output in every format
+D=$TMP/demo
+for f in factors looks appeals control_points pains relationships contacts answers; do
+    if [ -s "$D/$f.csv" ]; then pass; else fail "mtl demo --write: $f.csv not written"; fi
+done
+KINDS="--kind segments $D/segments.csv --kind customers $D/customers.csv
+       --kind leads $D/leads.csv --kind factors $D/factors.csv --kind looks $D/looks.csv
+       --kind appeals $D/appeals.csv --kind control_points $D/control_points.csv
+       --kind pains $D/pains.csv --kind relationships $D/relationships.csv
+       --kind contacts $D/contacts.csv --kind answers $D/answers.csv"
+for sub in segments pains customers leads; do
+    run "$sub" --help
+    expect_rc 0
+    expect_out "Usage: mtl $sub"
+    for fmt in table csv json; do
+        run "$sub" "$D/demo.mtl" --format "$fmt"
+        expect_rc 0
+        cp "$OUT" "snap.$sub.$fmt"
+        # shellcheck disable=SC2086 # KINDS is a list of words
+        run "$sub" $KINDS --format "$fmt"
+        expect_rc 0
+        if cmp -s "$OUT" "snap.$sub.$fmt"; then pass; else
+            fail "$sub --format $fmt: the CSV files give another result than demo.mtl"
+            diff "snap.$sub.$fmt" "$OUT" | head -10
+        fi
+    done
+done
+
+# every score's terms add up to its value, left to right (bit for bit; the
+# customer value in major units as well: the CLI sums the scaled terms)
+check_terms() {
+    if python3 - "$1" <<'PY'
+import json, sys
+def walk(x, out):
+    if isinstance(x, dict):
+        if set(x) == {"value", "terms"}:
+            out.append(x)
+        for v in x.values():
+            walk(v, out)
+    elif isinstance(x, list):
+        for v in x:
+            walk(v, out)
+scores = []
+walk(json.load(open(sys.argv[1], encoding='utf-8')), scores)
+bad = []
+with_terms = 0
+for s in scores:
+    if s["value"] is None:
+        if s["terms"]:
+            bad.append("null value with terms")
+        continue
+    total = 0.0
+    for t in s["terms"]:
+        total += t["contribution"]
+        if t["weight"] * t["value"] != t["contribution"] and \
+           abs(t["weight"] * t["value"] - t["contribution"]) > 1e-9 * max(1, abs(t["contribution"])):
+            bad.append("term %r: weight x value != contribution" % t["factor"])
+    with_terms += bool(s["terms"])
+    if s["terms"] and total != s["value"]:
+        bad.append("terms sum to %r, value %r" % (total, s["value"]))
+if with_terms < 50:
+    bad.append("only %d scores with terms" % with_terms)
+print("; ".join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+    then pass; else fail "$1: score terms do not add up"; fi
+}
+for sub in segments pains customers leads; do
+    check_terms "snap.$sub.json"
+done
+
+# segments: the demo's SPAN (docs/cli.md shows it)
+if python3 - snap.segments.json <<'PY'
+import json, math, sys
+d = json.load(open(sys.argv[1], encoding='utf-8'))
+s = d["segments"]
+by = {x["id"]: x for x in s}
+bad = []
+if [x["rank"] for x in s] != list(range(1, 11)):
+    bad.append("ranks")
+p = [x["priority"]["value"] for x in s]
+if any(a < b for a, b in zip(p, p[1:])):
+    bad.append("priority not descending")
+if {x["quadrant"] for x in s} != {"grow", "acquire_skills", "harvest", "avoid", "unrated"}:
+    bad.append("quadrants %r" % {x["quadrant"] for x in s})
+if (by["SEG08"]["strategy"], by["SEG08"]["gates"]) != ("fix_economics", "margin"):
+    bad.append("SEG08 is %s %s" % (by["SEG08"]["strategy"], by["SEG08"]["gates"]))
+if by["SEG10"]["position"]["value"] is not None or by["SEG10"]["quadrant"] != "unrated":
+    bad.append("SEG10 rated")
+if (by["SEG01"]["target"], by["SEG01"]["target_basis"]) != (33600000, "share"):
+    bad.append("SEG01 target %r" % by["SEG01"]["target"])
+for x in s:
+    cut = 5.5
+    a, q = x["attractiveness"]["value"], x["position"]["value"]
+    if a is not None and q is not None:
+        want = {(1, 1): "grow", (1, 0): "acquire_skills", (0, 1): "harvest",
+                (0, 0): "avoid"}[(a >= cut, q >= cut)]
+        if x["quadrant"] != want:
+            bad.append("%s quadrant %s, want %s" % (x["id"], x["quadrant"], want))
+    if not 4 <= len(x["looks"]) <= 8 or not 2 <= len(x["control_points"]) <= 4:
+        bad.append("%s: %d looks, %d control points" % (x["id"], len(x["looks"]),
+                                                       len(x["control_points"])))
+    tops = [l for l in x["looks"] if l["top"] == 1]
+    if not tops or any(l["impact"] <= 0 for l in tops):
+        bad.append("%s top opportunities" % x["id"])
+print("; ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+then pass; else fail "mtl segments on the demo"; fi
+run segments "$D/demo.mtl"
+expect_out "fix economics"
+expect_out "Not on the SPAN matrix: SEG10 Software (no competitive position"
+expect_out "control points: 1. "
+run segments "$D/demo.mtl" --format csv
+if head -n 1 "$OUT" | grep -q '^rank,id,name,priority,attractiveness,position,'; then pass; else
+    fail "$LAST: CSV header"; fi
+if [ "$(wc -l < "$OUT")" -eq 11 ]; then pass; else fail "$LAST: not one row per segment"; fi
+# a lower cut moves segments up; no margin gate: Telecom invests
+run segments "$D/demo.mtl" --min-margin none --format csv
+expect_rc 0
+expect_out ",SEG08,Telecom,"
+if grep -q ',SEG08,Telecom,.*,grow,invest,,' "$OUT"; then pass; else fail "$LAST: SEG08 not invest"; fi
+run segments "$D/demo.mtl" --normalise bands --size-band 0,3000000000 --growth-band 0%,20%
+expect_rc 0
+
+# pains: the index is 100 x sum of addressable pain / (25 x pains), each pain
+# severity x urgency x breadth x (0.5 + 0.5 x budget) x fit (docs/methods/bon.md)
+if python3 - snap.pains.json <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1], encoding='utf-8'))["groups"]
+bad = []
+segs = [x for x in g if x["owner"] == "segment"]
+if len(segs) != 10 or not any(x["owner"] == "customer" for x in g):
+    bad.append("groups")
+for x in g:
+    ps = x["pains"]
+    if x["owner"] == "segment" and not 3 <= len(ps) <= 6:
+        bad.append("%s has %d pains" % (x["id"], len(ps)))
+    total = 0
+    for p in ps:
+        a = p["severity"] * p["urgency"] * p["breadth"] * (0.5 + 0.5 * p["budget"]) * p["fit"]
+        if abs(a - p["addressable"]["value"]) > 1e-9:
+            bad.append("%s: addressable %r, want %r" % (x["id"], p["addressable"]["value"], a))
+        total += a
+    want = 100 * total / (25 * len(ps))
+    if abs(want - x["index"]["value"]) > 1e-9:
+        bad.append("%s: index %r, want %r" % (x["id"], x["index"]["value"], want))
+    r = [p["addressable"]["value"] for p in ps]
+    if any(a < b for a, b in zip(r, r[1:])):
+        bad.append("%s: pains not ranked" % x["id"])
+    if abs(sum(l["index_points"] for l in x["layers"]) - x["index"]["value"]) > 1e-9:
+        bad.append("%s: layers do not add up" % x["id"])
+if {l["layer"] for x in segs for l in x["layers"]} != {"B", "O", "N"}:
+    bad.append("layers")
+print("; ".join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+then pass; else fail "mtl pains on the demo"; fi
+
+# customers: quantile grades of 500 (5%, 20%, 50% cumulative), thresholds
+if python3 - snap.customers.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1], encoding='utf-8'))["customers"]
+bad = []
+count = {}
+for x in c:
+    count[x["grade"]] = count.get(x["grade"], 0) + 1
+if count != {"strategic": 25, "partner": 75, "commercial": 150, "general": 250}:
+    bad.append("grades %r" % count)
+v = [x["value"]["value"] for x in c]
+if any(a < b for a, b in zip(v, v[1:])) or [x["rank"] for x in c] != list(range(1, 501)):
+    bad.append("not by value")
+if not any(x["contacts"] and x["coaches"] for x in c) or \
+   not any(x["relationship"]["value"] is not None for x in c):
+    bad.append("no relationships or coaches")
+for x in c:
+    if x["contacts"] and abs(x["coverage"]["value"] - len(x["supported_roles"]) / 7) > 1e-12:
+        bad.append("%s coverage" % x["id"])
+print("; ".join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+then pass; else fail "mtl customers on the demo"; fi
+run customers "$D/demo.mtl" --thresholds 20000000,8000000,3000000 --format json
+expect_rc 0
+if python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["customers"]
+def grade(v):
+    return "strategic" if v >= 2e7 else "partner" if v >= 8e6 else "commercial" if v >= 3e6 else "general"
+sys.exit(0 if all(x["grade"] == grade(x["value"]["value"]) for x in c) else 1)
+' "$OUT"; then pass; else fail "$LAST: grades do not follow the thresholds"; fi
+run customers "$D/demo.mtl" --top 10 --format csv
+expect_rc 0
+if [ "$(wc -l < "$OUT")" -eq 11 ]; then pass; else fail "$LAST: not 10 rows"; fi
+expect_out "rank,id,name,segment,value,grade,recorded_grade,relationship,coverage,"
+
+# leads: verdicts and classes follow the rules of docs/methods/lead-verification.md
+check_verdicts() {
+    if python3 - "$1" "$2" <<'PY'
+import json, sys
+l = json.load(open(sys.argv[1], encoding='utf-8'))["leads"]
+want_all = sys.argv[2] == "all"
+bad = []
+p1 = {"strategic_fit", "real_need", "acceptable_risk"}
+verdicts, classes = set(), set()
+for x in l:
+    q = [x[k]["value"] for k in ("q1", "q2", "q3")]
+    hard = any(t["value"] <= 0.2 for t in x["q1"]["terms"] if t["factor"] in p1)
+    want = "close" if hard else "convert" if q[0] >= 0.6 and q[1] >= 0.5 and q[2] >= 0.5 \
+        else "nurture"
+    budget = [t["value"] for t in x["q2"]["terms"] if t["factor"] == "budget"]
+    cls = "mature" if budget and budget[0] >= 0.5 else "early"
+    if (x["verdict"], x["class"]) != (want, cls):
+        bad.append("%s: %s %s, want %s %s" % (x["id"], x["verdict"], x["class"], want, cls))
+    verdicts.add(x["verdict"])
+    classes.add(x["class"])
+pr = [x["priority"]["value"] for x in l]
+if any(a < b for a, b in zip(pr, pr[1:])):
+    bad.append("not by priority")
+if verdicts != {"close", "convert", "nurture"} or classes != {"early", "mature"}:
+    bad.append("verdicts %r classes %r" % (verdicts, classes))
+if (len(l) == 5000) != want_all:
+    bad.append("%d leads" % len(l))
+print("; ".join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+    then pass; else fail "$1: verdicts or classes break the rules"; fi
+}
+check_verdicts snap.leads.json pending
+run leads "$D/demo.mtl" --all --format json
+expect_rc 0
+cp "$OUT" all-leads.json
+check_verdicts all-leads.json all
+run leads "$D/demo.mtl" --pass 0,0,0 --format csv
+expect_rc 0
+if ! cut -d, -f6 "$OUT" | grep -q '^nurture$'; then pass; else fail "$LAST: nurture with pass 0"; fi
+run leads "$D/demo.mtl" --top 5
+expect_rc 0
+expect_out "convert"
+
+# the demo prints the strategy section
+run demo
+expect_out "Segments by priority (mtl segments)"
+expect_out "Lead review (mtl leads --top 5)"
+
+# the strategy inputs through mtl import and mtl export
+# shellcheck disable=SC2086
+run import $KINDS -o strat.mtl
+expect_rc 0
+expect_out "looks.csv: looks: "
+expect_out "answers.csv: answers: "
+run segments strat.mtl --format json
+if cmp -s "$OUT" snap.segments.json; then pass; else fail "$LAST: differs from demo.mtl"; fi
+for kind in looks factors appeals control_points pains contacts relationships answers; do
+    run export "$D/demo.mtl" --kind "$kind"
+    expect_rc 0
+    if cmp -s "$OUT" "$D/$kind.csv"; then pass; else fail "$LAST: differs from the demo's $kind.csv"; fi
+done
+run export "$D/demo.mtl" --kind control-points
+expect_rc 0
+
+# bad input (1) and usage errors (2)
+printf 'segment,look,text,impact,likelihood,window\nSEG01,trend,Fine,4,0.5,near\nSEG01,trend,Too big,7,0.5,near\n' > badlooks.csv
+for sub in segments pains customers leads; do
+    run "$sub" "$D/demo.mtl" --kind looks badlooks.csv
+    expect_rc 1
+    expect_err "badlooks.csv:3:"
+    expect_err "impact"
+    expect_empty_out
+done
+run import "$D/demo.mtl" -o x.mtl
+expect_rc 1
+run segments --kind looks badlooks.csv
+expect_rc 1
+expect_err "SEG01"
+run segments "$D/demo.mtl" --kind looks "$D/demo.mtl"
+expect_rc 1
+expect_err "only the first input may be a snapshot"
+run segments missing.mtl
+expect_rc 1
+run segments;                                              expect_rc 2; expect_err "no input file"
+run segments "$D/demo.mtl" --kind bogus x.csv;             expect_rc 2; expect_err "bogus"
+run segments "$D/demo.mtl" --kind looks;                   expect_rc 2; expect_err "--kind"
+run segments "$D/demo.mtl" --format xml;                   expect_rc 2
+run segments "$D/demo.mtl" --cut 11;                       expect_rc 2; expect_err "--cut"
+run segments "$D/demo.mtl" --min-margin lots;              expect_rc 2
+run segments "$D/demo.mtl" --normalise bands;              expect_rc 2; expect_err "--size-band"
+run segments "$D/demo.mtl" --min-revenue 1.234;            expect_rc 2; expect_err "--min-revenue"
+run pains "$D/demo.mtl" --no-such-option;                  expect_rc 2
+run customers "$D/demo.mtl" --grade-by thresholds;         expect_rc 2; expect_err "--thresholds"
+run customers "$D/demo.mtl" --quantiles 0.5,0.2,0.1;       expect_rc 2
+run customers "$D/demo.mtl" --thresholds 1,2,3;            expect_rc 2
+run leads "$D/demo.mtl" --pass 0.5,0.5;                    expect_rc 2; expect_err "--pass"
+run leads "$D/demo.mtl" --top -1;                          expect_rc 2
+run leads "$D/demo.mtl" --hard-fail 2;                     expect_rc 2
+run export "$D/demo.mtl" --kind bogus;                     expect_rc 2
+run info "$D/looks.csv" --kind looks;                      expect_rc 2
+
+# the charts: well-formed SVG with what they should show
+run segments "$D/demo.mtl" --svg span.svg
+expect_rc 0
+run pains "$D/demo.mtl" --svg pains.svg --summary
+expect_rc 0
+if python3 - span.svg pains.svg <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+bad = []
+span = ET.parse(sys.argv[1]).getroot()
+texts = ["".join(t.itertext()) for t in span.iter(ns + "text")]
+for want in ("grow / invest", "acquire skills", "harvest", "avoid / exit",
+             "SEG01 Manufacturing", "SEG08 Telecom", "SEG05 Retail"):
+    if want not in texts:
+        bad.append("span.svg lacks %r" % want)
+if "SEG10 Software" in texts or not any("SEG10 Software" in t for t in texts):
+    bad.append("SEG10 drawn, or not in the note")
+# one bubble with a centre dot per rated segment
+if sum(1 for c in span.iter(ns + "circle") if c.get("r") == "2") != 9:
+    bad.append("not 9 bubbles")
+pains = ET.parse(sys.argv[2]).getroot()
+texts = ["".join(t.itertext()) for t in pains.iter(ns + "text")]
+for want in ("SEG01 Manufacturing", "B business", "O operation", "N network", "Customers"):
+    if want not in texts:
+        bad.append("pains.svg lacks %r" % want)
+print("; ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+then pass; else fail "the SPAN or pains SVG"; fi
 
 echo "$CHECKS checks passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
