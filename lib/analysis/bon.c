@@ -94,8 +94,7 @@ typedef struct bon_group {
 } bon_group;
 
 struct mtl_bon {
-    mtl__allocator alloc; /* a copy: the report outlives the market */
-    mtl__explain e;       /* every row, term and string */
+    mtl__report base; /* the allocator copy and the arena */
     size_t ngroups;
     bon_group *groups;
 };
@@ -153,7 +152,7 @@ static mtl_status build_layers(mtl_bon *r, bon_group *g)
 {
     size_t n = g->pub.pain_count, i, j, nl = 0;
     const mtl_term *terms = g->pub.index.terms;
-    mtl_bon_pain **order = mtl__alloc_array(&r->alloc, n, sizeof *order);
+    mtl_bon_pain **order = mtl__alloc_array(&r->base.alloc, n, sizeof *order);
     if (!order)
         return mtl__error_oom();
     for (i = 0; i < n; i++)
@@ -162,9 +161,9 @@ static mtl_status build_layers(mtl_bon *r, bon_group *g)
     for (i = 0; i < n; i++)
         if (i == 0 || layer_cmp(order[i - 1]->layer, order[i]->layer))
             nl++;
-    g->layers = mtl__explain_alloc(&r->e, nl * sizeof *g->layers);
+    g->layers = mtl__explain_alloc(&r->base.e, nl * sizeof *g->layers);
     if (!g->layers) {
-        mtl__free(&r->alloc, order, n * sizeof *order);
+        mtl__free(&r->base.alloc, order, n * sizeof *order);
         return mtl__error_oom();
     }
     g->pub.layer_count = nl;
@@ -181,7 +180,7 @@ static mtl_status build_layers(mtl_bon *r, bon_group *g)
         l->addressable += order[i]->addressable.value;
         l->index_points += terms[order[i]->index].contribution;
     }
-    mtl__free(&r->alloc, order, n * sizeof *order);
+    mtl__free(&r->base.alloc, order, n * sizeof *order);
     return MTL_OK;
 }
 
@@ -189,7 +188,7 @@ static mtl_status build_layers(mtl_bon *r, bon_group *g)
 static mtl_status build_group(mtl_bon *r, bon_group *g, const mtl_segment *s,
                               const mtl_customer *c)
 {
-    mtl__explain *e = &r->e;
+    mtl__explain *e = &r->base.e;
     size_t n = pain_count(s, c), i;
     mtl_term *index_terms = NULL;
     mtl_status st;
@@ -244,18 +243,12 @@ static mtl_status build_group(mtl_bon *r, bon_group *g, const mtl_segment *s,
     return MTL_OK;
 }
 
-static void bon_free(mtl_bon *r)
-{
-    mtl__allocator *a = &r->alloc;
-    mtl__explain_free(&r->e);
-    a->fn(a->user_data, r, sizeof *r, 0);
-}
-
 MTL_API mtl_status mtl_bon_compute(mtl_bon **out, const mtl_market *market,
                                    const mtl_bon_options *options)
 {
     const mtl_segment *s;
     const mtl_customer *c;
+    mtl__report *base;
     mtl_bon *r;
     size_t n = 0, g = 0;
     int all = 0;
@@ -277,13 +270,10 @@ MTL_API mtl_status mtl_bon_compute(mtl_bon **out, const mtl_market *market,
     for (c = mtl_customer_next(market, NULL); c; c = mtl_customer_next(market, c))
         n += all || mtl_customer_pain_count(c) > 0;
 
-    r = market->alloc.fn(market->alloc.user_data, NULL, 0, sizeof *r);
-    if (!r)
-        return mtl__error_oom();
-    memset(r, 0, sizeof *r);
-    mtl__allocator_init(&r->alloc, market->alloc.fn, market->alloc.user_data);
-    mtl__explain_init(&r->e, &r->alloc);
-    if (n > 0 && !(r->groups = mtl__explain_alloc(&r->e, n * sizeof *r->groups)))
+    if ((st = mtl__report_create(&base, market, sizeof *r)) != MTL_OK)
+        return st;
+    r = (mtl_bon *)base;
+    if (n > 0 && !(r->groups = mtl__explain_alloc(&r->base.e, n * sizeof *r->groups)))
         st = mtl__error_oom();
     for (s = mtl_segment_next(market, NULL); st == MTL_OK && s;
          s = mtl_segment_next(market, s))
@@ -294,7 +284,7 @@ MTL_API mtl_status mtl_bon_compute(mtl_bon **out, const mtl_market *market,
         if (all || mtl_customer_pain_count(c) > 0)
             st = build_group(r, &r->groups[g++], NULL, c);
     if (st != MTL_OK) {
-        bon_free(r);
+        mtl__report_destroy(&r->base, sizeof *r);
         return st;
     }
     r->ngroups = g;
@@ -305,7 +295,7 @@ MTL_API mtl_status mtl_bon_compute(mtl_bon **out, const mtl_market *market,
 MTL_API void mtl_bon_destroy(mtl_bon *bon)
 {
     if (bon)
-        bon_free(bon);
+        mtl__report_destroy(&bon->base, sizeof *bon);
 }
 
 MTL_API size_t mtl_bon_group_count(const mtl_bon *bon)
@@ -313,46 +303,34 @@ MTL_API size_t mtl_bon_group_count(const mtl_bon *bon)
     return bon ? bon->ngroups : 0;
 }
 
-/* The checks every reader makes; the group when they pass. */
+/* The checks every reader makes, up to the group's range. */
 static mtl_status check_read(const mtl_bon *bon, size_t group, const void *out,
-                             size_t given, size_t size, const char *name,
-                             const bon_group **g)
+                             size_t size, const char *name)
 {
-    mtl_status st;
-    if (!bon)
-        return mtl__error_null("bon");
-    if (!out)
-        return mtl__error_null("out");
-    if ((st = mtl__struct_check(given, size, name)) != MTL_OK)
-        return st;
-    if (group >= bon->ngroups)
-        return mtl__error(MTL_E_RANGE, "group %zu of %zu", group, bon->ngroups);
-    *g = &bon->groups[group];
-    return MTL_OK;
+    return mtl__report_read(bon, "bon", out, size, name, group,
+                            bon ? bon->ngroups : 0, "group");
 }
 
 MTL_API mtl_status mtl_bon_group_at(const mtl_bon *bon, size_t group,
                                     mtl_bon_group *out)
 {
-    const bon_group *g = NULL;
-    mtl_status st = check_read(bon, group, out, out ? out->struct_size : 0,
-                               sizeof *out, "mtl_bon_group", &g);
+    mtl_status st = check_read(bon, group, out, sizeof *out, "mtl_bon_group");
     if (st)
         return st;
-    *out = g->pub;
+    *out = bon->groups[group].pub;
     return MTL_OK;
 }
 
 MTL_API mtl_status mtl_bon_layer_at(const mtl_bon *bon, size_t group, size_t layer,
                                     mtl_bon_layer *out)
 {
-    const bon_group *g = NULL;
-    mtl_status st = check_read(bon, group, out, out ? out->struct_size : 0,
-                               sizeof *out, "mtl_bon_layer", &g);
+    const bon_group *g;
+    mtl_status st = check_read(bon, group, out, sizeof *out, "mtl_bon_layer");
     if (st)
         return st;
-    if (layer >= g->pub.layer_count)
-        return mtl__error(MTL_E_RANGE, "layer %zu of %zu", layer, g->pub.layer_count);
+    g = &bon->groups[group];
+    if ((st = mtl__report_range(layer, g->pub.layer_count, "layer")) != MTL_OK)
+        return st;
     *out = g->layers[layer];
     return MTL_OK;
 }
@@ -360,13 +338,13 @@ MTL_API mtl_status mtl_bon_layer_at(const mtl_bon *bon, size_t group, size_t lay
 MTL_API mtl_status mtl_bon_pain_at(const mtl_bon *bon, size_t group, size_t k,
                                    mtl_bon_pain *out)
 {
-    const bon_group *g = NULL;
-    mtl_status st = check_read(bon, group, out, out ? out->struct_size : 0,
-                               sizeof *out, "mtl_bon_pain", &g);
+    const bon_group *g;
+    mtl_status st = check_read(bon, group, out, sizeof *out, "mtl_bon_pain");
     if (st)
         return st;
-    if (k >= g->pub.pain_count)
-        return mtl__error(MTL_E_RANGE, "pain %zu of %zu", k, g->pub.pain_count);
+    g = &bon->groups[group];
+    if ((st = mtl__report_range(k, g->pub.pain_count, "pain")) != MTL_OK)
+        return st;
     *out = g->pains[k];
     return MTL_OK;
 }

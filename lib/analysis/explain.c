@@ -6,6 +6,8 @@
 
 #include "analysis/explain.h"
 #include "core/error.h"
+#include "core/versioned.h"
+#include "market/internal.h"
 
 struct mtl__explain_block {
     mtl__explain_block *next;
@@ -165,5 +167,94 @@ mtl_status mtl__sort_rows(mtl__allocator *a, void *rows, size_t n, size_t size,
         }
     }
     mtl__free(a, p, bytes);
+    return MTL_OK;
+}
+
+/* ---- reports ---------------------------------------------------------- */
+
+mtl_status mtl__report_create(mtl__report **out, const mtl_market *market,
+                              size_t size)
+{
+    mtl__report *r = market->alloc.fn(market->alloc.user_data, NULL, 0, size);
+    *out = NULL;
+    if (!r)
+        return mtl__error_oom();
+    memset(r, 0, size);
+    mtl__allocator_init(&r->alloc, market->alloc.fn, market->alloc.user_data);
+    mtl__explain_init(&r->e, &r->alloc);
+    *out = r;
+    return MTL_OK;
+}
+
+void mtl__report_destroy(mtl__report *r, size_t size)
+{
+    mtl_alloc_fn fn;
+    void *user_data;
+    if (!r)
+        return;
+    mtl__explain_free(&r->e);
+    /* the allocator lives in the block it frees */
+    fn = r->alloc.fn;
+    user_data = r->alloc.user_data;
+    fn(user_data, r, size, 0);
+}
+
+mtl_status mtl__report_range(size_t index, size_t count, const char *item)
+{
+    if (index >= count)
+        return mtl__error(MTL_E_RANGE, "%s %zu of %zu", item, index, count);
+    return MTL_OK;
+}
+
+mtl_status mtl__report_read(const void *report, const char *report_name,
+                            const void *out, size_t size, const char *struct_name,
+                            size_t index, size_t count, const char *item)
+{
+    size_t given;
+    mtl_status st;
+    if (!report)
+        return mtl__error_null(report_name);
+    if (!out)
+        return mtl__error_null("out");
+    memcpy(&given, out, sizeof given); /* struct_size, the first field */
+    if ((st = mtl__struct_check(given, size, struct_name)) != MTL_OK)
+        return st;
+    return mtl__report_range(index, count, item);
+}
+
+/* ---- option checks ------------------------------------------------------ */
+
+mtl_status mtl__check_unit(double v, const char *field, int k)
+{
+    if (v >= 0 && v <= 1)
+        return MTL_OK;
+    if (k < 0)
+        return mtl__error(MTL_E_RANGE, "%s %g outside [0, 1]", field, v);
+    return mtl__error(MTL_E_RANGE, "%s[%d] %g outside [0, 1]", field, k, v);
+}
+
+mtl_status mtl__check_weight(double w, const char *field, int k, const char *name)
+{
+    if (w >= 0 && isfinite(w))
+        return MTL_OK;
+    if (name)
+        return mtl__error(MTL_E_RANGE, "%s[%d] (%s) %g: finite and >= 0", field, k,
+                          name, w);
+    return mtl__error(MTL_E_RANGE, "%s[%d] %g: finite and >= 0", field, k, w);
+}
+
+mtl_status mtl__check_weights(const double *w, int n, const char *field,
+                              const char *const *names)
+{
+    double sum = 0;
+    int k;
+    mtl_status st;
+    for (k = 0; k < n; k++) {
+        if ((st = mtl__check_weight(w[k], field, k, names ? names[k] : NULL)) != MTL_OK)
+            return st;
+        sum += w[k];
+    }
+    if (!(sum > 0) || !isfinite(sum))
+        return mtl__error(MTL_E_RANGE, "%s sum to %g: must be > 0", field, sum);
     return MTL_OK;
 }

@@ -17,8 +17,7 @@
 #include "market/internal.h"
 
 struct mtl_grading {
-    mtl__allocator alloc;        /* a copy of the market's: outlives it */
-    mtl__explain e;              /* rows, terms and strings */
+    mtl__report base;            /* the allocator copy and the arena */
     size_t n;
     mtl_customer_grading *rows;  /* by rank */
 };
@@ -55,7 +54,6 @@ MTL_API mtl_status mtl_grading_options_init(mtl_grading_options *options,
 
 static mtl_status check_options(const mtl_grading_options *o)
 {
-    double sum = 0;
     int k;
     mtl_status st = mtl__struct_check(o->struct_size, sizeof *o, "mtl_grading_options");
     if (st)
@@ -65,8 +63,8 @@ static mtl_status check_options(const mtl_grading_options *o)
                           (int)o->grade_by);
     for (k = 0; k < 3; k++) {
         double q = o->quantiles[k];
-        if (!(q >= 0 && q <= 1))
-            return mtl__error(MTL_E_RANGE, "quantiles[%d] %g outside [0, 1]", k, q);
+        if ((st = mtl__check_unit(q, "quantiles", k)) != MTL_OK)
+            return st;
         if (k > 0 && q < o->quantiles[k - 1])
             return mtl__error(MTL_E_RANGE,
                               "quantiles[%d] %g below quantiles[%d] %g (they are "
@@ -83,17 +81,9 @@ static mtl_status check_options(const mtl_grading_options *o)
                               (long long)o->thresholds[k], k - 1,
                               (long long)o->thresholds[k - 1]);
     }
-    for (k = 0; k < MTL_REL_COUNT; k++) {
-        double w = o->relationship_weights[k];
-        if (!(w >= 0 && isfinite(w)))
-            return mtl__error(MTL_E_RANGE,
-                              "relationship_weights[%d] (%s) %g: finite and >= 0", k,
-                              rel_names[k], w);
-        sum += w;
-    }
-    if (!(sum > 0) || !isfinite(sum))
-        return mtl__error(MTL_E_RANGE, "relationship_weights sum to %g: must be > 0",
-                          sum);
+    if ((st = mtl__check_weights(o->relationship_weights, MTL_REL_COUNT,
+                                 "relationship_weights", rel_names)) != MTL_OK)
+        return st;
     if (o->roles & ~(uint32_t)MTL__ROLES_ALL)
         return mtl__error(MTL_E_RANGE,
                           "roles 0x%x: only bits 1 << 1 ... 1 << 7 (MTL_ROLE_*)",
@@ -244,19 +234,12 @@ static size_t quantile_cut(double q, size_t n)
     return c >= (double)n ? n : (size_t)c;
 }
 
-static void grading_free(mtl_grading *g)
-{
-    mtl__allocator *a = &g->alloc;
-    mtl__explain_free(&g->e);
-    a->fn(a->user_data, g, sizeof *g, 0);
-}
-
 /* Value and assess one customer into row (everything but rank and grade). */
 static mtl_status assess(mtl_grading *g, const mtl_customer *c,
                          const mtl_grading_options *o, uint32_t roles,
                          mtl_customer_grading *row)
 {
-    mtl__explain *e = &g->e;
+    mtl__explain *e = &g->base.e;
     const mtl_segment *seg = mtl_customer_segment(c);
     mtl_term *t;
     mtl__chain chain;
@@ -299,6 +282,7 @@ static mtl_status assess(mtl_grading *g, const mtl_customer *c,
 static mtl_status grade_rows(mtl_grading *g, const mtl_grading_options *o,
                              int64_t per_major)
 {
+    mtl__explain *e = &g->base.e;
     size_t i, n = g->n, cut[3], tie_rank = 0;
     char money[64], lim[64], pct[48];
     for (i = 0; i < 3; i++)
@@ -316,9 +300,9 @@ static mtl_status grade_rows(mtl_grading *g, const mtl_grading_options *o,
             grade = MTL_GRADE_STRATEGIC + k;
             format_money(lim, sizeof lim, (double)o->thresholds[k < 3 ? k : 2],
                          per_major);
-            reason = k < 3 ? mtl__explain_printf(&g->e, "value %s >= %s threshold %s",
+            reason = k < 3 ? mtl__explain_printf(e, "value %s >= %s threshold %s",
                                                  money, grade_names[grade], lim)
-                           : mtl__explain_printf(&g->e, "value %s < %s threshold %s",
+                           : mtl__explain_printf(e, "value %s < %s threshold %s",
                                                  money, grade_names[MTL_GRADE_COMMERCIAL],
                                                  lim);
         } else {
@@ -343,17 +327,17 @@ static mtl_status grade_rows(mtl_grading *g, const mtl_grading_options *o,
                                                              ? 2
                                                              : grade - MTL_GRADE_STRATEGIC]);
             if (tied)
-                reason = mtl__explain_printf(&g->e,
+                reason = mtl__explain_printf(e,
                                              "value %s ranks %zu of %zu, tied with rank "
                                              "%zu in the top %s%% (%s)",
                                              money, rank, n, tie_rank, pct,
                                              grade_names[grade]);
             else if (grade == MTL_GRADE_GENERAL)
-                reason = mtl__explain_printf(&g->e,
+                reason = mtl__explain_printf(e,
                                              "value %s ranks %zu of %zu, below the top "
                                              "%s%% (general)", money, rank, n, pct);
             else
-                reason = mtl__explain_printf(&g->e,
+                reason = mtl__explain_printf(e,
                                              "value %s ranks %zu of %zu, in the top %s%% "
                                              "(%s)", money, rank, n, pct,
                                              grade_names[grade]);
@@ -376,14 +360,14 @@ static mtl_status build(mtl_grading *g, const mtl_market *market,
     if (cap == 0)
         return MTL_OK;
     if (cap > SIZE_MAX / sizeof *g->rows ||
-        !(g->rows = mtl__explain_alloc(&g->e, cap * sizeof *g->rows)))
+        !(g->rows = mtl__explain_alloc(&g->base.e, cap * sizeof *g->rows)))
         return mtl__error_oom();
     for (c = mtl_customer_next(market, NULL); c && n < cap;
          c = mtl_customer_next(market, c), n++)
         if ((st = assess(g, c, o, roles, &g->rows[n])) != MTL_OK)
             return st;
     g->n = n;
-    if ((st = mtl__sort_rows(&g->alloc, g->rows, n, sizeof *g->rows, by_value)))
+    if ((st = mtl__sort_rows(&g->base.alloc, g->rows, n, sizeof *g->rows, by_value)))
         return st;
     for (i = 0; i < n; i++)
         g->rows[i].rank = i + 1;
@@ -394,6 +378,7 @@ MTL_API mtl_status mtl_grading_compute(mtl_grading **out, const mtl_market *mark
                                        const mtl_grading_options *options)
 {
     mtl_grading_options defaults;
+    mtl__report *base;
     mtl_grading *g;
     mtl_status st;
     if (out)
@@ -408,14 +393,11 @@ MTL_API mtl_status mtl_grading_compute(mtl_grading **out, const mtl_market *mark
     }
     if ((st = check_options(options)) != MTL_OK)
         return st;
-    g = market->alloc.fn(market->alloc.user_data, NULL, 0, sizeof *g);
-    if (!g)
-        return mtl__error_oom();
-    memset(g, 0, sizeof *g);
-    mtl__allocator_init(&g->alloc, market->alloc.fn, market->alloc.user_data);
-    mtl__explain_init(&g->e, &g->alloc);
+    if ((st = mtl__report_create(&base, market, sizeof *g)) != MTL_OK)
+        return st;
+    g = (mtl_grading *)base;
     if ((st = build(g, market, options)) != MTL_OK) {
-        grading_free(g);
+        mtl__report_destroy(&g->base, sizeof *g);
         return st;
     }
     *out = g;
@@ -425,7 +407,7 @@ MTL_API mtl_status mtl_grading_compute(mtl_grading **out, const mtl_market *mark
 MTL_API void mtl_grading_destroy(mtl_grading *grading)
 {
     if (grading)
-        grading_free(grading);
+        mtl__report_destroy(&grading->base, sizeof *grading);
 }
 
 MTL_API size_t mtl_grading_count(const mtl_grading *grading)
@@ -436,15 +418,11 @@ MTL_API size_t mtl_grading_count(const mtl_grading *grading)
 MTL_API mtl_status mtl_grading_at(const mtl_grading *grading, size_t i,
                                   mtl_customer_grading *out)
 {
-    mtl_status st;
-    if (!grading)
-        return mtl__error_null("grading");
-    if (!out)
-        return mtl__error_null("out");
-    if ((st = mtl__struct_check(out->struct_size, sizeof *out, "mtl_customer_grading")))
+    mtl_status st = mtl__report_read(grading, "grading", out, sizeof *out,
+                                     "mtl_customer_grading", i,
+                                     grading ? grading->n : 0, "customer");
+    if (st)
         return st;
-    if (i >= grading->n)
-        return mtl__error(MTL_E_RANGE, "customer %zu of %zu", i, grading->n);
     *out = grading->rows[i];
     return MTL_OK;
 }

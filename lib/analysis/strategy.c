@@ -149,8 +149,7 @@ typedef struct seg_rec {
 } seg_rec;
 
 struct mtl_strategy {
-    mtl__allocator alloc; /* a copy: the report outlives the market */
-    mtl__explain e;       /* rows, terms and strings */
+    mtl__report base;     /* the allocator copy and the arena */
     size_t n;
     seg_rec *segs;        /* in priority order once computed */
 };
@@ -185,7 +184,7 @@ static int look_cmp(const void *a, const void *b)
 
 static mtl_status score_looks(mtl_strategy *r, seg_rec *s, const mtl_strategy_options *o)
 {
-    mtl__explain *e = &r->e;
+    mtl__explain *e = &r->base.e;
     size_t n = mtl_segment_look_count(s->segment), i;
     size_t opportunities = 0, threats = 0, top = (size_t)o->top_items;
     mtl_term *balance;
@@ -324,7 +323,7 @@ static mtl_status score_attractiveness(mtl_strategy *r, seg_rec *s,
         mtl__score_set(&s->pub.attractiveness, NULL, 0);
         return MTL_OK;
     }
-    if (!(t = mtl__explain_terms(&r->e, k + 1)))
+    if (!(t = mtl__explain_terms(&r->base.e, k + 1)))
         return mtl__error_oom();
     mtl__term_set(&t[0], "base", 1.0, 1.0);
     for (i = 0, k = 1; i < 4; i++)
@@ -385,7 +384,8 @@ static mtl_status score_position(mtl_strategy *r, seg_rec *s)
             }
         }
     }
-    s->pub.competitor = mtl__explain_strdup(&r->e, have_best ? best.competitor : "");
+    s->pub.competitor =
+        mtl__explain_strdup(&r->base.e, have_best ? best.competitor : "");
     if (!s->pub.competitor)
         return mtl__error_oom();
     if (!have_best) {
@@ -404,7 +404,7 @@ static mtl_status score_position(mtl_strategy *r, seg_rec *s)
         }
     if (k == 0 || !(W > 0.0))
         return MTL_OK;
-    if (!(t = mtl__explain_terms(&r->e, (size_t)k + 1)))
+    if (!(t = mtl__explain_terms(&r->base.e, (size_t)k + 1)))
         return mtl__error_oom();
     /* 5.5 + Σ w_c (ours - theirs) / 2W: equal ratings give the middle,
      * a lead of 9 on every criterion 10, a deficit of 9 gives 1 */
@@ -493,7 +493,7 @@ static int point_cmp(const void *a, const void *b)
 
 static mtl_status score_points(mtl_strategy *r, seg_rec *s)
 {
-    mtl__explain *e = &r->e;
+    mtl__explain *e = &r->base.e;
     size_t n = mtl_segment_control_point_count(s->segment), i;
     mtl_status st;
     s->pub.control_point_count = n;
@@ -544,7 +544,7 @@ static mtl_status score_priority(mtl_strategy *r, seg_rec *s,
         mtl__score_set(&s->pub.priority, NULL, 0);
         return MTL_OK;
     }
-    if (!(t = mtl__explain_terms(&r->e, k)))
+    if (!(t = mtl__explain_terms(&r->base.e, k)))
         return mtl__error_oom();
     for (i = 0, k = 0; i < 4; i++)
         if (!isnan(v[i]))
@@ -577,18 +577,11 @@ static mtl_status score_segment(mtl_strategy *r, seg_rec *s, const span_range *g
     normalise(s, g, o);
     if ((st = score_looks(r, s, o)) || (st = score_attractiveness(r, s, o)) ||
         (st = score_position(r, s)) || (st = score_points(r, s)) ||
-        (st = mtl__pain_index(&s->pub.pain_index, &r->e, s->segment, NULL)) ||
+        (st = mtl__pain_index(&s->pub.pain_index, &r->base.e, s->segment, NULL)) ||
         (st = score_priority(r, s, o)) || (st = set_target(s)))
         return st;
     decide(s, o);
     return MTL_OK;
-}
-
-static void strategy_free(mtl_strategy *r)
-{
-    mtl__allocator *a = &r->alloc;
-    mtl__explain_free(&r->e);
-    a->fn(a->user_data, r, sizeof *r, 0);
 }
 
 static mtl_status build(mtl_strategy *r, const mtl_market *market,
@@ -602,7 +595,7 @@ static mtl_status build(mtl_strategy *r, const mtl_market *market,
         n++;
     if (n == 0)
         return MTL_OK;
-    if (!(r->segs = mtl__explain_alloc(&r->e, n * sizeof *r->segs)))
+    if (!(r->segs = mtl__explain_alloc(&r->base.e, n * sizeof *r->segs)))
         return mtl__error_oom();
     /* pass 1: identity, factors, and the ranges across the segments */
     for (seg = mtl_segment_next(market, NULL), i = 0; seg;
@@ -610,8 +603,8 @@ static mtl_status build(mtl_strategy *r, const mtl_market *market,
         seg_rec *s = &r->segs[i];
         s->segment = seg;
         s->pub.struct_size = sizeof s->pub;
-        s->pub.id = mtl__explain_strdup(&r->e, mtl_segment_id(seg));
-        s->pub.name = mtl__explain_strdup(&r->e, mtl_segment_name(seg));
+        s->pub.id = mtl__explain_strdup(&r->base.e, mtl_segment_id(seg));
+        s->pub.name = mtl__explain_strdup(&r->base.e, mtl_segment_name(seg));
         if (!s->pub.id || !s->pub.name)
             return mtl__error_oom();
         if ((st = mtl_segment_factors_init(&s->f, sizeof s->f)) ||
@@ -646,6 +639,7 @@ MTL_API mtl_status mtl_strategy_compute(mtl_strategy **out, const mtl_market *ma
                                         const mtl_strategy_options *options)
 {
     mtl_strategy_options defaults;
+    mtl__report *base;
     mtl_strategy *r;
     mtl_status st;
     if (out)
@@ -660,14 +654,11 @@ MTL_API mtl_status mtl_strategy_compute(mtl_strategy **out, const mtl_market *ma
     }
     if ((st = check_options(options)) != MTL_OK)
         return st;
-    r = market->alloc.fn(market->alloc.user_data, NULL, 0, sizeof *r);
-    if (!r)
-        return mtl__error_oom();
-    memset(r, 0, sizeof *r);
-    mtl__allocator_init(&r->alloc, market->alloc.fn, market->alloc.user_data);
-    mtl__explain_init(&r->e, &r->alloc);
+    if ((st = mtl__report_create(&base, market, sizeof *r)) != MTL_OK)
+        return st;
+    r = (mtl_strategy *)base;
     if ((st = build(r, market, options)) != MTL_OK) {
-        strategy_free(r);
+        mtl__report_destroy(&r->base, sizeof *r);
         return st;
     }
     *out = r;
@@ -677,7 +668,7 @@ MTL_API mtl_status mtl_strategy_compute(mtl_strategy **out, const mtl_market *ma
 MTL_API void mtl_strategy_destroy(mtl_strategy *strategy)
 {
     if (strategy)
-        strategy_free(strategy);
+        mtl__report_destroy(&strategy->base, sizeof *strategy);
 }
 
 MTL_API size_t mtl_strategy_segment_count(const mtl_strategy *strategy)
@@ -685,46 +676,34 @@ MTL_API size_t mtl_strategy_segment_count(const mtl_strategy *strategy)
     return strategy ? strategy->n : 0;
 }
 
-/* The checks every reader makes; the segment when they pass. */
+/* The checks every reader makes, up to the segment's range. */
 static mtl_status check_read(const mtl_strategy *r, size_t i, const void *out,
-                             size_t given, size_t size, const char *name,
-                             const seg_rec **s)
+                             size_t size, const char *name)
 {
-    mtl_status st;
-    if (!r)
-        return mtl__error_null("strategy");
-    if (!out)
-        return mtl__error_null("out");
-    if ((st = mtl__struct_check(given, size, name)) != MTL_OK)
-        return st;
-    if (i >= r->n)
-        return mtl__error(MTL_E_RANGE, "segment %zu of %zu", i, r->n);
-    *s = &r->segs[i];
-    return MTL_OK;
+    return mtl__report_read(r, "strategy", out, size, name, i, r ? r->n : 0,
+                            "segment");
 }
 
 MTL_API mtl_status mtl_strategy_segment_at(const mtl_strategy *strategy, size_t i,
                                            mtl_strategy_segment *out)
 {
-    const seg_rec *s = NULL;
-    mtl_status st = check_read(strategy, i, out, out ? out->struct_size : 0,
-                               sizeof *out, "mtl_strategy_segment", &s);
+    mtl_status st = check_read(strategy, i, out, sizeof *out, "mtl_strategy_segment");
     if (st)
         return st;
-    *out = s->pub;
+    *out = strategy->segs[i].pub;
     return MTL_OK;
 }
 
 MTL_API mtl_status mtl_strategy_look_at(const mtl_strategy *strategy, size_t i,
                                         size_t k, mtl_strategy_look *out)
 {
-    const seg_rec *s = NULL;
-    mtl_status st = check_read(strategy, i, out, out ? out->struct_size : 0,
-                               sizeof *out, "mtl_strategy_look", &s);
+    const seg_rec *s;
+    mtl_status st = check_read(strategy, i, out, sizeof *out, "mtl_strategy_look");
     if (st)
         return st;
-    if (k >= s->pub.look_count)
-        return mtl__error(MTL_E_RANGE, "look item %zu of %zu", k, s->pub.look_count);
+    s = &strategy->segs[i];
+    if ((st = mtl__report_range(k, s->pub.look_count, "look item")) != MTL_OK)
+        return st;
     *out = s->looks[k];
     return MTL_OK;
 }
@@ -733,14 +712,14 @@ MTL_API mtl_status mtl_strategy_control_point_at(const mtl_strategy *strategy,
                                                  size_t i, size_t k,
                                                  mtl_strategy_control_point *out)
 {
-    const seg_rec *s = NULL;
-    mtl_status st = check_read(strategy, i, out, out ? out->struct_size : 0,
-                               sizeof *out, "mtl_strategy_control_point", &s);
+    const seg_rec *s;
+    mtl_status st = check_read(strategy, i, out, sizeof *out,
+                               "mtl_strategy_control_point");
     if (st)
         return st;
-    if (k >= s->pub.control_point_count)
-        return mtl__error(MTL_E_RANGE, "control point %zu of %zu", k,
-                          s->pub.control_point_count);
+    s = &strategy->segs[i];
+    if ((st = mtl__report_range(k, s->pub.control_point_count, "control point")))
+        return st;
     *out = s->points[k];
     return MTL_OK;
 }

@@ -18,8 +18,7 @@
 #include "market/internal.h"
 
 struct mtl_verification {
-    mtl__allocator alloc;   /* a copy of the market's: outlives it */
-    mtl__explain e;         /* rows, terms and strings */
+    mtl__report base;       /* the allocator copy and the arena */
     size_t n;
     mtl_lead_verdict *rows; /* in review order */
 };
@@ -56,15 +55,6 @@ MTL_API mtl_status mtl_verification_options_init(mtl_verification_options *optio
     return MTL_OK;
 }
 
-static mtl_status check_unit(double v, const char *name, int k)
-{
-    if (v >= 0 && v <= 1)
-        return MTL_OK;
-    if (k < 0)
-        return mtl__error(MTL_E_RANGE, "%s %g outside [0, 1]", name, v);
-    return mtl__error(MTL_E_RANGE, "%s[%d] %g outside [0, 1]", name, k, v);
-}
-
 static mtl_status check_options(const mtl_verification_options *o)
 {
     mtl_status st = mtl__struct_check(o->struct_size, sizeof *o,
@@ -74,9 +64,9 @@ static mtl_status check_options(const mtl_verification_options *o)
     if (st)
         return st;
     for (k = 0; k < MTL_CRIT_COUNT; k++)
-        if (!(o->weights[k] >= 0 && isfinite(o->weights[k])))
-            return mtl__error(MTL_E_RANGE, "weights[%d] (%s) %g: finite and >= 0", k,
-                              mtl_criterion_name(k), o->weights[k]);
+        if ((st = mtl__check_weight(o->weights[k], "weights", k,
+                                    mtl_criterion_name(k))) != MTL_OK)
+            return st;
     for (q = 0; q < 3; q++) {
         sum = 0;
         for (k = question_first[q]; k < question_first[q + 1]; k++)
@@ -88,20 +78,14 @@ static mtl_status check_options(const mtl_verification_options *o)
                               (int)question_first[q + 1] - 1, sum);
     }
     for (q = 0; q < 3; q++)
-        if ((st = check_unit(o->pass[q], "pass", q)) != MTL_OK)
+        if ((st = mtl__check_unit(o->pass[q], "pass", q)) != MTL_OK)
             return st;
-    if ((st = check_unit(o->hard_fail, "hard_fail", -1)) != MTL_OK ||
-        (st = check_unit(o->budget_mature, "budget_mature", -1)) != MTL_OK)
+    if ((st = mtl__check_unit(o->hard_fail, "hard_fail", -1)) != MTL_OK ||
+        (st = mtl__check_unit(o->budget_mature, "budget_mature", -1)) != MTL_OK)
         return st;
-    sum = 0;
-    for (k = 0; k < 4; k++) {
-        if (!(o->priority_weights[k] >= 0 && isfinite(o->priority_weights[k])))
-            return mtl__error(MTL_E_RANGE, "priority_weights[%d] %g: finite and >= 0",
-                              k, o->priority_weights[k]);
-        sum += o->priority_weights[k];
-    }
-    if (!(sum > 0) || !isfinite(sum))
-        return mtl__error(MTL_E_RANGE, "priority_weights sum to %g: must be > 0", sum);
+    if ((st = mtl__check_weights(o->priority_weights, 4, "priority_weights", NULL)) !=
+        MTL_OK)
+        return st;
     if (o->scope != MTL_REVIEW_PENDING && o->scope != MTL_REVIEW_ALL)
         return mtl__error(MTL_E_RANGE, "scope %d: 0 (pending) or 1 (all)", (int)o->scope);
     return MTL_OK;
@@ -458,7 +442,8 @@ static int by_priority(const void *pa, const void *pb)
 static mtl_status build(mtl_verification *v, const mtl_market *market,
                         const mtl_verification_options *o)
 {
-    mtl__allocator *a = &v->alloc;
+    mtl__allocator *a = &v->base.alloc;
+    mtl__explain *e = &v->base.e;
     review rv;
     const mtl_lead *lead;
     size_t cap = 0, n = 0, i;
@@ -486,7 +471,7 @@ static mtl_status build(mtl_verification *v, const mtl_market *market,
     rv.ncustomers = market->customers.high;
     rv.nsegments = market->segments.high;
     if (cap > SIZE_MAX / sizeof *v->rows ||
-        !(v->rows = mtl__explain_alloc(&v->e, cap * sizeof *v->rows)) ||
+        !(v->rows = mtl__explain_alloc(e, cap * sizeof *v->rows)) ||
         (rv.ncustomers &&
          !(rv.customers = mtl__alloc_array(a, rv.ncustomers, sizeof *rv.customers))) ||
         (rv.nsegments &&
@@ -501,7 +486,7 @@ static mtl_status build(mtl_verification *v, const mtl_market *market,
     for (lead = mtl_lead_next(market, NULL); lead && n < cap;
          lead = mtl_lead_next(market, lead))
         if (in_scope(lead, o->scope)) {
-            if ((st = verify(&rv, &v->e, lead, (double)max_amount, &v->rows[n])) != MTL_OK)
+            if ((st = verify(&rv, e, lead, (double)max_amount, &v->rows[n])) != MTL_OK)
                 goto out;
             n++;
         }
@@ -517,18 +502,12 @@ out:
     return st;
 }
 
-static void verification_free(mtl_verification *v)
-{
-    mtl__allocator *a = &v->alloc;
-    mtl__explain_free(&v->e);
-    a->fn(a->user_data, v, sizeof *v, 0);
-}
-
 MTL_API mtl_status mtl_verification_compute(mtl_verification **out,
                                             const mtl_market *market,
                                             const mtl_verification_options *options)
 {
     mtl_verification_options defaults;
+    mtl__report *base;
     mtl_verification *v;
     mtl_status st;
     if (out)
@@ -543,14 +522,11 @@ MTL_API mtl_status mtl_verification_compute(mtl_verification **out,
     }
     if ((st = check_options(options)) != MTL_OK)
         return st;
-    v = market->alloc.fn(market->alloc.user_data, NULL, 0, sizeof *v);
-    if (!v)
-        return mtl__error_oom();
-    memset(v, 0, sizeof *v);
-    mtl__allocator_init(&v->alloc, market->alloc.fn, market->alloc.user_data);
-    mtl__explain_init(&v->e, &v->alloc);
+    if ((st = mtl__report_create(&base, market, sizeof *v)) != MTL_OK)
+        return st;
+    v = (mtl_verification *)base;
     if ((st = build(v, market, options)) != MTL_OK) {
-        verification_free(v);
+        mtl__report_destroy(&v->base, sizeof *v);
         return st;
     }
     *out = v;
@@ -560,7 +536,7 @@ MTL_API mtl_status mtl_verification_compute(mtl_verification **out,
 MTL_API void mtl_verification_destroy(mtl_verification *review)
 {
     if (review)
-        verification_free(review);
+        mtl__report_destroy(&review->base, sizeof *review);
 }
 
 MTL_API size_t mtl_verification_count(const mtl_verification *review)
@@ -571,15 +547,11 @@ MTL_API size_t mtl_verification_count(const mtl_verification *review)
 MTL_API mtl_status mtl_verification_at(const mtl_verification *review, size_t i,
                                        mtl_lead_verdict *out)
 {
-    mtl_status st;
-    if (!review)
-        return mtl__error_null("review");
-    if (!out)
-        return mtl__error_null("out");
-    if ((st = mtl__struct_check(out->struct_size, sizeof *out, "mtl_lead_verdict")))
+    mtl_status st = mtl__report_read(review, "review", out, sizeof *out,
+                                     "mtl_lead_verdict", i, review ? review->n : 0,
+                                     "lead");
+    if (st)
         return st;
-    if (i >= review->n)
-        return mtl__error(MTL_E_RANGE, "lead %zu of %zu", i, review->n);
     *out = review->rows[i];
     return MTL_OK;
 }
