@@ -284,24 +284,31 @@ static mtl_status verify(review *rv, mtl__explain *e, const mtl_lead *lead,
         return mtl__error_oom();
     row->amount = mtl_lead_amount(lead);
 
-    for (k = 0; k < MTL_CRIT_COUNT; k++) {
-        known[k] = mtl_lead_answer(lead, k, &score[k], NULL) == MTL_OK &&
-                   !isnan(score[k]);
-        if (known[k])
-            row->answered |= 1u << k;
+    {
+        /* the lead's answers, looked up once (mtl_lead_answer would do it
+         * for each criterion) */
+        uint32_t i;
+        const mtl__lead_chunk *c = mtl__lead_chunk_of(lead, &i);
+        const mtl__answers *a = mtl__answers_at(c->market, c->index, i);
+        for (k = 0; k < MTL_CRIT_COUNT; k++) {
+            known[k] = a && (a->mask >> k & 1u);
+            score[k] = known[k] ? a->score[k] : NAN;
+        }
+        row->answered = a ? a->mask : 0;
     }
     /* question 2 "客户是否有迫切的业务需求" from the pain index (SPEC 5, 7):
      * the customer's own pains, else those of the lead's segment */
     if (!known[MTL_CRIT_URGENT_NEED]) {
         double u = NAN;
-        if (cust && mtl_customer_pain_count(cust) > 0) {
+        if (cust) {
+            /* cached per customer: NaN when it has no pains of its own */
             derived *d;
             if ((st = customer_derived(rv, cust, &d)) != MTL_OK)
                 return st;
             u = d->urgent;
-        } else if (seg && (st = segment_urgent(rv, seg, &u)) != MTL_OK) {
-            return st;
         }
+        if (isnan(u) && seg && (st = segment_urgent(rv, seg, &u)) != MTL_OK)
+            return st;
         if (!isnan(u)) {
             score[MTL_CRIT_URGENT_NEED] = u;
             known[MTL_CRIT_URGENT_NEED] = 1;
