@@ -6,6 +6,7 @@
 
 #include "analysis/explain.h"
 #include "core/error.h"
+#include "core/number.h"
 #include "core/versioned.h"
 #include "market/internal.h"
 
@@ -224,13 +225,26 @@ mtl_status mtl__report_read(const void *report, const char *report_name,
 
 /* ---- option checks ------------------------------------------------------ */
 
+/* The option's value in messages: "%g" would follow LC_NUMERIC ("0,5") */
+typedef struct num_text {
+    char s[32];
+} num_text;
+
+static num_text num(double v)
+{
+    num_text t;
+    if (!mtl__format_double(t.s, sizeof t.s, v))
+        t.s[0] = '\0';
+    return t;
+}
+
 mtl_status mtl__check_unit(double v, const char *field, int k)
 {
     if (v >= 0 && v <= 1)
         return MTL_OK;
     if (k < 0)
-        return mtl__error(MTL_E_RANGE, "%s %g outside [0, 1]", field, v);
-    return mtl__error(MTL_E_RANGE, "%s[%d] %g outside [0, 1]", field, k, v);
+        return mtl__error(MTL_E_RANGE, "%s %s outside [0, 1]", field, num(v).s);
+    return mtl__error(MTL_E_RANGE, "%s[%d] %s outside [0, 1]", field, k, num(v).s);
 }
 
 mtl_status mtl__check_weight(double w, const char *field, int k, const char *name)
@@ -238,9 +252,9 @@ mtl_status mtl__check_weight(double w, const char *field, int k, const char *nam
     if (w >= 0 && isfinite(w))
         return MTL_OK;
     if (name)
-        return mtl__error(MTL_E_RANGE, "%s[%d] (%s) %g: finite and >= 0", field, k,
-                          name, w);
-    return mtl__error(MTL_E_RANGE, "%s[%d] %g: finite and >= 0", field, k, w);
+        return mtl__error(MTL_E_RANGE, "%s[%d] (%s) %s: finite and >= 0", field, k,
+                          name, num(w).s);
+    return mtl__error(MTL_E_RANGE, "%s[%d] %s: finite and >= 0", field, k, num(w).s);
 }
 
 mtl_status mtl__check_weights(const double *w, int n, const char *field,
@@ -255,6 +269,6 @@ mtl_status mtl__check_weights(const double *w, int n, const char *field,
         sum += w[k];
     }
     if (!(sum > 0) || !isfinite(sum))
-        return mtl__error(MTL_E_RANGE, "%s sum to %g: must be > 0", field, sum);
+        return mtl__error(MTL_E_RANGE, "%s sum to %s: must be > 0", field, num(sum).s);
     return MTL_OK;
 }

@@ -13,6 +13,7 @@
 
 #include "analysis/bon.h"
 #include "analysis/grading.h"
+#include "core/number.h"
 #include "core/versioned.h"
 #include "market/internal.h"
 
@@ -65,10 +66,14 @@ static mtl_status check_options(const mtl_grading_options *o)
         double q = o->quantiles[k];
         if ((st = mtl__check_unit(q, "quantiles", k)) != MTL_OK)
             return st;
-        if (k > 0 && q < o->quantiles[k - 1])
+        if (k > 0 && q < o->quantiles[k - 1]) {
+            char a[32], b[32];
+            mtl__format_double(a, sizeof a, q);
+            mtl__format_double(b, sizeof b, o->quantiles[k - 1]);
             return mtl__error(MTL_E_RANGE,
-                              "quantiles[%d] %g below quantiles[%d] %g (they are "
-                              "cumulative shares)", k, q, k - 1, o->quantiles[k - 1]);
+                              "quantiles[%d] %s below quantiles[%d] %s (they are "
+                              "cumulative shares)", k, a, k - 1, b);
+        }
     }
     for (k = 0; k < 3; k++) {
         if (o->thresholds[k] < 0)

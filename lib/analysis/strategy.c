@@ -65,24 +65,6 @@ static mtl_status bad_option(const char *field, double v, const char *rule)
                       rule);
 }
 
-/* Four weights >= 0 and finite, with a positive finite sum. */
-static mtl_status check_weights(const double *w, const char *field)
-{
-    char name[48];
-    double sum = 0.0;
-    int i;
-    for (i = 0; i < 4; i++) {
-        if (!(w[i] >= 0.0 && isfinite(w[i]))) {
-            snprintf(name, sizeof name, "%s[%d]", field, i);
-            return bad_option(name, w[i], "each must be finite and >= 0");
-        }
-        sum += w[i];
-    }
-    if (!(sum > 0.0 && isfinite(sum)))
-        return bad_option(field, sum, "the weights must have a positive finite sum");
-    return MTL_OK;
-}
-
 static mtl_status check_options(const mtl_strategy_options *o)
 {
     mtl_status st = mtl__struct_check(o->struct_size, sizeof *o, "mtl_strategy_options");
@@ -95,7 +77,7 @@ static mtl_status check_options(const mtl_strategy_options *o)
             snprintf(name, sizeof name, "window_weights[%d]", i);
             return bad_option(name, o->window_weights[i], "each must be in (0, 1]");
         }
-    if ((st = check_weights(o->attractiveness_weights, "attractiveness_weights")))
+    if ((st = mtl__check_weights(o->attractiveness_weights, 4, "attractiveness_weights", NULL)))
         return st;
     if (o->normalise != MTL_NORMALISE_RELATIVE && o->normalise != MTL_NORMALISE_BANDS)
         return mtl__error(MTL_E_RANGE,
@@ -128,7 +110,7 @@ static mtl_status check_options(const mtl_strategy_options *o)
         !(o->min_gross_margin >= -1.0 && o->min_gross_margin <= 1.0))
         return bad_option("min_gross_margin", o->min_gross_margin,
                           "must be in [-1, 1] or NaN (no gate)");
-    if ((st = check_weights(o->priority_weights, "priority_weights")))
+    if ((st = mtl__check_weights(o->priority_weights, 4, "priority_weights", NULL)))
         return st;
     if (o->top_items < 0)
         return mtl__error(MTL_E_RANGE, "mtl_strategy_options.top_items = %d: must be >= 0",

@@ -14,6 +14,7 @@
 
 #include "analysis/bon.h"
 #include "analysis/grading.h"
+#include "core/number.h"
 #include "core/versioned.h"
 #include "market/internal.h"
 
@@ -71,11 +72,14 @@ static mtl_status check_options(const mtl_verification_options *o)
         sum = 0;
         for (k = question_first[q]; k < question_first[q + 1]; k++)
             sum += o->weights[k];
-        if (!(sum > 0) || !isfinite(sum))
+        if (!(sum > 0) || !isfinite(sum)) {
+            char num[32];
+            mtl__format_double(num, sizeof num, sum);
             return mtl__error(MTL_E_RANGE,
-                              "weights of question %d (criteria %d-%d) sum to %g: must "
+                              "weights of question %d (criteria %d-%d) sum to %s: must "
                               "be > 0", q + 1, (int)question_first[q],
-                              (int)question_first[q + 1] - 1, sum);
+                              (int)question_first[q + 1] - 1, num);
+        }
     }
     for (q = 0; q < 3; q++)
         if ((st = mtl__check_unit(o->pass[q], "pass", q)) != MTL_OK)
