@@ -31,9 +31,6 @@ static const double default_quantiles[3] = { 0.05, 0.20, 0.50 };
 static const double default_rel_weights[MTL_REL_COUNT] = { 0.15, 0.10, 0.15,
                                                            0.15, 0.30, 0.15 };
 
-static const char *const rel_names[MTL_REL_COUNT] = {
-    "acceptance", "events", "information", "guidance", "support", "competition"
-};
 
 static const char *const grade_names[5] = { "none", "strategic", "partner",
                                             "commercial", "general" };
@@ -87,7 +84,7 @@ static mtl_status check_options(const mtl_grading_options *o)
                               (long long)o->thresholds[k - 1]);
     }
     if ((st = mtl__check_weights(o->relationship_weights, MTL_REL_COUNT,
-                                 "relationship_weights", rel_names)) != MTL_OK)
+                                 "relationship_weights", mtl__dimension_names)) != MTL_OK)
         return st;
     if (o->roles & ~(uint32_t)MTL__ROLES_ALL)
         return mtl__error(MTL_E_RANGE,
@@ -117,8 +114,8 @@ void mtl__relationship_score(mtl_score *out, mtl_term *terms,
     if (sum > 0)
         for (k = 0; k < MTL_REL_COUNT; k++)
             if (!isnan(ratings[k]))
-                mtl__term_set(&terms[n++], rel_names[k], 100.0 * weights[k] / (4.0 * sum),
-                              ratings[k] - 1.0);
+                mtl__term_set(&terms[n++], mtl__dimension_names[k],
+                              100.0 * weights[k] / (4.0 * sum), ratings[k] - 1.0);
     mtl__score_set(out, terms, n);
 }
 

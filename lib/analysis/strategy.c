@@ -19,9 +19,6 @@
 #include "core/versioned.h"
 #include "market/internal.h"
 
-static const char *const appeals_names[MTL_APPEALS_COUNT] = {
-    "price", "availability", "packaging", "performance",
-    "ease_of_use", "assurances", "life_cycle_cost", "social_acceptance"};
 static const char *const attractiveness_names[4] = {
     "market_size", "growth", "profit_potential", "strategic_value"};
 static const char *const priority_names[4] = {
@@ -393,7 +390,7 @@ static mtl_status score_position(mtl_strategy *r, seg_rec *s)
     mtl__term_set(&t[0], "base", 1.0, 5.5);
     for (c = 0, k = 1; c < MTL_APPEALS_COUNT; c++)
         if (!isnan(us.ratings[c]) && !isnan(best.ratings[c]))
-            mtl__term_set(&t[k++], appeals_names[c], w[c] / (2.0 * W),
+            mtl__term_set(&t[k++], mtl__appeals_names[c], w[c] / (2.0 * W),
                           us.ratings[c] - best.ratings[c]);
     mtl__score_set(&s->pub.position, t, (size_t)k);
     return MTL_OK;

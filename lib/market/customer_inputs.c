@@ -14,7 +14,7 @@ const mtl__row_layout mtl__contact_layout = {"contact", sizeof(mtl_contact),
 static const char *const role_names[MTL_ROLE_COUNT] = {
     "none", "initiator", "user", "influencer", "decider", "approver", "buyer",
     "gatekeeper"};
-static const char *const dimension_names[MTL_REL_COUNT] = {
+const char *const mtl__dimension_names[MTL_REL_COUNT] = {
     "acceptance", "events", "information", "guidance", "support", "competition"};
 
 MTL_API const char *mtl_role_name(int32_t role)
@@ -55,7 +55,7 @@ mtl_status mtl__relationship_check(const double *ratings)
     int k;
     for (k = 0; k < MTL_REL_COUNT; k++)
         if ((st = mtl__check_range(ratings[k], 1, 5, 1, "relationship",
-                                   dimension_names[k])))
+                                   mtl__dimension_names[k])))
             return st;
     return MTL_OK;
 }

@@ -92,7 +92,14 @@ typedef struct mtl__customer_inputs {
     int has_relationship;
 } mtl__customer_inputs;
 
-/* Row layouts of the input lists (looks.c, pains.c, decision_chain.c). */
+/* Machine names of the inputs' enumerations, one table each, shared by
+ * the checks' messages and the reports' term factors: $APPEALS criteria
+ * and five forces (looks.c), relationship dimensions (customer_inputs.c). */
+extern const char *const mtl__appeals_names[MTL_APPEALS_COUNT];
+extern const char *const mtl__force_names[MTL_FORCE_COUNT];
+extern const char *const mtl__dimension_names[MTL_REL_COUNT];
+
+/* Row layouts of the input lists (looks.c, pains.c, customer_inputs.c). */
 extern const mtl__row_layout mtl__look_layout, mtl__appeals_layout,
     mtl__control_point_layout, mtl__pain_layout, mtl__contact_layout;
 

@@ -19,10 +19,10 @@ static const size_t control_strings[] = {OFF(mtl_control_point, text)};
 const mtl__row_layout mtl__control_point_layout = {
     "control point", sizeof(mtl_control_point), control_strings, 1};
 
-static const char *const appeals_names[MTL_APPEALS_COUNT] = {
+const char *const mtl__appeals_names[MTL_APPEALS_COUNT] = {
     "price", "availability", "packaging", "performance",
     "ease_of_use", "assurances", "life_cycle_cost", "social_acceptance"};
-static const char *const force_names[MTL_FORCE_COUNT] = {
+const char *const mtl__force_names[MTL_FORCE_COUNT] = {
     "rivalry", "entrants", "substitutes", "buyers", "suppliers"};
 
 /* ---- the inputs block ------------------------------------------------- */
@@ -205,12 +205,12 @@ mtl_status mtl__factors_check(const mtl_segment_factors *f)
         (st = mtl__check_range(f->share_goal, 0, 1, 1, row, "share_goal")))
         return st;
     for (k = 0; k < MTL_FORCE_COUNT; k++)
-        if ((st = mtl__check_range(f->forces[k], 1, 5, 1, row, force_names[k])))
+        if ((st = mtl__check_range(f->forces[k], 1, 5, 1, row, mtl__force_names[k])))
             return st;
     for (k = 0; k < MTL_APPEALS_COUNT; k++) {
         char field[48];
         memcpy(field, "weight ", 7);
-        strcpy(field + 7, appeals_names[k]);
+        strcpy(field + 7, mtl__appeals_names[k]);
         if ((st = mtl__check_range(f->appeals_weights[k], 0, 1e12, 0, row, field)))
             return st;
         sum += f->appeals_weights[k];
@@ -283,7 +283,7 @@ mtl_status mtl__appeals_check(const mtl_appeals_rating *r)
         return st;
     for (k = 0; k < MTL_APPEALS_COUNT; k++)
         if ((st = mtl__check_range(r->ratings[k], 1, 10, 1, "$APPEALS rating",
-                                   appeals_names[k])))
+                                   mtl__appeals_names[k])))
             return st;
     return MTL_OK;
 }
