@@ -73,11 +73,27 @@ typedef struct mtl__csv_ops {
     void (*undo)(void *ctx);
 } mtl__csv_ops;
 
-/* Run an import of data: progress, the loop over the records, result
+/* What an import reads: a buffer in memory, or a file read through a
+ * window (mtl_csv_import_file), so that a file of any size costs the
+ * window, not its size, in memory. */
+typedef struct mtl__csv_input {
+    const char *data; /* memory input: len bytes */
+    size_t len;
+    FILE *file;    /* file input (when not NULL), at its byte 0 */
+    uint64_t size; /* its size in bytes */
+    size_t window; /* its window (MTL__CSV_WINDOW) */
+} mtl__csv_input;
+
+/* Run an import of in: progress, the loop over the records, result
  * counts, the kept errors, skip-bad-rows, and on failure undo with the
  * error detail kept. */
-mtl_status mtl__csv_run(mtl__csv_job *j, const char *data, size_t len,
+mtl_status mtl__csv_run(mtl__csv_job *j, const mtl__csv_input *in,
                         const mtl__csv_ops *ops, void *ctx);
+
+/* mtl_csv_import of an input (memory or file). */
+mtl_status mtl__csv_import_input(mtl_market *market, const mtl__csv_input *in,
+                                 const mtl_csv_options *options,
+                                 mtl_csv_result *result);
 
 /* Keep the thread's last error in the result (the first
  * MTL_CSV_ERRORS_MAX). */
@@ -85,7 +101,7 @@ void mtl__csv_record_error(mtl_csv_result *res, mtl_status st);
 
 /* The strategy inputs (csv_inputs.c): j is set up for kind
  * MTL_KIND_LOOKS ... MTL_KIND_ANSWERS. */
-mtl_status mtl__csv_import_inputs(mtl__csv_job *j, const char *data, size_t len);
+mtl_status mtl__csv_import_inputs(mtl__csv_job *j, const mtl__csv_input *in);
 
 /* ---- field values ---- */
 

@@ -1718,15 +1718,25 @@ static int stage_flagged(const mtl_market *m, int flag, int fallback)
     return fallback;
 }
 
-mtl_status mtl__csv_run(mtl__csv_job *j, const char *data, size_t len,
+mtl_status mtl__csv_run(mtl__csv_job *j, const mtl__csv_input *in,
                         const mtl__csv_ops *ops, void *ctx)
 {
     mtl__csv_reader rd;
-    size_t progress_step = len / 100 + 1;
+    uint64_t len = in->file ? in->size : in->len;
+    uint64_t progress_step = len / 100 + 1;
     uint64_t next_progress = progress_step;
     mtl_status st = MTL_OK;
 
-    mtl__csv_reader_init(&rd, j->a, data, len, (char)j->o->separator);
+    if (in->file) {
+        st = mtl__csv_reader_init_file(&rd, j->a, in->file, in->size, in->window,
+                                       (char)j->o->separator);
+        if (st) {
+            mtl__csv_record_error(j->res, st);
+            goto out;
+        }
+    } else {
+        mtl__csv_reader_init(&rd, j->a, in->data, in->len, (char)j->o->separator);
+    }
     if (j->res)
         j->res->separator = rd.sep;
     if ((st = ops->begin(ctx, &rd))) {
@@ -1740,7 +1750,8 @@ mtl_status mtl__csv_run(mtl__csv_job *j, const char *data, size_t len,
             break;
         }
         if (j->o->progress && mtl__csv_offset(&rd) >= next_progress) {
-            j->o->progress(mtl__csv_offset(&rd), len, j->o->progress_user_data);
+            j->o->progress((size_t)mtl__csv_offset(&rd), (size_t)len,
+                           j->o->progress_user_data);
             next_progress = mtl__csv_offset(&rd) + progress_step;
         }
         j->records++;
@@ -1756,8 +1767,15 @@ mtl_status mtl__csv_run(mtl__csv_job *j, const char *data, size_t len,
         if (j->res)
             j->res->skipped++;
         st = MTL_OK;
-        if (got < 0 && !mtl__csv_skip_line(&rd))
-            break;
+        if (got < 0) {
+            int more = mtl__csv_skip_line(&rd, &st);
+            if (more < 0) {
+                mtl__csv_record_error(j->res, st);
+                goto out;
+            }
+            if (!more)
+                break;
+        }
     }
     if ((st = ops->finish(ctx, &rd)))
         mtl__csv_record_error(j->res, st);
@@ -1796,6 +1814,12 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
         if (!p)
             break;
         lines++;
+    }
+    if (!rd->eof && rd->end > rd->pos) {
+        /* a file's first window: extrapolate to the whole file with a
+         * margin (pages of the arrays never written are never touched) */
+        double per_byte = (double)(lines + 1) / (double)(rd->end - rd->pos);
+        lines = (size_t)(per_byte * (double)(rd->size - mtl__csv_offset(rd)) * 1.25);
     }
     im->cap = lines + 1;
     if (im->j.kind == MTL_KIND_LEADS && !alloc_rows(im))
@@ -1860,14 +1884,25 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
                                   const mtl_csv_options *options,
                                   mtl_csv_result *result)
 {
-    mtl_csv_options defaults;
-    mtl__csv_job j;
-    importer im;
-    mtl_status st;
+    mtl__csv_input in;
     if (!market)
         return mtl__error_null("market");
     if (!data && len)
         return mtl__error_null("data");
+    memset(&in, 0, sizeof in);
+    in.data = data ? data : "";
+    in.len = len;
+    return mtl__csv_import_input(market, &in, options, result);
+}
+
+mtl_status mtl__csv_import_input(mtl_market *market, const mtl__csv_input *in,
+                                 const mtl_csv_options *options,
+                                 mtl_csv_result *result)
+{
+    mtl_csv_options defaults;
+    mtl__csv_job j;
+    importer im;
+    mtl_status st;
     if (result) {
         if ((st = mtl__struct_check(result->struct_size, sizeof *result,
                                     "mtl_csv_result")))
@@ -1895,7 +1930,7 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
     j.kind = options->kind;
     j.digits = mtl__minor_digits(market);
     if (options->kind > MTL_KIND_SEGMENTS)
-        return mtl__csv_import_inputs(&j, data ? data : "", len);
+        return mtl__csv_import_inputs(&j, in);
     memset(&im, 0, sizeof im);
     im.j = j;
     im.won_stage = stage_flagged(market, MTL_STAGE_FLAG_WON, market->stage_count - 1);
@@ -1915,7 +1950,7 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
             }
         }
     }
-    st = mtl__csv_run(&im.j, data ? data : "", len, &record_ops, &im);
+    st = mtl__csv_run(&im.j, in, &record_ops, &im);
     importer_free(&im);
     return st;
 }
@@ -1924,10 +1959,9 @@ MTL_API mtl_status mtl_csv_import_file(mtl_market *market, const char *path,
                                        const mtl_csv_options *options,
                                        mtl_csv_result *result)
 {
+    mtl__csv_input in;
     FILE *f;
-    char *buf;
     long size;
-    size_t got;
     mtl_status st;
     if (!market)
         return mtl__error_null("market");
@@ -1941,18 +1975,12 @@ MTL_API mtl_status mtl_csv_import_file(mtl_market *market, const char *path,
         fclose(f);
         return mtl__error(MTL_E_IO, "cannot read '%.200s'", path);
     }
-    buf = mtl__alloc(&market->alloc, (size_t)size + 1);
-    if (!buf) {
-        fclose(f);
-        return mtl__error_oom();
-    }
-    got = fread(buf, 1, (size_t)size, f);
+    /* read through a window: the file is never held whole in memory */
+    memset(&in, 0, sizeof in);
+    in.file = f;
+    in.size = (uint64_t)size;
+    in.window = MTL__CSV_WINDOW;
+    st = mtl__csv_import_input(market, &in, options, result);
     fclose(f);
-    if (got != (size_t)size) {
-        mtl__free(&market->alloc, buf, (size_t)size + 1);
-        return mtl__error(MTL_E_IO, "cannot read '%.200s'", path);
-    }
-    st = mtl_csv_import(market, buf, (size_t)size, options, result);
-    mtl__free(&market->alloc, buf, (size_t)size + 1);
     return st;
 }

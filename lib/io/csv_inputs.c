@@ -922,7 +922,7 @@ static void inputs_undo(void *ctx)
 static const mtl__csv_ops input_ops = {inputs_begin, inputs_row, inputs_finish,
                                        inputs_undo};
 
-mtl_status mtl__csv_import_inputs(mtl__csv_job *j, const char *data, size_t len)
+mtl_status mtl__csv_import_inputs(mtl__csv_job *j, const mtl__csv_input *in)
 {
     inputs im;
     mtl_status st;
@@ -935,7 +935,7 @@ mtl_status mtl__csv_import_inputs(mtl__csv_job *j, const char *data, size_t len)
                                  : 0);
     im.stride = (im.stride + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) *
                 _Alignof(max_align_t);
-    st = mtl__csv_run(&im.j, data, len, &input_ops, &im);
+    st = mtl__csv_run(&im.j, in, &input_ops, &im);
     mtl__free(im.j.a, im.log, im.cap_log * im.stride);
     mtl__free(im.j.a, im.text, im.cap_text);
     return st;

@@ -81,6 +81,8 @@ void mtl__csv_reader_init(mtl__csv_reader *r, mtl__allocator *a,
     r->alloc = a;
     r->data = data;
     r->end = data + len;
+    r->size = len;
+    r->eof = 1;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         data += 3;
     r->pos = data;
@@ -93,8 +95,80 @@ void mtl__csv_reader_free(mtl__csv_reader *r)
 {
     mtl__free(r->alloc, r->fields, r->cap_fields * sizeof *r->fields);
     mtl__free(r->alloc, r->scratch, r->scratch_cap);
+    mtl__free(r->alloc, r->window, r->window_cap);
     r->fields = NULL;
     r->scratch = NULL;
+    r->window = NULL;
+}
+
+/* ---- the window of a file ------------------------------------------------ */
+
+/* Move the unread part of the window (from the start of the current line,
+ * for columns) to its front, or double the window when that part fills
+ * it, and read on.  1, or 0 with the error reported. */
+static int refill(mtl__csv_reader *r, mtl_status *st)
+{
+    const char *keep = r->line_start < r->pos ? r->line_start : r->pos;
+    size_t off = (size_t)(keep - r->data), n = (size_t)(r->end - keep), got;
+    if (r->eof)
+        return 1;
+    if (off == 0 && n == r->window_cap) {
+        size_t ncap = r->window_cap * 2;
+        char *w = mtl__realloc(r->alloc, r->window, r->window_cap, ncap);
+        if (!w) {
+            *st = mtl__error_oom();
+            return 0;
+        }
+        r->window = w;
+        r->window_cap = ncap;
+    } else if (off) {
+        memmove(r->window, keep, n);
+    }
+    /* the window may have moved: pointers as offsets from keep */
+    r->pos = r->window + (r->pos - keep);
+    r->line_start = r->window + (r->line_start - keep);
+    r->base += off;
+    r->data = r->window;
+    got = fread(r->window + n, 1, r->window_cap - n, r->file);
+    r->end = r->window + n + got;
+    if (got < r->window_cap - n) {
+        if (ferror(r->file)) {
+            *st = mtl__error(MTL_E_IO, "cannot read the input after byte %llu",
+                             (unsigned long long)(r->base + n + got));
+            return 0;
+        }
+        r->eof = 1;
+    }
+    return 1;
+}
+
+mtl_status mtl__csv_reader_init_file(mtl__csv_reader *r, mtl__allocator *a,
+                                     FILE *file, uint64_t size, size_t window,
+                                     char sep)
+{
+    mtl_status st = MTL_OK;
+    const char *nl;
+    memset(r, 0, sizeof *r);
+    r->alloc = a;
+    r->file = file;
+    r->size = size;
+    r->window_cap = window < 4 ? 4 : window;
+    if (!(r->window = mtl__alloc(a, r->window_cap)))
+        return mtl__error_oom();
+    r->data = r->pos = r->line_start = r->end = r->window;
+    if (!refill(r, &st))
+        return st;
+    /* the separator is detected on the whole first line */
+    while (!(nl = memchr(r->pos, '\n', (size_t)(r->end - r->pos))) && !r->eof)
+        if (!refill(r, &st))
+            return st;
+    (void)nl;
+    if (r->end - r->pos >= 3 && memcmp(r->pos, "\xEF\xBB\xBF", 3) == 0)
+        r->pos += 3;
+    r->line = 1;
+    r->line_start = r->pos;
+    r->sep = sep ? sep : detect_separator(r->pos, r->end);
+    return MTL_OK;
 }
 
 static mtl_status error_at(mtl__csv_reader *r, const char *at, int64_t line,
@@ -269,12 +343,24 @@ static int read_plain(mtl__csv_reader *r, mtl_status *st)
     return 1;
 }
 
+/* Fewer than this many bytes left after a record: it may go on past the
+ * window (a closing quote, a CR before an LF, a UTF-8 sequence of up to 4
+ * bytes), so it is read again after a refill. */
+#define WINDOW_MARGIN 4
+
 int mtl__csv_next(mtl__csv_reader *r, mtl_status *out_status)
 {
-    size_t i;
+    size_t i, pos_off, line_off;
+    int64_t line;
+    int ok;
     mtl_status st = MTL_OK;
+again:
     /* skip empty lines */
-    while (r->pos < r->end && (*r->pos == '\n' || *r->pos == '\r')) {
+    for (;;) {
+        if (!r->eof && r->end - r->pos < 2 && !refill(r, out_status))
+            return -1;
+        if (!(r->pos < r->end && (*r->pos == '\n' || *r->pos == '\r')))
+            break;
         if (*r->pos == '\r' && r->pos + 1 < r->end && r->pos[1] == '\n')
             r->pos++;
         r->pos++;
@@ -286,12 +372,13 @@ int mtl__csv_next(mtl__csv_reader *r, mtl_status *out_status)
     r->nfields = 0;
     r->scratch_len = 0;
     r->record_line = r->line;
+    pos_off = (size_t)(r->pos - r->data);
+    line_off = (size_t)(r->line_start - r->data);
+    line = r->line;
     for (;;) {
-        int ok = *r->pos == '"' ? read_quoted(r, &st) : read_plain(r, &st);
-        if (!ok) {
-            *out_status = st;
-            return -1;
-        }
+        ok = *r->pos == '"' ? read_quoted(r, &st) : read_plain(r, &st);
+        if (!ok)
+            break;
         if (r->pos < r->end && *r->pos == r->sep) {
             r->pos++;
             if (r->pos >= r->end || *r->pos == '\n' || *r->pos == '\r') {
@@ -306,6 +393,19 @@ int mtl__csv_next(mtl__csv_reader *r, mtl_status *out_status)
             continue;
         }
         break;
+    }
+    if (!r->eof && r->end - r->pos < WINDOW_MARGIN && st != MTL_E_NO_MEMORY) {
+        /* the record may go on past the window: read it again with more */
+        r->pos = r->data + pos_off;
+        r->line_start = r->data + line_off;
+        r->line = line;
+        if (!refill(r, out_status))
+            return -1;
+        goto again;
+    }
+    if (!ok) {
+        *out_status = st;
+        return -1;
     }
     r->record_end = r->pos;
     r->end_line = r->line;
@@ -325,18 +425,28 @@ int mtl__csv_next(mtl__csv_reader *r, mtl_status *out_status)
     return 1;
 }
 
-int mtl__csv_skip_line(mtl__csv_reader *r)
+int mtl__csv_skip_line(mtl__csv_reader *r, mtl_status *out_status)
 {
-    const char *p = r->pos;
-    while (p < r->end && *p != '\n' && *p != '\r')
-        p++;
-    if (p < r->end) {
-        if (*p == '\r' && p + 1 < r->end && p[1] == '\n')
+    for (;;) {
+        const char *p = r->pos;
+        while (p < r->end && *p != '\n' && *p != '\r')
             p++;
-        p++;
-        r->line++;
-        r->line_start = p;
+        r->pos = p;
+        if (!r->eof && r->end - p < 2) {
+            /* the line end may be further on, or be a CR LF cut in two */
+            r->line_start = p;
+            if (!refill(r, out_status))
+                return -1;
+            continue;
+        }
+        if (p < r->end) {
+            if (*p == '\r' && p + 1 < r->end && p[1] == '\n')
+                p++;
+            p++;
+            r->line++;
+            r->line_start = p;
+        }
+        r->pos = p;
+        return p < r->end;
     }
-    r->pos = p;
-    return p < r->end;
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/alloc.h"
 #include "mtl/status.h"
@@ -37,7 +38,23 @@ typedef struct mtl__csv_reader {
     int64_t record_line; /* line where the current record starts */
     const char *record_end; /* just past the record's last byte, before its line end */
     int64_t end_line, end_column; /* position of record_end */
+    /* Streaming from a file: [data, end) is a window of the input starting
+     * at input offset base, refilled at record boundaries; a record is
+     * parsed again from its start when it reached the window's end before
+     * the end of the input (it may continue there).  Nothing may keep a
+     * pointer into the window past the record it read. */
+    FILE *file;        /* NULL: the whole input is in memory */
+    char *window;      /* owned window buffer (file input) */
+    size_t window_cap;
+    uint64_t base;     /* input offset of data[0] */
+    uint64_t size;     /* bytes of the whole input */
+    int eof;           /* the window reaches the end of the input */
 } mtl__csv_reader;
+
+/* The window of a file import: big enough that refills are rare, small
+ * enough to stay in the core's cache while it is parsed.  It grows for a
+ * record longer than itself. */
+#define MTL__CSV_WINDOW ((size_t)1 << 20)
 
 /* Start reading data; skips a UTF-8 BOM.  sep 0 = detect from the first
  * line (the most frequent of ',' ';' '\t' outside quotes; ',' if none). */
@@ -45,14 +62,24 @@ void mtl__csv_reader_init(mtl__csv_reader *r, mtl__allocator *a,
                           const char *data, size_t len, char sep);
 void mtl__csv_reader_free(mtl__csv_reader *r);
 
+/* Start reading a file of size bytes (its current position is byte 0) in
+ * a window of window bytes (MTL__CSV_WINDOW; tests use tiny ones).  The
+ * reader owns the window, not the file.  MTL_OK, MTL_E_IO or
+ * MTL_E_NO_MEMORY (reported). */
+mtl_status mtl__csv_reader_init_file(mtl__csv_reader *r, mtl__allocator *a,
+                                     FILE *file, uint64_t size, size_t window,
+                                     char sep);
+
 /* Read the next record into r->fields.  Returns 1 for a record, 0 at the
  * end of the input, or -1 on an error (status, line, column and message in
- * the thread's error detail; *out_status too).  Empty lines are skipped. */
+ * the thread's error detail; *out_status too).  Empty lines are skipped.
+ * Streaming, the fields point into the window until the next call. */
 int mtl__csv_next(mtl__csv_reader *r, mtl_status *out_status);
 
 /* Skip to the start of the next line after an error (skip-bad-rows mode);
- * 0 at the end of the input. */
-int mtl__csv_skip_line(mtl__csv_reader *r);
+ * 1, 0 at the end of the input, -1 when the file cannot be read further
+ * (reported; *out_status too). */
+int mtl__csv_skip_line(mtl__csv_reader *r, mtl_status *out_status);
 
 /* Report an error about field f with a message that quotes at most 64
  * bytes of the field. */
@@ -64,9 +91,9 @@ mtl_status mtl__csv_named_error(const mtl__csv_field *f, mtl_status st,
                                 const char *name, const char *what);
 
 /* Bytes consumed so far. */
-static inline size_t mtl__csv_offset(const mtl__csv_reader *r)
+static inline uint64_t mtl__csv_offset(const mtl__csv_reader *r)
 {
-    return (size_t)(r->pos - r->data);
+    return r->base + (uint64_t)(r->pos - r->data);
 }
 
 #endif
