@@ -2881,6 +2881,96 @@ static void test_stop_mode_drops_created_records(void **state)
     test_market_free(m, &ta);
 }
 
+/* Leads are imported in batches of 65,536 rows (csv_import.c): 70,000 rows
+ * are two batches, and customers created by the first are named again in
+ * the second.  A failure in the second batch undoes the first, which was
+ * already appended: counters, id index and created records included. */
+#define BIG_ROWS 70000
+#define BIG_CUSTOMERS 30000
+
+static char *big_leads(int bad_row, const char *bad_amount, int dup_row)
+{
+    char *text = malloc((size_t)BIG_ROWS * 40 + 64);
+    size_t off = 0;
+    int i;
+    assert_non_null(text);
+    off += (size_t)sprintf(text, "id,customer,stage,amount\n");
+    for (i = 0; i < BIG_ROWS; i++) {
+        int id = i == dup_row ? 5 : i;
+        if (i == bad_row)
+            off += (size_t)sprintf(text + off, "b%d,bc%d,P2,%s\n", id, i % BIG_CUSTOMERS,
+                                   bad_amount);
+        else
+            off += (size_t)sprintf(text + off, "b%d,bc%d,P%d,%d.5\n", id,
+                                   i % BIG_CUSTOMERS, i % 7, i);
+    }
+    return text;
+}
+
+static int64_t open_total(const mtl_market *m)
+{
+    mtl_funnel_stage rows[16];
+    int32_t k, n = mtl_market_stage_count(m);
+    int64_t total = 0;
+    for (k = 0; k < n; k++)
+        rows[k].struct_size = sizeof rows[k];
+    assert_int_equal(mtl_funnel_stages(m, NULL, rows, n), MTL_OK);
+    for (k = 0; k < n; k++)
+        total += rows[k].open_count * 1000003 + rows[k].open_amount;
+    return total;
+}
+
+static void test_batches_undo_and_join(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = populated(&ta);
+    uint64_t fp = test_market_fingerprint(m);
+    int64_t funnel = open_total(m);
+    mtl_csv_result r;
+    mtl_lead *l;
+    char *bad = big_leads(BIG_ROWS - 1, "x", -1), *dup = big_leads(-1, NULL, 69000);
+    char *good = big_leads(-1, NULL, -1);
+    (void)state;
+    /* the last row's amount (line 70001, column 1 + len("b69999,bc9999,P2,")) */
+    expect_last_error(import_leads(m, bad, &r), MTL_E_PARSE, BIG_ROWS + 1, 18);
+    check_unchanged(m, fp, &r);
+    assert_int_equal(open_total(m), funnel);
+    assert_null(mtl_lead_find(m, "b1"));
+    assert_null(mtl_customer_find(m, "bc1"));
+    /* row 69000 (line 69002) repeats the id of row 5, appended with the first
+     * batch */
+    expect_last_error(import_leads(m, dup, &r), MTL_E_DUPLICATE, 69002, 1);
+    check_unchanged(m, fp, &r);
+    assert_int_equal(open_total(m), funnel);
+    /* skipping bad rows, it is the one id given twice */
+    assert_int_equal(import_skip(m, dup, MTL_KIND_LEADS, &r), MTL_OK);
+    assert_int_equal(r.imported, BIG_ROWS - 1);
+    assert_int_equal(r.skipped, 1);
+    expect_error(&r, 0, MTL_E_DUPLICATE, 69002, 1);
+    assert_non_null(strstr(r.errors[0].message, "given twice in the input"));
+    assert_int_equal(r.customers_created, BIG_CUSTOMERS);
+    test_market_free(m, &ta);
+    /* the whole file: one lead per row, each customer once */
+    m = populated(&ta);
+    assert_int_equal(import_leads(m, good, &r), MTL_OK);
+    assert_int_equal(r.imported, BIG_ROWS);
+    assert_int_equal(r.customers_created, BIG_CUSTOMERS);
+    assert_int_equal(mtl_market_lead_count(m), BIG_ROWS + 1);
+    assert_int_equal(mtl_market_customer_count(m), BIG_CUSTOMERS + 1);
+    l = mtl_lead_find(m, "b69999"); /* second batch, customer of the first */
+    assert_non_null(l);
+    assert_string_equal(mtl_customer_id(mtl_lead_customer(l)), "bc9999");
+    assert_int_equal(mtl_lead_amount(l), 6999950);
+    assert_int_equal(mtl_lead_stage(l), 69999 % 7);
+    l = mtl_lead_find(m, "b65536"); /* the first row of the second batch */
+    assert_non_null(l);
+    assert_string_equal(mtl_customer_id(mtl_lead_customer(l)), "bc5536");
+    test_market_free(m, &ta);
+    free(bad);
+    free(dup);
+    free(good);
+}
+
 /* ---- 7. failing-allocator sweeps ------------------------------------------------ */
 
 static const char sweep_leads[] =
@@ -3099,6 +3189,7 @@ int main(void)
         test_case(test_real_accounts_then_pipeline),
         test_case(test_real_bank_marketing),
         /* 3 */
+        test_case(test_batches_undo_and_join),
         test_case(test_skip_three_bad_of_ten),
         test_case(test_skip_duplicate_ids),
         test_case(test_skip_more_than_16_errors),

@@ -82,6 +82,7 @@ typedef struct mtl__csv_input {
     FILE *file;    /* file input (when not NULL), at its byte 0 */
     uint64_t size; /* its size in bytes */
     size_t window; /* its window (MTL__CSV_WINDOW) */
+    size_t batch;  /* leads per batch; 0: the default (tests use tiny ones) */
 } mtl__csv_input;
 
 /* Run an import of in: progress, the loop over the records, result

@@ -462,10 +462,20 @@ static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
 
 #define DEFER_BLOCK 256 /* see defer_customer */
 
+/* Leads are imported in batches of this many rows: parsed into the
+ * importer's arrays, their missing customers and segments created, then
+ * appended.  The arrays (about 80 bytes a row) are reused batch after
+ * batch, so a file of any size costs about 5 MB of them, which stay in the
+ * cache, instead of 80 bytes per row of the whole file.  A failure undoes
+ * the batches already appended (mtl__leads_truncate). */
+#define IMPORT_BATCH ((size_t)1 << 16)
+
 /* What the import knows of one distinct value of a text column. */
 typedef struct {
     int64_t line, column; /* where it was first seen */
-    int missing;          /* customer/segment not in the market */
+    int missing;          /* customer/segment: 1 not in the market, 0 in it
+                           * (at slot), -1 not looked up yet */
+    uint32_t slot;
 } code_info;
 
 /* Values of at most 8 bytes (stages, regions, owner codes, flags...) are
@@ -498,6 +508,7 @@ typedef struct {
     uint32_t *codes;   /* per row, MTL_CODE_NONE = empty */
     code_info *info;   /* per code */
     size_t cap_info;
+    size_t looked;     /* codes below were looked up in the market */
 } text_column;
 
 typedef struct {
@@ -524,8 +535,11 @@ typedef struct {
     size_t nattr;
     mtl__strpool attr_names; /* attribute k is id k + 1 */
     mtl__index seen_ids;     /* skip-bad-rows mode: ids of the rows kept */
-    /* rows */
+    /* rows: the current batch (IMPORT_BATCH at most) */
     size_t n, cap;
+    size_t batch;          /* rows per batch */
+    size_t appended;       /* rows of the batches appended so far */
+    mtl__leads_mark start; /* the leads before the first batch */
     mtl__arena ids;         /* lead ids with their row as payload */
     uint32_t *id_ref;
     uint32_t *row_line;     /* per row: line of the record (error reports) */
@@ -1071,10 +1085,12 @@ static int record_missing(importer *im, int f, uint32_t code)
 {
     text_column *t = &im->text[f];
     const char *id = mtl__strpool_get(&t->pool, code);
-    int exists = f == F_CUSTOMER ? mtl_customer_find(im->j.m, id) != NULL
-                                 : mtl_segment_find(im->j.m, id) != NULL;
-    t->info[code].missing = !exists;
-    return !exists;
+    const mtl__rec *rec = f == F_CUSTOMER
+                              ? (const mtl__rec *)mtl_customer_find(im->j.m, id)
+                              : (const mtl__rec *)mtl_segment_find(im->j.m, id);
+    t->info[code].missing = rec == NULL;
+    t->info[code].slot = rec ? rec->slot : MTL__NONE;
+    return rec == NULL;
 }
 
 static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
@@ -1223,12 +1239,14 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
         /* an id already in the market or earlier in the file is refused
          * here, so that the bulk append cannot fail on it */
         uint64_t h = mtl__hash(idf->p, idf->len);
-        if (mtl__index_find(&im->j.m->lead_index, &im->j.m->ids, h, idf->p, idf->len) !=
-            MTL__NONE)
-            return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
+        /* the ids of this input first: those of earlier batches are in the
+         * market too, and are still "given twice" */
         if (mtl__index_find(&im->seen_ids, &im->ids, h, idf->p, idf->len) != MTL__NONE)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
                                         "lead id given twice in the input");
+        if (mtl__index_find(&im->j.m->lead_index, &im->j.m->ids, h, idf->p, idf->len) !=
+            MTL__NONE)
+            return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
         if (!mtl__index_reserve(&im->seen_ids, im->j.a, im->seen_ids.count + 1) ||
             !mtl__arena_store(&im->ids, im->j.a, idf->p, idf->len, (uint32_t)row,
                               &im->id_ref[row]))
@@ -1285,18 +1303,20 @@ static void drop_created(importer *im)
     }
 }
 
-/* Create the customers or segments that rows name and the market lacks. */
+/* Create the customers or segments that the batch's rows name and the
+ * market lacks, in the order the rows first name them; every value of the
+ * column gets its slot. */
 static mtl_status create_missing(importer *im, int f)
 {
     text_column *t = &im->text[f];
-    size_t r, code;
+    size_t r, code, from = t->looked ? t->looked : 1;
     mtl_status st;
     if (!t->codes || !t->info)
         return MTL_OK;
-    /* values interned in blocks were not looked up in the market yet: look
-     * them all up at once, pipelined */
-    if (f == F_CUSTOMER && !im->j.o->strict && t->pool.count > 1) {
-        size_t nd = t->pool.count;
+    /* values interned in blocks since the last batch were not looked up in
+     * the market yet: look them all up at once, pipelined */
+    if (t->pool.count > from) {
+        size_t nd = t->pool.count - from;
         const char **keys = mtl__alloc_array(im->j.a, nd, sizeof *keys);
         uint32_t *slots = mtl__alloc_array(im->j.a, nd, sizeof *slots);
         if (!keys || !slots) {
@@ -1304,28 +1324,26 @@ static mtl_status create_missing(importer *im, int f)
             mtl__free(im->j.a, slots, nd * sizeof *slots);
             return mtl__error_oom();
         }
-        keys[0] = NULL;
-        for (code = 1; code < nd; code++)
-            keys[code] = mtl__strpool_get(&t->pool, (uint32_t)code);
-        mtl__index_find_many(&im->j.m->customers.index, &im->j.m->ids, keys, nd, slots);
-        for (code = 1; code < nd; code++)
-            if (t->info[code].missing == -1)
-                t->info[code].missing = slots[code] == MTL__NONE;
+        for (code = from; code < t->pool.count; code++)
+            keys[code - from] = mtl__strpool_get(&t->pool, (uint32_t)code);
+        mtl__index_find_many(f == F_CUSTOMER ? &im->j.m->customers.index
+                                             : &im->j.m->segments.index,
+                             &im->j.m->ids, keys, nd, slots);
+        for (code = from; code < t->pool.count; code++)
+            if (t->info[code].missing == -1) {
+                t->info[code].missing = slots[code - from] == MTL__NONE;
+                t->info[code].slot = slots[code - from];
+            }
         mtl__free(im->j.a, keys, nd * sizeof *keys);
         mtl__free(im->j.a, slots, nd * sizeof *slots);
     }
-    /* only codes used by imported rows: a skipped row may have left one */
-    for (code = 1; code < t->pool.count; code++) /* code 0 is the empty value */
-        if (code < t->cap_info && t->info[code].missing)
-            t->info[code].missing = 2;
-    for (r = 0; r < im->n; r++)
-        if (t->codes[r] != MTL_CODE_NONE && t->info[t->codes[r]].missing == 2)
-            t->info[t->codes[r]].missing = 3;
-    for (code = 1; code < t->pool.count; code++) {
-        void *rec;
-        if (t->info[code].missing != 3)
+    t->looked = t->pool.count;
+    /* only values of rows kept: a skipped row may have named others */
+    for (r = 0; r < im->n; r++) {
+        mtl__rec *rec;
+        code = t->codes[r];
+        if (code == MTL_CODE_NONE || !t->info[code].missing)
             continue;
-        t->info[code].missing = 0;
         if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made,
                        im->nmade + 1, sizeof *im->made))
             return mtl__error_oom();
@@ -1342,6 +1360,8 @@ static mtl_status create_missing(importer *im, int f)
                                  (long long)t->info[code].line,
                                  (long long)t->info[code].column, detail);
         }
+        t->info[code].missing = 0;
+        t->info[code].slot = rec->slot;
         im->made[im->nmade].rec = rec;
         im->made[im->nmade].customer = f == F_CUSTOMER;
         im->nmade++;
@@ -1371,14 +1391,13 @@ static void text_to_column(importer *im, text_column *t, mtl_string_column *col,
     (void)im;
 }
 
-static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
+static mtl_status append_leads(importer *im)
 {
     mtl_lead_columns c;
     mtl_string_column *attrs = NULL;
     const char **ids = NULL, **dicts = NULL, **attr_keys = NULL;
     size_t ndict = 0, k, f, off;
     mtl_status st;
-    (void)rd;
     if (im->n == 0)
         return MTL_OK;
     ids = mtl__alloc_array(im->j.a, im->n, sizeof *ids);
@@ -1405,7 +1424,6 @@ static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
         text_to_column(im, &im->text[fld], &c.member, dicts + off);             \
         off += im->text[fld].pool.count + 1;                                    \
     }
-    TEXT(F_CUSTOMER, customers)
     TEXT(F_SEGMENT, segments)
     TEXT(F_OWNER, owners)
     TEXT(F_REGION, regions)
@@ -1433,7 +1451,16 @@ static mtl_status append_leads(importer *im, mtl__csv_reader *rd)
      * an empty cell means none (export writes every lead's own value) */
     c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
                     (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
-    st = mtl_lead_append_columns(im->j.m, &c);
+    /* customers: their slots, looked up or created once per value */
+    if (im->text[F_CUSTOMER].codes) {
+        const code_info *info = im->text[F_CUSTOMER].info;
+        uint32_t *codes = im->text[F_CUSTOMER].codes;
+        for (k = 0; k < im->n; k++)
+            codes[k] = codes[k] == MTL_CODE_NONE ? MTL__NONE : info[codes[k]].slot;
+        st = mtl__lead_append(im->j.m, &c, codes);
+    } else {
+        st = mtl_lead_append_columns(im->j.m, &c);
+    }
     if (st) {
         /* name the input position of the row the append refused */
         int64_t row = mtl_last_error_line() - 1;
@@ -1821,38 +1848,66 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
         double per_byte = (double)(lines + 1) / (double)(rd->end - rd->pos);
         lines = (size_t)(per_byte * (double)(rd->size - mtl__csv_offset(rd)) * 1.25);
     }
-    im->cap = lines + 1;
-    if (im->j.kind == MTL_KIND_LEADS && !alloc_rows(im))
-        return mtl__error_oom();
+    im->cap = lines + 1 < im->batch ? lines + 1 : im->batch;
+    if (im->j.kind == MTL_KIND_LEADS) {
+        /* the lead index sized once for the whole file, not batch by batch */
+        if (!mtl__index_reserve(&im->j.m->lead_index, im->j.a,
+                                im->j.m->lead_index.count + lines + 1) ||
+            !alloc_rows(im))
+            return mtl__error_oom();
+        im->start = mtl__leads_get_mark(im->j.m);
+    }
+    return MTL_OK;
+}
+
+/* The batch's customers and segments created, its rows appended, and the
+ * arrays ready for the next batch. */
+static mtl_status append_batch(importer *im)
+{
+    mtl_status st;
+    if ((im->ndef && (st = flush_customers(im))) ||
+        (st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
+        (st = append_leads(im)))
+        return st;
+    im->appended += im->n;
+    im->n = 0;
+    /* the lead ids: kept in skip-bad-rows mode, where they find the ids
+     * given twice in the input */
+    if (!im->j.o->skip_bad_rows) {
+        mtl__arena_mark empty = {0, 0};
+        mtl__arena_rollback(&im->ids, im->j.a, empty);
+    }
     return MTL_OK;
 }
 
 static mtl_status records_row(void *ctx, mtl__csv_reader *rd)
 {
     importer *im = ctx;
+    mtl_status st;
     if (im->j.kind == MTL_KIND_CUSTOMERS)
         return parse_customer_row(im, rd);
     if (im->j.kind == MTL_KIND_SEGMENTS)
         return parse_segment_row(im, rd);
     if (!grow_rows(im, im->n + 1))
         return mtl__error_oom();
-    return parse_lead_row(im, rd);
+    if ((st = parse_lead_row(im, rd)))
+        return st;
+    return im->n == im->batch ? append_batch(im) : MTL_OK;
 }
 
 static mtl_status records_finish(void *ctx, mtl__csv_reader *rd)
 {
     importer *im = ctx;
     mtl_status st;
+    (void)rd;
     if (im->j.kind == MTL_KIND_LEADS) {
-        if ((im->ndef && (st = flush_customers(im))) ||
-            (st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
-            (st = append_leads(im, rd)))
+        if (im->n && (st = append_batch(im)))
             return st;
     } else if (im->j.kind == MTL_KIND_SEGMENTS &&
                (st = link_parents(im, im->pend, im->npend)))
         return st;
     if (im->j.res)
-        im->j.res->imported = im->n;
+        im->j.res->imported = im->j.kind == MTL_KIND_LEADS ? im->appended : im->n;
     im->nmade = 0; /* kept */
     return MTL_OK;
 }
@@ -1864,6 +1919,9 @@ static void records_undo(void *ctx)
     if (im->j.kind == MTL_KIND_SEGMENTS)
         for (k = 0; k < im->nmade; k++)
             mtl_segment_set_parent(im->made[k].rec, NULL);
+    /* the leads of the appended batches first: they name the records */
+    if (im->j.kind == MTL_KIND_LEADS && im->appended)
+        mtl__leads_truncate(im->j.m, im->start);
     drop_created(im);
 }
 
@@ -1933,6 +1991,7 @@ mtl_status mtl__csv_import_input(mtl_market *market, const mtl__csv_input *in,
         return mtl__csv_import_inputs(&j, in);
     memset(&im, 0, sizeof im);
     im.j = j;
+    im.batch = in->batch ? in->batch : IMPORT_BATCH;
     im.won_stage = stage_flagged(market, MTL_STAGE_FLAG_WON, market->stage_count - 1);
     im.lost_stage = stage_flagged(market, MTL_STAGE_FLAG_LOST, 0);
     if ((st = parse_mapping(im.j.a, options->stage_map, "stage map", 1, &im.stages)))

@@ -233,7 +233,8 @@ static uint32_t *scratch(mtl_market *m, bulk_state *b, size_t n)
 /* Resolve a column of record ids (customers or segments) into slots. */
 static mtl_status resolve_records(mtl_market *m, bulk_state *b,
                                   const mtl_lead_columns *c,
-                                  const mtl_string_column *col, int customers)
+                                  const mtl_string_column *col, int customers,
+                                  const uint32_t *given)
 {
     const mtl__recs *recs = customers ? &m->customers : &m->segments;
     const char *kind = customers ? "customer" : "segment";
@@ -241,6 +242,13 @@ static mtl_status resolve_records(mtl_market *m, bulk_state *b,
     uint32_t *found;
     size_t n = c->count, j;
     run r;
+    if (given) {
+        /* the caller's own slots (mtl__lead_append) */
+        FOR_RUNS(m, b, n, r)
+            memcpy((customers ? r.c->customer : r.c->segment) + r.i, given + r.row,
+                   r.len * sizeof *given);
+        return MTL_OK;
+    }
     if (!column_present(col)) {
         FOR_RUNS(m, b, n, r) {
             uint32_t *dst = (customers ? r.c->customer : r.c->segment) + r.i;
@@ -462,6 +470,30 @@ static void free_attr_column(mtl_market *m, mtl__attr_column *ac, size_t from)
         }
 }
 
+/* Attribute values from slot i0 of chunk0 on, and the keys from nattrs0
+ * on, as they were before an append. */
+static void drop_attributes(mtl_market *m, size_t chunk0, size_t i0, size_t nchunks0,
+                            size_t nattrs0)
+{
+    size_t k;
+    clear_attr_tail(m, chunk0, i0);
+    for (k = 0; k < m->nattrs; k++) {
+        free_attr_column(m, &m->attrs[k], k >= nattrs0 ? 0 : nchunks0);
+        if (k >= nattrs0)
+            mtl__free(&m->alloc, m->attrs[k].chunk,
+                      m->attrs[k].nchunk * sizeof *m->attrs[k].chunk);
+    }
+    m->nattrs = nattrs0;
+}
+
+static void drop_chunks(mtl_market *m, size_t nchunks0)
+{
+    while (m->nchunks > nchunks0) {
+        mtl__lead_chunk *last = m->chunks[--m->nchunks];
+        mtl__free(&m->alloc, last, last->bytes);
+    }
+}
+
 static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
 {
     size_t k, j;
@@ -490,23 +522,14 @@ static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
             row_end -= len;
         }
         mtl__arena_rollback(&m->ids, &m->alloc, b->ids);
-        clear_attr_tail(m, b->chunk0, b->i0);
-        for (k = 0; k < m->nattrs; k++) {
-            free_attr_column(m, &m->attrs[k], k >= b->nattrs0 ? 0 : b->nchunks0);
-            if (k >= b->nattrs0)
-                mtl__free(&m->alloc, m->attrs[k].chunk,
-                          m->attrs[k].nchunk * sizeof *m->attrs[k].chunk);
-        }
-        m->nattrs = b->nattrs0;
+        drop_attributes(m, b->chunk0, b->i0, b->nchunks0, b->nattrs0);
     }
     mtl__strpool_rollback(&m->strings, &m->alloc, b->strings);
-    while (m->nchunks > b->nchunks0) {
-        mtl__lead_chunk *last = m->chunks[--m->nchunks];
-        mtl__free(&m->alloc, last, last->bytes);
-    }
+    drop_chunks(m, b->nchunks0);
 }
 
-static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
+static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c,
+                         const uint32_t *customer_slots)
 {
     mtl_status st;
     size_t a;
@@ -522,13 +545,13 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
     b->reserved = 1;
     clear_attr_tail(m, ci, i);
 
-    if ((st = resolve_records(m, b, c, &c->customers, 1)) ||
-        (st = resolve_records(m, b, c, &c->segments, 0)) ||
+    if ((st = resolve_records(m, b, c, &c->customers, 1, customer_slots)) ||
+        (st = resolve_records(m, b, c, &c->segments, 0, NULL)) ||
         (st = intern_column(m, b, c, &c->owners, "owner", owner_col, 0)) ||
         (st = intern_column(m, b, c, &c->regions, "region", region_col, 0)) ||
         (st = intern_column(m, b, c, &c->sources, "source", source_col, 0)))
         return st;
-    if (column_present(&c->customers))
+    if (column_present(&c->customers) || customer_slots)
         inherit_from_customer(m, b, c);
     for (a = 0; a < c->attribute_count; a++) {
         uint32_t key_id, k;
@@ -546,6 +569,12 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
 
 MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
                                            const mtl_lead_columns *columns)
+{
+    return mtl__lead_append(market, columns, NULL);
+}
+
+mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
+                            const uint32_t *customer_slots)
 {
     mtl_market *m = market;
     const mtl_lead_columns *c = columns;
@@ -575,7 +604,7 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
     b.nattrs0 = m->nattrs;
     b.ids = mtl__arena_get_mark(&m->ids);
     b.strings = mtl__strpool_get_mark(&m->strings);
-    st = append(m, &b, c);
+    st = append(m, &b, c, customer_slots);
     mtl__free(&m->alloc, b.tmp, b.tmp_cap * sizeof *b.tmp);
     if (st != MTL_OK) {
         rollback(m, &b, c);
@@ -590,4 +619,45 @@ MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
     }
     m->lead_count += c->count;
     return MTL_OK;
+}
+
+/* ---- undoing appends that were committed ---------------------------------- */
+
+mtl__leads_mark mtl__leads_get_mark(const mtl_market *m)
+{
+    mtl__leads_mark k;
+    uint32_t chunk, i;
+    mtl__leads_end(m, &chunk, &i);
+    k.lead_count = m->lead_count;
+    k.nchunks = m->nchunks;
+    k.nattrs = m->nattrs;
+    k.chunk = chunk;
+    k.i = i;
+    k.strings = mtl__strpool_get_mark(&m->strings);
+    return k;
+}
+
+void mtl__leads_truncate(mtl_market *m, mtl__leads_mark mark)
+{
+    size_t k;
+    if (m->lead_count == mark.lead_count)
+        return;
+    /* newest first, as the appends went: counters, index entries, ids */
+    for (k = m->nchunks; k-- > mark.chunk;) {
+        mtl__lead_chunk *c = m->chunks[k];
+        uint32_t from = k == mark.chunk ? mark.i : 0, j;
+        for (j = c->used; j-- > from;) {
+            uint32_t ref = c->id_ref[j];
+            const char *id = mtl__arena_at(&m->ids, ref);
+            mtl__funnel_account(m, c, j, -1);
+            mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)), ref);
+            mtl__arena_release(&m->ids, ref);
+        }
+        if (c->used > from)
+            c->used = from;
+    }
+    drop_attributes(m, mark.chunk, mark.i, mark.nchunks, mark.nattrs);
+    mtl__strpool_rollback(&m->strings, &m->alloc, mark.strings);
+    drop_chunks(m, mark.nchunks);
+    m->lead_count = mark.lead_count;
 }
