@@ -478,27 +478,47 @@ typedef struct {
     uint32_t slot;
 } code_info;
 
-/* Values of at most 8 bytes (stages, regions, owner codes, flags...) are
- * looked up in a small direct-mapped cache before the string pool: one
- * compare instead of hashing and probing.  Pool ids never change during an
- * import, so entries never go stale. */
+/* Values of at most 16 bytes (stages, regions, owner codes, industries,
+ * flags...) are looked up in a small direct-mapped cache before the string
+ * pool: two compares instead of hashing and probing.  Pool ids never
+ * change during an import, so entries never go stale. */
 #define SMALL_CACHE 256
+#define SMALL_MAX 16
 
 typedef struct {
-    uint64_t word; /* the bytes, zero-padded */
+    uint64_t w[2]; /* the bytes, zero-padded */
     uint32_t len;  /* 0 = empty entry */
     uint32_t code;
 } small_entry;
 
-static inline int small_key(const char *p, size_t len, uint64_t *word, size_t *slot)
+typedef struct {
+    uint64_t w[2];
+} small_word;
+
+static inline int small_key(const char *p, size_t len, small_word *key, size_t *slot)
 {
-    uint64_t w = 0;
-    if (len == 0 || len > 8)
+    uint64_t h;
+    if (len == 0 || len > SMALL_MAX)
         return 0;
-    memcpy(&w, p, len);
-    *word = w;
-    *slot = (size_t)(((w ^ len) * 0x9e3779b97f4a7c15ULL) >> 56) & (SMALL_CACHE - 1);
+    key->w[0] = key->w[1] = 0;
+    memcpy(key->w, p, len);
+    h = (key->w[0] ^ (key->w[1] * 0xff51afd7ed558ccdULL) ^ len) * 0x9e3779b97f4a7c15ULL;
+    *slot = (size_t)(h >> 56) & (SMALL_CACHE - 1);
     return 1;
+}
+
+static inline int small_hit(const small_entry *e, const small_word *key, size_t len)
+{
+    return e->len == len && e->w[0] == key->w[0] && e->w[1] == key->w[1];
+}
+
+static inline void small_set(small_entry *e, const small_word *key, size_t len,
+                             uint32_t code)
+{
+    e->w[0] = key->w[0];
+    e->w[1] = key->w[1];
+    e->len = (uint32_t)len;
+    e->code = code;
 }
 
 /* A dictionary-encoded text column under construction. */
@@ -914,11 +934,10 @@ static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *ou
 {
     uint32_t id;
     int32_t code;
-    uint64_t word = 0;
+    small_word key;
     size_t slot = 0;
-    int small = small_key(f->p, f->len, &word, &slot);
-    if (small && im->stage_cache[slot].len == f->len &&
-        im->stage_cache[slot].word == word) {
+    int small = small_key(f->p, f->len, &key, &slot);
+    if (small && small_hit(&im->stage_cache[slot], &key, f->len)) {
         *out = im->stage_code[im->stage_cache[slot].code];
         return MTL_OK;
     }
@@ -945,9 +964,7 @@ static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *ou
     }
     code = im->stage_code[id];
     if (small && code >= 0) {
-        im->stage_cache[slot].word = word;
-        im->stage_cache[slot].len = (uint32_t)f->len;
-        im->stage_cache[slot].code = id;
+        small_set(&im->stage_cache[slot], &key, f->len, id);
     }
     if (code < 0)
         return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
@@ -981,7 +998,7 @@ static mtl_status text_intern(importer *im, text_column *t,
 {
     uint32_t id;
     size_t before = t->pool.count, slot = 0;
-    uint64_t word = 0;
+    small_word key;
     int small;
     if (f->len > MTL_ID_MAX)
         return mtl__csv_field_error(f, MTL_E_LIMIT, "value longer than 4096 bytes");
@@ -990,8 +1007,8 @@ static mtl_status text_intern(importer *im, text_column *t,
         *is_new = 0;
         return MTL_OK;
     }
-    small = small_key(f->p, f->len, &word, &slot);
-    if (small && t->cache && t->cache[slot].len == f->len && t->cache[slot].word == word) {
+    small = small_key(f->p, f->len, &key, &slot);
+    if (small && t->cache && small_hit(&t->cache[slot], &key, f->len)) {
         *out = t->cache[slot].code;
         *is_new = 0;
         return MTL_OK;
@@ -1002,9 +1019,7 @@ static mtl_status text_intern(importer *im, text_column *t,
         if (!t->cache &&
             !(t->cache = mtl__alloc_zero(im->j.a, SMALL_CACHE * sizeof *t->cache)))
             return mtl__error_oom();
-        t->cache[slot].word = word;
-        t->cache[slot].len = (uint32_t)f->len;
-        t->cache[slot].code = id;
+        small_set(&t->cache[slot], &key, f->len, id);
     }
     *is_new = t->pool.count != before;
     if (*is_new) {
@@ -1843,10 +1858,10 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
         lines++;
     }
     if (!rd->eof && rd->end > rd->pos) {
-        /* a file's first window: extrapolate to the whole file with a
-         * margin (pages of the arrays never written are never touched) */
+        /* a file's first window: extrapolate to the whole file (an
+         * estimate: it sizes the lead index, which grows if it is short) */
         double per_byte = (double)(lines + 1) / (double)(rd->end - rd->pos);
-        lines = (size_t)(per_byte * (double)(rd->size - mtl__csv_offset(rd)) * 1.25);
+        lines = (size_t)(per_byte * (double)(rd->size - mtl__csv_offset(rd)));
     }
     im->cap = lines + 1 < im->batch ? lines + 1 : im->batch;
     if (im->j.kind == MTL_KIND_LEADS) {

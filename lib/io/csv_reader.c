@@ -7,21 +7,18 @@
 
 enum { C_PLAIN, C_SEP, C_EOL, C_QUOTE, C_NUL, C_HIGH };
 
-/* Byte classes for one separator; computed per call site (cheap) rather
- * than kept as global state. */
-static inline int byte_class(unsigned char c, char sep)
+/* The class of every byte for the reader's separator, in a table: the
+ * loop over an unquoted field is one load and compare per byte. */
+static void init_classes(mtl__csv_reader *r)
 {
-    if (c >= 0x80)
-        return C_HIGH;
-    if (c == (unsigned char)sep)
-        return C_SEP;
-    if (c == '\n' || c == '\r')
-        return C_EOL;
-    if (c == '"')
-        return C_QUOTE;
-    if (c == 0)
-        return C_NUL;
-    return C_PLAIN;
+    int c;
+    for (c = 0; c < 256; c++)
+        r->cls[c] = c >= 0x80                          ? C_HIGH
+                    : c == (unsigned char)r->sep       ? C_SEP
+                    : c == '\n' || c == '\r'           ? C_EOL
+                    : c == '"'                         ? C_QUOTE
+                    : c == 0                           ? C_NUL
+                                                       : C_PLAIN;
 }
 
 /* Length of the valid UTF-8 sequence at p (p[0] >= 0x80), 0 if invalid:
@@ -89,6 +86,7 @@ void mtl__csv_reader_init(mtl__csv_reader *r, mtl__allocator *a,
     r->line = 1;
     r->line_start = data;
     r->sep = sep ? sep : detect_separator(data, r->end);
+    init_classes(r);
 }
 
 void mtl__csv_reader_free(mtl__csv_reader *r)
@@ -168,6 +166,7 @@ mtl_status mtl__csv_reader_init_file(mtl__csv_reader *r, mtl__allocator *a,
     r->line = 1;
     r->line_start = r->pos;
     r->sep = sep ? sep : detect_separator(r->pos, r->end);
+    init_classes(r);
     return MTL_OK;
 }
 
@@ -200,11 +199,12 @@ mtl_status mtl__csv_named_error(const mtl__csv_field *f, mtl_status st,
                          n < f->len ? "..." : "");
 }
 
-static int push_field(mtl__csv_reader *r, const char *p, size_t len,
-                      int64_t line, int64_t column)
+static inline int push_field(mtl__csv_reader *r, const char *p, size_t len,
+                             int64_t line, int64_t column)
 {
     mtl__csv_field *f;
-    if (!mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, r->nfields + 1,
+    if (r->nfields == r->cap_fields &&
+        !mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, r->nfields + 1,
                    sizeof *r->fields))
         return 0;
     f = &r->fields[r->nfields++];
@@ -304,9 +304,9 @@ oom:
 static int read_plain(mtl__csv_reader *r, mtl_status *st)
 {
     const char *start = r->pos, *p = start, *end = r->end;
-    char sep = r->sep;
+    const unsigned char *cls = r->cls;
     for (; p < end; p++) {
-        int k = byte_class((unsigned char)*p, sep);
+        int k = cls[(unsigned char)*p];
         if (k == C_PLAIN)
             continue;
         if (k == C_SEP || k == C_EOL)

@@ -49,6 +49,7 @@ typedef struct mtl__csv_reader {
     uint64_t base;     /* input offset of data[0] */
     uint64_t size;     /* bytes of the whole input */
     int eof;           /* the window reaches the end of the input */
+    unsigned char cls[256]; /* byte classes for sep (csv_reader.c) */
 } mtl__csv_reader;
 
 /* The window of a file import: big enough that refills are rare, small
