@@ -482,7 +482,8 @@ typedef struct {
  * flags...) are looked up in a small direct-mapped cache before the string
  * pool: two compares instead of hashing and probing.  Pool ids never
  * change during an import, so entries never go stale. */
-#define SMALL_CACHE 256
+#define SMALL_CACHE 256   /* stage values (a few) */
+#define TEXT_CACHE 4096   /* a text column: owners are hundreds */
 #define SMALL_MAX 16
 
 typedef struct {
@@ -495,15 +496,56 @@ typedef struct {
     uint64_t w[2];
 } small_word;
 
-static inline int small_key(const char *p, size_t len, small_word *key, size_t *slot)
+/* 8 and 4 bytes at p as little-endian numbers */
+static inline uint64_t load_le64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline uint64_t load_le32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+/* The len bytes at p (1 to 16) as two zero-padded little-endian words, by
+ * fixed-size loads that stay inside [p, p + len) (overlapping where len is
+ * not a power of two): no byte-wise copy, no read past the field. */
+static inline void small_words(const char *p, size_t len, small_word *key)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (len >= 8) {
+        key->w[0] = load_le64(p);
+        key->w[1] = len == 8 ? 0 : load_le64(p + len - 8) >> (8 * (16 - len));
+    } else if (len >= 4) {
+        key->w[0] = load_le32(p) | load_le32(p + len - 4) << (8 * (len - 4));
+        key->w[1] = 0;
+    } else {
+        key->w[0] = (uint64_t)u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
+                    (uint64_t)u[len - 1] << (8 * (len - 1));
+        key->w[1] = 0;
+    }
+}
+
+static inline int small_key(const char *p, size_t len, size_t entries,
+                            small_word *key, size_t *slot)
 {
     uint64_t h;
+    key->w[0] = key->w[1] = 0;
     if (len == 0 || len > SMALL_MAX)
         return 0;
-    key->w[0] = key->w[1] = 0;
-    memcpy(key->w, p, len);
+    small_words(p, len, key);
     h = (key->w[0] ^ (key->w[1] * 0xff51afd7ed558ccdULL) ^ len) * 0x9e3779b97f4a7c15ULL;
-    *slot = (size_t)(h >> 56) & (SMALL_CACHE - 1);
+    *slot = (size_t)(h >> 52) & (entries - 1);
     return 1;
 }
 
@@ -523,7 +565,7 @@ static inline void small_set(small_entry *e, const small_word *key, size_t len,
 
 /* A dictionary-encoded text column under construction. */
 typedef struct {
-    small_entry *cache; /* SMALL_CACHE entries, allocated on first use */
+    small_entry *cache; /* TEXT_CACHE entries, allocated on first use */
     mtl__strpool pool; /* value -> code (pool id; 0 = empty) */
     uint32_t *codes;   /* per row, MTL_CODE_NONE = empty */
     code_info *info;   /* per code */
@@ -613,7 +655,7 @@ static void text_free(importer *im, text_column *t)
     mtl__strpool_free(&t->pool, im->j.a);
     mtl__free(im->j.a, t->codes, im->cap * sizeof *t->codes);
     mtl__free(im->j.a, t->info, t->cap_info * sizeof *t->info);
-    mtl__free(im->j.a, t->cache, SMALL_CACHE * sizeof *t->cache);
+    mtl__free(im->j.a, t->cache, TEXT_CACHE * sizeof *t->cache);
 }
 
 /* Grow every per-row array to hold cap rows. */
@@ -936,7 +978,7 @@ static mtl_status stage_value(importer *im, const mtl__csv_field *f, int32_t *ou
     int32_t code;
     small_word key;
     size_t slot = 0;
-    int small = small_key(f->p, f->len, &key, &slot);
+    int small = small_key(f->p, f->len, SMALL_CACHE, &key, &slot);
     if (small && small_hit(&im->stage_cache[slot], &key, f->len)) {
         *out = im->stage_code[im->stage_cache[slot].code];
         return MTL_OK;
@@ -1007,7 +1049,7 @@ static mtl_status text_intern(importer *im, text_column *t,
         *is_new = 0;
         return MTL_OK;
     }
-    small = small_key(f->p, f->len, &key, &slot);
+    small = small_key(f->p, f->len, TEXT_CACHE, &key, &slot);
     if (small && t->cache && small_hit(&t->cache[slot], &key, f->len)) {
         *out = t->cache[slot].code;
         *is_new = 0;
@@ -1017,7 +1059,7 @@ static mtl_status text_intern(importer *im, text_column *t,
         return mtl__error_oom();
     if (small) {
         if (!t->cache &&
-            !(t->cache = mtl__alloc_zero(im->j.a, SMALL_CACHE * sizeof *t->cache)))
+            !(t->cache = mtl__alloc_zero(im->j.a, TEXT_CACHE * sizeof *t->cache)))
             return mtl__error_oom();
         small_set(&t->cache[slot], &key, f->len, id);
     }
