@@ -300,12 +300,43 @@ oom:
     return 0;
 }
 
+/* Bytes of x that are zero: the lowest set bit marks the first one
+ * exactly (higher ones may be false). */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+}
+
+/* The first byte in [p, end) that is not plain for separator sep (sep,
+ * CR, LF, quote, NUL, >= 0x80), eight bytes at a time while eight remain;
+ * end if none.  Fields are short: most end within the first eight. */
+static const char *skip_plain(const char *p, const char *end, char sep)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL;
+    const uint64_t s = ones * (unsigned char)sep, lf = ones * '\n', cr = ones * '\r',
+                   q = ones * '"';
+    while (end - p >= 8) {
+        uint64_t x, m;
+        memcpy(&x, p, 8);
+        m = zero_bytes(x ^ s) | zero_bytes(x ^ lf) | zero_bytes(x ^ cr) |
+            zero_bytes(x ^ q) | zero_bytes(x) | (x & 0x8080808080808080ULL);
+        if (m)
+            return p + (__builtin_ctzll(m) >> 3);
+        p += 8;
+    }
+#else
+    (void)sep;
+#endif
+    return p;
+}
+
 /* An unquoted field starting at r->pos. */
 static int read_plain(mtl__csv_reader *r, mtl_status *st)
 {
     const char *start = r->pos, *p = start, *end = r->end;
     const unsigned char *cls = r->cls;
-    for (; p < end; p++) {
+    for (p = skip_plain(p, end, r->sep); p < end; p++) {
         int k = cls[(unsigned char)*p];
         if (k == C_PLAIN)
             continue;
