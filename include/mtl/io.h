@@ -109,7 +109,9 @@ MTL_API mtl_status mtl_csv_import(mtl_market *market, const char *data, size_t l
                                   const mtl_csv_options *options,
                                   mtl_csv_result *result);
 
-/** mtl_csv_import on a file's content.  MTL_E_IO when it cannot be read.  @since 0.1 */
+/** mtl_csv_import on a file's content, read through a 1 MiB window (the file
+ *  is never held whole in memory); the same result as mtl_csv_import of its
+ *  bytes.  MTL_E_IO when it cannot be read.  @since 0.1 */
 MTL_API mtl_status mtl_csv_import_file(mtl_market *market, const char *path,
                                        const mtl_csv_options *options,
                                        mtl_csv_result *result);

@@ -1899,7 +1899,7 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
             break;
         lines++;
     }
-    if (!rd->eof && rd->end > rd->pos) {
+    if (!rd->eof && rd->end > rd->pos && rd->size > mtl__csv_offset(rd)) {
         /* a file's first window: extrapolate to the whole file (an
          * estimate: it sizes the lead index, which grows if it is short) */
         double per_byte = (double)(lines + 1) / (double)(rd->end - rd->pos);
