@@ -51,16 +51,29 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
     return 0;
 }
 
+/* The end of the first line (a line end outside quotes), or NULL when the
+ * input ends first: what separator detection reads. */
+static const char *first_line_end(const char *p, const char *end)
+{
+    int quoted = 0;
+    for (; p < end; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (!quoted && (*p == '\n' || *p == '\r'))
+            return p;
+    }
+    return NULL;
+}
+
 static char detect_separator(const char *p, const char *end)
 {
     size_t comma = 0, semi = 0, tab = 0;
     int quoted = 0;
-    for (; p < end; p++) {
+    const char *e = first_line_end(p, end);
+    for (end = e ? e : end; p < end; p++) {
         char c = *p;
         if (c == '"')
             quoted = !quoted;
-        else if (!quoted && (c == '\n' || c == '\r'))
-            break;
         else if (!quoted)
             comma += c == ',', semi += c == ';', tab += c == '\t';
     }
@@ -145,7 +158,6 @@ mtl_status mtl__csv_reader_init_file(mtl__csv_reader *r, mtl__allocator *a,
                                      char sep)
 {
     mtl_status st = MTL_OK;
-    const char *nl;
     memset(r, 0, sizeof *r);
     r->alloc = a;
     r->file = file;
@@ -156,11 +168,11 @@ mtl_status mtl__csv_reader_init_file(mtl__csv_reader *r, mtl__allocator *a,
     r->data = r->pos = r->line_start = r->end = r->window;
     if (!refill(r, &st))
         return st;
-    /* the separator is detected on the whole first line */
-    while (!(nl = memchr(r->pos, '\n', (size_t)(r->end - r->pos))) && !r->eof)
+    /* the separator is detected on the whole first line (its quoted line
+     * ends included), as from memory */
+    while (!first_line_end(r->pos, r->end) && !r->eof)
         if (!refill(r, &st))
             return st;
-    (void)nl;
     if (r->end - r->pos >= 3 && memcmp(r->pos, "\xEF\xBB\xBF", 3) == 0)
         r->pos += 3;
     r->line = 1;
@@ -478,6 +490,6 @@ int mtl__csv_skip_line(mtl__csv_reader *r, mtl_status *out_status)
             r->line_start = p;
         }
         r->pos = p;
-        return p < r->end;
+        return p < r->end || !r->eof; /* a window's end is not the input's */
     }
 }
