@@ -5,6 +5,7 @@
  * tests/tools/crc32c_tables.py: no global mutable state, nothing to
  * initialise. */
 #include "core/crc32c.h"
+#include "core/bytes.h"
 
 #include <string.h>
 
@@ -371,18 +372,11 @@ static const uint32_t crc32c_table[8][256] = {
     }
 };
 
-static inline uint64_t load_le64(const unsigned char *p)
-{
-    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-           (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
 /* Works on the inverted register: callers invert on entry and exit. */
 static uint32_t crc_tables(uint32_t c, const unsigned char *p, size_t n)
 {
     while (n >= 8) {
-        uint64_t w = load_le64(p) ^ c;
+        uint64_t w = mtl__load_le64(p) ^ c;
         c = crc32c_table[7][w & 0xff] ^ crc32c_table[6][(w >> 8) & 0xff] ^
             crc32c_table[5][(w >> 16) & 0xff] ^ crc32c_table[4][(w >> 24) & 0xff] ^
             crc32c_table[3][(w >> 32) & 0xff] ^ crc32c_table[2][(w >> 40) & 0xff] ^

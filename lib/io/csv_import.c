@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/number.h"
 #include "core/versioned.h"
 #include "io/csv.h"
@@ -496,27 +497,6 @@ typedef struct {
     uint64_t w[2];
 } small_word;
 
-/* 8 and 4 bytes at p as little-endian numbers */
-static inline uint64_t load_le64(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
-static inline uint64_t load_le32(const char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    return v;
-}
-
 /* The len bytes at p (1 to 16) as two zero-padded little-endian words, by
  * fixed-size loads that stay inside [p, p + len) (overlapping where len is
  * not a power of two): no byte-wise copy, no read past the field. */
@@ -524,10 +504,10 @@ static inline void small_words(const char *p, size_t len, small_word *key)
 {
     const unsigned char *u = (const unsigned char *)p;
     if (len >= 8) {
-        key->w[0] = load_le64(p);
-        key->w[1] = len == 8 ? 0 : load_le64(p + len - 8) >> (8 * (16 - len));
+        key->w[0] = mtl__load_le64(p);
+        key->w[1] = len == 8 ? 0 : mtl__load_le64(p + len - 8) >> (8 * (16 - len));
     } else if (len >= 4) {
-        key->w[0] = load_le32(p) | load_le32(p + len - 4) << (8 * (len - 4));
+        key->w[0] = mtl__load_le32(p) | mtl__load_le32(p + len - 4) << (8 * (len - 4));
         key->w[1] = 0;
     } else {
         key->w[0] = (uint64_t)u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
