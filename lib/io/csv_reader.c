@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 
 enum { C_PLAIN, C_SEP, C_EOL, C_QUOTE, C_NUL, C_HIGH };
@@ -52,7 +53,7 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 }
 
 /* The end of the first line (a line end outside quotes), or NULL when the
- * input ends first: what separator detection reads. */
+ * input ends first: what detect_separator reads. */
 static const char *first_line_end(const char *p, const char *end)
 {
     int quoted = 0;
@@ -69,11 +70,12 @@ static char detect_separator(const char *p, const char *end)
 {
     size_t comma = 0, semi = 0, tab = 0;
     int quoted = 0;
-    const char *e = first_line_end(p, end);
-    for (end = e ? e : end; p < end; p++) {
+    for (; p < end; p++) {
         char c = *p;
         if (c == '"')
             quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
         else if (!quoted)
             comma += c == ',', semi += c == ';', tab += c == '\t';
     }
@@ -324,13 +326,13 @@ static inline uint64_t zero_bytes(uint64_t x)
  * end if none.  Fields are short: most end within the first eight. */
 static const char *skip_plain(const char *p, const char *end, char sep)
 {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__GNUC__)
     const uint64_t ones = 0x0101010101010101ULL;
     const uint64_t s = ones * (unsigned char)sep, lf = ones * '\n', cr = ones * '\r',
                    q = ones * '"';
     while (end - p >= 8) {
-        uint64_t x, m;
-        memcpy(&x, p, 8);
+        /* little-endian on every host: the lowest marked byte is the first */
+        uint64_t x = mtl__load_le64(p), m;
         m = zero_bytes(x ^ s) | zero_bytes(x ^ lf) | zero_bytes(x ^ cr) |
             zero_bytes(x ^ q) | zero_bytes(x) | (x & 0x8080808080808080ULL);
         if (m)
