@@ -1350,9 +1350,10 @@ static mtl_status create_missing(importer *im, int f)
     mtl_status st;
     if (!t->codes || !t->info)
         return MTL_OK;
-    /* values interned in blocks since the last batch were not looked up in
-     * the market yet: look them all up at once, pipelined */
-    if (t->pool.count > from) {
+    /* customers interned in blocks since the last batch were not looked up
+     * in the market yet (the others were, as they were interned): look them
+     * all up at once, pipelined */
+    if (f == F_CUSTOMER && !im->j.o->strict && t->pool.count > from) {
         size_t nd = t->pool.count - from;
         const char **keys = mtl__alloc_array(im->j.a, nd, sizeof *keys);
         uint32_t *slots = mtl__alloc_array(im->j.a, nd, sizeof *slots);
@@ -1363,9 +1364,7 @@ static mtl_status create_missing(importer *im, int f)
         }
         for (code = from; code < t->pool.count; code++)
             keys[code - from] = mtl__strpool_get(&t->pool, (uint32_t)code);
-        mtl__index_find_many(f == F_CUSTOMER ? &im->j.m->customers.index
-                                             : &im->j.m->segments.index,
-                             &im->j.m->ids, keys, nd, slots);
+        mtl__index_find_many(&im->j.m->customers.index, &im->j.m->ids, keys, nd, slots);
         for (code = from; code < t->pool.count; code++)
             if (t->info[code].missing == -1) {
                 t->info[code].missing = slots[code - from] == MTL__NONE;
@@ -1428,6 +1427,20 @@ static void text_to_column(importer *im, text_column *t, mtl_string_column *col,
     (void)im;
 }
 
+/* The batch's customers or segments as record slots (NULL without the
+ * column), in place of their codes: each value was looked up or created
+ * once (create_missing), so the append need not resolve them again. */
+static const uint32_t *record_slots(importer *im, int f)
+{
+    text_column *t = &im->text[f];
+    size_t k;
+    if (!t->codes)
+        return NULL;
+    for (k = 0; k < im->n; k++)
+        t->codes[k] = t->codes[k] == MTL_CODE_NONE ? MTL__NONE : t->info[t->codes[k]].slot;
+    return t->codes;
+}
+
 static mtl_status append_leads(importer *im)
 {
     mtl_lead_columns c;
@@ -1438,8 +1451,10 @@ static mtl_status append_leads(importer *im)
     if (im->n == 0)
         return MTL_OK;
     ids = mtl__alloc_array(im->j.a, im->n, sizeof *ids);
+    /* dictionaries for the columns of strings (customers and segments go
+     * as slots): owners, regions, sources and attributes */
     for (f = 0; f < F_COUNT; f++)
-        if (im->text[f].codes)
+        if (im->text[f].codes && f != F_CUSTOMER && f != F_SEGMENT)
             ndict += im->text[f].pool.count + 1;
     for (k = 0; k < im->nattr; k++)
         ndict += im->attr[k].pool.count + 1;
@@ -1461,7 +1476,6 @@ static mtl_status append_leads(importer *im)
         text_to_column(im, &im->text[fld], &c.member, dicts + off);             \
         off += im->text[fld].pool.count + 1;                                    \
     }
-    TEXT(F_SEGMENT, segments)
     TEXT(F_OWNER, owners)
     TEXT(F_REGION, regions)
     TEXT(F_SOURCE, sources)
@@ -1488,16 +1502,8 @@ static mtl_status append_leads(importer *im)
      * an empty cell means none (export writes every lead's own value) */
     c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
                     (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
-    /* customers: their slots, looked up or created once per value */
-    if (im->text[F_CUSTOMER].codes) {
-        const code_info *info = im->text[F_CUSTOMER].info;
-        uint32_t *codes = im->text[F_CUSTOMER].codes;
-        for (k = 0; k < im->n; k++)
-            codes[k] = codes[k] == MTL_CODE_NONE ? MTL__NONE : info[codes[k]].slot;
-        st = mtl__lead_append(im->j.m, &c, codes);
-    } else {
-        st = mtl_lead_append_columns(im->j.m, &c);
-    }
+    st = mtl__lead_append(im->j.m, &c, record_slots(im, F_CUSTOMER),
+                          record_slots(im, F_SEGMENT));
     if (st) {
         /* name the input position of the row the append refused */
         int64_t row = mtl_last_error_line() - 1;

@@ -327,21 +327,22 @@ mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot);
 uint32_t mtl__lead_chunk_capacity(size_t k);
 /* Make room for n more slots at the end; new chunks are zero-filled. */
 mtl_status mtl__leads_reserve(mtl_market *m, size_t n);
+/* mtl_lead_append_columns with the customers and/or the segments given
+ * as slots of existing records, one per row (MTL__NONE: none; the
+ * column of strings is then ignored), for an importer that resolved them
+ * once per distinct value.  NULL: from the columns. */
+mtl_status mtl__lead_append(mtl_market *m, const mtl_lead_columns *c,
+                            const uint32_t *customer_slots,
+                            const uint32_t *segment_slots);
 /* The leads as they are, to undo appends committed since
  * (mtl__leads_truncate): between the two, leads may only have been added
- * by mtl_lead_append_columns, and records by single adds. */
+ * by the bulk append, and records by single adds. */
 typedef struct mtl__leads_mark {
     size_t lead_count, nchunks, nattrs;
     uint32_t chunk, i; /* where the next append went */
     mtl__strpool_mark strings;
 } mtl__leads_mark;
 mtl__leads_mark mtl__leads_get_mark(const mtl_market *m);
-/* mtl_lead_append_columns with the customers given as the slots of
- * existing customers, one per row (MTL__NONE: none; the customers column
- * is then ignored), for an importer that resolved them once per
- * distinct value. */
-mtl_status mtl__lead_append(mtl_market *m, const mtl_lead_columns *c,
-                            const uint32_t *customer_slots);
 void mtl__leads_truncate(mtl_market *m, mtl__leads_mark mark);
 /* First slot that an append would use. */
 void mtl__leads_end(const mtl_market *m, uint32_t *chunk, uint32_t *i);

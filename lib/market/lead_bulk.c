@@ -529,7 +529,7 @@ static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
 }
 
 static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c,
-                         const uint32_t *customer_slots)
+                         const uint32_t *customer_slots, const uint32_t *segment_slots)
 {
     mtl_status st;
     size_t a;
@@ -546,7 +546,7 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
     clear_attr_tail(m, ci, i);
 
     if ((st = resolve_records(m, b, c, &c->customers, 1, customer_slots)) ||
-        (st = resolve_records(m, b, c, &c->segments, 0, NULL)) ||
+        (st = resolve_records(m, b, c, &c->segments, 0, segment_slots)) ||
         (st = intern_column(m, b, c, &c->owners, "owner", owner_col, 0)) ||
         (st = intern_column(m, b, c, &c->regions, "region", region_col, 0)) ||
         (st = intern_column(m, b, c, &c->sources, "source", source_col, 0)))
@@ -570,11 +570,11 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
 MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
                                            const mtl_lead_columns *columns)
 {
-    return mtl__lead_append(market, columns, NULL);
+    return mtl__lead_append(market, columns, NULL, NULL);
 }
 
 mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
-                            const uint32_t *customer_slots)
+                            const uint32_t *customer_slots, const uint32_t *segment_slots)
 {
     mtl_market *m = market;
     const mtl_lead_columns *c = columns;
@@ -604,7 +604,7 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     b.nattrs0 = m->nattrs;
     b.ids = mtl__arena_get_mark(&m->ids);
     b.strings = mtl__strpool_get_mark(&m->strings);
-    st = append(m, &b, c, customer_slots);
+    st = append(m, &b, c, customer_slots, segment_slots);
     mtl__free(&m->alloc, b.tmp, b.tmp_cap * sizeof *b.tmp);
     if (st != MTL_OK) {
         rollback(m, &b, c);
