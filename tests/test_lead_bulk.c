@@ -959,6 +959,72 @@ static void test_attribute_key_twice(void **state)
 
 /* Integer ids (id_numbers): each row's id is its number in decimal; the
  * failures are those of string ids, all or nothing. */
+/* Ids go into the index in blocks of 65,536 rows, each in the order of
+ * its slots (lead_bulk.c, insert_ids): of several repeated ids the error
+ * must still name the first repeating row, and a failure in a later block
+ * must leave an index that still finds every lead (and the next append
+ * must work).  Sixteen rows of the second block repeat earlier rows of it:
+ * reporting whichever repeat the slot order meets first would name row
+ * 100000 about one time in sixteen. */
+#define MANY_ROWS 150000
+static void test_first_repeat_of_many(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_lead_columns c;
+    int64_t *num = malloc(MANY_ROWS * sizeof *num);
+    int64_t before[1] = {-1};
+    uint64_t fp;
+    size_t k;
+    (void)state;
+    assert_non_null(num);
+    assert_int_equal(mtl_lead_columns_init(&c, sizeof c), MTL_OK);
+    c.count = 1;
+    c.id_numbers = before;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_OK);
+    fp = test_market_fingerprint(m);
+    for (k = 0; k < MANY_ROWS; k++)
+        num[k] = (int64_t)k;
+    for (k = 0; k < 16; k++)
+        num[100000 + 1000 * k] = (int64_t)(70000 + 1000 * k); /* same block */
+    c.count = MANY_ROWS;
+    c.id_numbers = num;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_E_DUPLICATE);
+    assert_int_equal(mtl_last_error_line(), 100001);
+    assert_non_null(strstr(mtl_last_error_message(), "'70000'"));
+    assert_true(test_market_fingerprint(m) == fp);
+    /* a repeat in the third block, of a row of the first: the first two
+     * blocks were inserted and are taken out again */
+    for (k = 0; k < 16; k++)
+        num[100000 + 1000 * k] = (int64_t)(100000 + 1000 * k);
+    num[140000] = 7;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_E_DUPLICATE);
+    assert_int_equal(mtl_last_error_line(), 140001);
+    assert_true(test_market_fingerprint(m) == fp);
+    assert_int_equal(mtl_market_lead_count(m), 1);
+    assert_null(mtl_lead_find(m, "7"));
+    assert_non_null(mtl_lead_find(m, "-1"));
+    /* and the repeat of a lead already in the market */
+    num[140000] = -1;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_E_DUPLICATE);
+    assert_int_equal(mtl_last_error_line(), 140001);
+    assert_true(test_market_fingerprint(m) == fp);
+    /* the index is whole: all of them go in and are found */
+    num[140000] = 140000;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_OK);
+    assert_int_equal(mtl_market_lead_count(m), MANY_ROWS + 1);
+    for (k = 0; k < MANY_ROWS; k++) {
+        char id[24];
+        snprintf(id, sizeof id, "%zu", k);
+        if (!mtl_lead_find(m, id))
+            fail_msg("lead %s not found", id);
+    }
+    assert_non_null(mtl_lead_find(m, "-1"));
+    assert_null(mtl_lead_find(m, "150000"));
+    test_market_free(m, &ta);
+    free(num);
+}
+
 static void test_id_numbers(void **state)
 {
     static const int64_t numbers[] = { 42, -7, 0, INT64_MIN, INT64_MAX, 1000000 };
@@ -1005,6 +1071,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         test_case(test_id_numbers),
+        test_case(test_first_repeat_of_many),
         test_case(test_attribute_key_twice),
         test_case(test_columns_init),
         test_case(test_values_dict_single_identical),

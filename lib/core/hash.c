@@ -47,7 +47,7 @@ uint64_t mtl__hash(const void *data, size_t len)
 /* Fibonacci hashing of the fragment gives the home slot. */
 static inline size_t home_of(uint32_t frag, unsigned shift)
 {
-    return (size_t)(((uint64_t)frag * 0x9e3779b97f4a7c15ULL) >> shift);
+    return (size_t)(mtl__index_place((uint64_t)frag << 32) >> shift);
 }
 
 void mtl__index_free(mtl__index *ix, mtl__allocator *a)

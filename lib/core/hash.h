@@ -3,9 +3,9 @@
  *
  * The index stores only (hash fragment, arena reference) pairs, 8 bytes
  * each; the same index serves segments, customers, leads and the string
- * pool.  Linear probing with backward-shift deletion: removing the most recent
- * insertions in reverse order restores the table exactly, which is what
- * all-or-nothing bulk paths rely on. */
+ * pool.  Linear probing with backward-shift deletion: entries can be removed
+ * in any order, and removing the most recent insertions in reverse order
+ * restores the table exactly (the all-or-nothing bulk paths undo that way). */
 #ifndef MTL_CORE_HASH_H
 #define MTL_CORE_HASH_H
 
@@ -49,18 +49,30 @@ uint32_t mtl__index_insert(mtl__index *ix, const struct mtl__arena *ar,
                            uint64_t hash, const char *k, size_t len, uint32_t ref);
 /* Remove the entry holding ref (whose key hashes to hash). */
 void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t ref);
+/* Where hash lives: an index of capacity 2^k puts its home slot at the top
+ * k bits of this word, at any capacity, so ordering hashes by it orders
+ * them by home slot (the bulk inserts walk the table from low to high). */
+static inline uint64_t mtl__index_place(uint64_t hash)
+{
+    return (hash >> 32) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* Hint that the memory at p will be read soon (a no-op where the compiler
+ * has no prefetch). */
+static inline void mtl__prefetch(const void *p)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 /* Hint that hash will be looked up soon (bulk paths pipeline lookups). */
 static inline void mtl__index_prefetch(const mtl__index *ix, uint64_t hash)
 {
-#if defined(__GNUC__)
     if (ix->slots)
-        __builtin_prefetch(&ix->slots[(size_t)(((hash >> 32) *
-                                                0x9e3779b97f4a7c15ULL) >>
-                                               ix->shift)]);
-#else
-    (void)ix;
-    (void)hash;
-#endif
+        mtl__prefetch(&ix->slots[(size_t)(mtl__index_place(hash) >> ix->shift)]);
 }
 
 /* Second stage of a pipelined lookup: once the index entry is in cache,

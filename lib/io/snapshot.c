@@ -1927,15 +1927,13 @@ static uint32_t *id_ref_slot(mtl_market *m, int kind, size_t j, size_t *k,
 #define IX_EMPTY UINT64_MAX
 #define IX_PART_BITS 9
 
-static uint64_t ix_mix(uint32_t frag) { return (uint64_t)frag * 0x9e3779b97f4a7c15ULL; }
-
 /* Insert one entry (its id stored in the arena) with linear probing; a
  * repeated id is refused. */
 static mtl_status ix_put(mtl_market *m, mtl__index *ix, uint64_t e, int kind)
 {
     static const char *const kind_name[3] = {"segment", "customer", "lead"};
     static const char *const section[3] = {"SEGS", "CUST", "LEAD"};
-    size_t h = (size_t)(ix_mix((uint32_t)(e >> 32)) >> ix->shift);
+    size_t h = (size_t)(mtl__index_place(e) >> ix->shift);
     for (;; h = (h + 1) & ix->mask) {
         uint64_t t = ix->slots[h];
         if (t == IX_EMPTY) {
@@ -1999,7 +1997,7 @@ static mtl_status insert_ids(mtl_market *m, const strings *ids, int kind)
             st = mtl__error_oom();
             break;
         }
-        p = (unsigned)(ix_mix(frag) >> (64 - pbits));
+        p = (unsigned)(mtl__index_place((uint64_t)frag << 32) >> (64 - pbits));
         if (fill[p] < cap)
             entries[p * cap + fill[p]++] = (uint64_t)frag << 32 | *ref;
         else
@@ -2018,11 +2016,8 @@ static mtl_status insert_ids(mtl_market *m, const strings *ids, int kind)
     for (p = 0; p < (1u << pbits) && st == MTL_OK; p++) {
         const uint64_t *part = entries + p * cap;
         for (e = 0; e < fill[p] && st == MTL_OK; e++) {
-#if defined(__GNUC__)
             if (e + 16 < fill[p])
-                __builtin_prefetch(
-                    &ix->slots[ix_mix((uint32_t)(part[e + 16] >> 32)) >> ix->shift]);
-#endif
+                mtl__prefetch(&ix->slots[mtl__index_place(part[e + 16]) >> ix->shift]);
             st = ix_put(m, ix, part[e], kind);
         }
     }
