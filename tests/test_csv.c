@@ -2971,6 +2971,105 @@ static void test_batches_undo_and_join(void **state)
     free(good);
 }
 
+/* Customer ids that are decimal numbers are looked up by their number
+ * (csv_import.c, NUMBER_PER_ROW): a value that only reads as a number
+ * ("007", "0042", "+5", "1e3") or is too long or too large for the array
+ * must still be its own customer, and one created by an earlier row (or
+ * present before the import) must be found again.  The expectation is
+ * computed here from the values themselves. */
+static const char *const numbered[] = {
+    "1", "2", "42", "0042", "007", "7", "0", "00", "5000", "9999", "10098",
+    "50000", "999999999", "1234567890", "12a", "-5", "+5", "1e3", "3000", "4096",
+    "4095", "8192", "acct-9"};
+#define NUMBERED ((int)(sizeof numbered / sizeof *numbered))
+#define NUMBERED_ROWS 3000
+
+static void test_numbered_customers(void **state)
+{
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_customer *pre42, *pre007, *c;
+    mtl_csv_result r;
+    char *text = malloc((size_t)NUMBERED_ROWS * 48 + 64), *bad;
+    int first_row[NUMBERED], created = 0, i, k;
+    size_t off = 0;
+    (void)state;
+    assert_non_null(text);
+    assert_int_equal(mtl_customer_add(&pre42, m, "42", NULL), MTL_OK);
+    assert_int_equal(mtl_customer_add(&pre007, m, "007", NULL), MTL_OK);
+    for (k = 0; k < NUMBERED; k++)
+        first_row[k] = -1;
+    off += (size_t)sprintf(text, "id,customer,amount\n");
+    for (i = 0; i < NUMBERED_ROWS; i++) {
+        k = (int)((((unsigned)i * 2654435761u) >> 16) % NUMBERED);
+        if (first_row[k] < 0)
+            first_row[k] = i;
+        off += (size_t)sprintf(text + off, "n%d,%s,%d\n", i, numbered[k], i);
+    }
+    for (k = 0; k < NUMBERED; k++)
+        if (first_row[k] >= 0 && strcmp(numbered[k], "42") && strcmp(numbered[k], "007"))
+            created++;
+    assert_int_equal(created, NUMBERED - 2); /* the pattern names them all */
+    /* a bad last row: nothing stays, the customers present before stay */
+    bad = malloc(off + 32);
+    assert_non_null(bad);
+    memcpy(bad, text, off);
+    sprintf(bad + off, "nbad,5000,x\n");
+    assert_int_equal(import_leads(m, bad, &r), MTL_E_PARSE);
+    assert_int_equal(mtl_market_customer_count(m), 2);
+    assert_null(mtl_customer_find(m, "5000"));
+    assert_ptr_equal(mtl_customer_find(m, "42"), pre42);
+    /* the file: each lead names its value exactly */
+    assert_int_equal(import_leads(m, text, &r), MTL_OK);
+    assert_int_equal(r.imported, NUMBERED_ROWS);
+    assert_int_equal(r.customers_created, created);
+    assert_int_equal(mtl_market_customer_count(m), created + 2);
+    for (i = 0; i < NUMBERED_ROWS; i++) {
+        char id[16];
+        k = (int)((((unsigned)i * 2654435761u) >> 16) % NUMBERED);
+        snprintf(id, sizeof id, "n%d", i);
+        assert_string_equal(cust_id(lead(m, id)), numbered[k]);
+        assert_ptr_equal(mtl_lead_customer(lead(m, id)), mtl_customer_find(m, numbered[k]));
+    }
+    assert_ptr_equal(mtl_customer_find(m, "42"), pre42);
+    assert_ptr_equal(mtl_customer_find(m, "007"), pre007);
+    /* created in the order the rows first name them, after the two */
+    c = mtl_customer_next(m, NULL);
+    assert_ptr_equal(c, pre42);
+    c = mtl_customer_next(m, c);
+    assert_ptr_equal(c, pre007);
+    for (i = 0; i < NUMBERED_ROWS; i++)
+        for (k = 0; k < NUMBERED; k++)
+            if (first_row[k] == i && strcmp(numbered[k], "42") &&
+                strcmp(numbered[k], "007")) {
+                c = mtl_customer_next(m, c);
+                assert_non_null(c);
+                assert_string_equal(mtl_customer_id(c), numbered[k]);
+            }
+    assert_null(mtl_customer_next(m, c));
+    /* a second file names them again: found, not created */
+    {
+        char *again = malloc((size_t)NUMBERED_ROWS * 48 + 64);
+        assert_non_null(again);
+        off = (size_t)sprintf(again, "id,customer\n");
+        for (i = 0; i < NUMBERED_ROWS; i++)
+            off += (size_t)sprintf(again + off, "m%d,%s\n", i,
+                                   numbered[(i * 31) % NUMBERED]);
+        assert_int_equal(import_leads(m, again, &r), MTL_OK);
+        assert_int_equal(r.customers_created, 0);
+        for (i = 0; i < NUMBERED_ROWS; i += 97) {
+            char id[16];
+            snprintf(id, sizeof id, "m%d", i);
+            assert_ptr_equal(mtl_lead_customer(lead(m, id)),
+                             mtl_customer_find(m, numbered[(i * 31) % NUMBERED]));
+        }
+        free(again);
+    }
+    test_market_free(m, &ta);
+    free(text);
+    free(bad);
+}
+
 /* ---- 7. failing-allocator sweeps ------------------------------------------------ */
 
 static const char sweep_leads[] =
@@ -3190,6 +3289,7 @@ int main(void)
         test_case(test_real_bank_marketing),
         /* 3 */
         test_case(test_batches_undo_and_join),
+        test_case(test_numbered_customers),
         test_case(test_skip_three_bad_of_ten),
         test_case(test_skip_duplicate_ids),
         test_case(test_skip_more_than_16_errors),

@@ -474,8 +474,7 @@ static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
 /* What the import knows of one distinct value of a text column. */
 typedef struct {
     int64_t line, column; /* where it was first seen */
-    int missing;          /* customer/segment: 1 not in the market, 0 in it
-                           * (at slot), -1 not looked up yet */
+    int missing;          /* segment: 1 not in the market, 0 in it (at slot) */
     uint32_t slot;
 } code_info;
 
@@ -550,7 +549,6 @@ typedef struct {
     uint32_t *codes;   /* per row, MTL_CODE_NONE = empty */
     code_info *info;   /* per code */
     size_t cap_info;
-    size_t looked;     /* codes below were looked up in the market */
 } text_column;
 
 typedef struct {
@@ -586,7 +584,8 @@ typedef struct {
     uint32_t *id_ref;
     uint32_t *row_line;     /* per row: line of the record (error reports) */
     uint32_t *row_id_col;   /* per row: column of the id field */
-    text_column text[F_COUNT]; /* for customer, segment, owner, region, source */
+    uint32_t *customer;     /* per row: customer slot (MTL__NONE = none) */
+    text_column text[F_COUNT]; /* for segment, owner, region, source */
     text_column *attr;
     int32_t *stage, *outcome, *status, *category, *created, *expected, *closed;
     int32_t *decision;
@@ -597,7 +596,7 @@ typedef struct {
     small_entry stage_cache[SMALL_CACHE];
     int32_t *stage_code; /* per stage_pool id: stage | outcome << 8, -1 unknown */
     size_t cap_stage_code;
-    /* customer values waiting to be interned in a pipelined block */
+    /* customer values waiting to be looked up in a pipelined block */
     struct deferred {
         size_t row, off, len;
         int64_t line, column;
@@ -605,6 +604,11 @@ typedef struct {
     size_t ndef;
     char *defbuf;
     size_t deflen, defcap;
+    /* customer ids that are decimal numbers: slot + 1 by number (0 = not
+     * known yet), for the numbers below number_cap */
+    uint32_t *number_slot;
+    size_t number_cap;
+    size_t number_max; /* number_cap may grow up to this */
     /* records created for leads that named them (dropped on failure) */
     created_rec *made;
     size_t nmade, cap_made;
@@ -626,7 +630,7 @@ void mtl__csv_record_error(mtl_csv_result *r, mtl_status st)
 
 static int is_text_field(int f)
 {
-    return f == F_CUSTOMER || f == F_SEGMENT || f == F_OWNER || f == F_REGION ||
+    return f == F_SEGMENT || f == F_OWNER || f == F_REGION ||
            f == F_SOURCE;
 }
 
@@ -659,6 +663,7 @@ static int grow_rows(importer *im, size_t need)
     GROW(im->id_ref);
     GROW(im->row_line);
     GROW(im->row_id_col);
+    GROW(im->customer);
     for (f = 0; f < F_COUNT; f++)
         GROW(im->text[f].codes);
     for (k = 0; k < im->nattr; k++)
@@ -693,6 +698,7 @@ static int alloc_rows(importer *im)
     ALLOC(im->id_ref, 1);
     ALLOC(im->row_line, 1);
     ALLOC(im->row_id_col, 1);
+    ALLOC(im->customer, im->j.h.field_col[F_CUSTOMER] >= 0);
     for (f = 0; f < F_COUNT; f++)
         ALLOC(im->text[f].codes, is_text_field((int)f) && im->j.h.field_col[f] >= 0);
     for (k = 0; k < im->nattr; k++)
@@ -720,6 +726,7 @@ static void importer_free(importer *im)
     mtl__free(im->j.a, im->id_ref, im->cap * sizeof *im->id_ref);
     mtl__free(im->j.a, im->row_line, im->cap * sizeof *im->row_line);
     mtl__free(im->j.a, im->row_id_col, im->cap * sizeof *im->row_id_col);
+    mtl__free(im->j.a, im->customer, im->cap * sizeof *im->customer);
     for (f = 0; f < F_COUNT; f++)
         text_free(im, &im->text[f]);
     for (k = 0; k < im->nattr; k++)
@@ -746,6 +753,7 @@ static void importer_free(importer *im)
     mtl__free(im->j.a, im->pend, im->cap_pend * sizeof *im->pend);
     mtl__free(im->j.a, im->def, DEFER_BLOCK * sizeof *im->def);
     mtl__free(im->j.a, im->defbuf, im->defcap);
+    mtl__free(im->j.a, im->number_slot, im->number_cap * sizeof *im->number_slot);
     mapping_free(im->j.a, &im->stages, im->j.o->stage_map ? im->j.o->stage_map : "");
 }
 
@@ -1058,10 +1066,14 @@ static mtl_status text_intern(importer *im, text_column *t,
 
 /* The customer column has as many distinct values as a market has
  * customers (millions): a lookup per row would pay two cache misses one
- * after the other.  Outside strict mode (where nothing can fail on the
- * value) the values wait in blocks of DEFER_BLOCK and are interned with
- * the hashes computed and the index entries and stored strings prefetched
- * first, so the misses of a block overlap. */
+ * after the other (the index entry, then the stored id).  Outside strict
+ * mode (where nothing can fail on the value) the values wait in blocks of
+ * DEFER_BLOCK and are looked up in the market's own customer index with
+ * the hashes computed and the index entries and stored ids prefetched
+ * first, so that the misses of a block overlap; a value the market lacks
+ * becomes a customer there and then, so customers are created in the order
+ * the rows first name them.  The rows keep the customer's slot: the append
+ * resolves nothing again. */
 static mtl_status defer_customer(importer *im, const mtl__csv_field *f, size_t row)
 {
     struct deferred *d;
@@ -1083,51 +1095,150 @@ static mtl_status defer_customer(importer *im, const mtl__csv_field *f, size_t r
     return MTL_OK;
 }
 
+/* Keep rec (created for a row) for the undo. */
+static int record_made(importer *im, void *rec, int customer)
+{
+    if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made, im->nmade + 1,
+                   sizeof *im->made))
+        return 0;
+    im->made[im->nmade].rec = rec;
+    im->made[im->nmade].customer = customer;
+    im->nmade++;
+    if (im->j.res) {
+        if (customer)
+            im->j.res->customers_created++;
+        else
+            im->j.res->segments_created++;
+    }
+    return 1;
+}
+
+/* The market refused to create the record a value at line, column names. */
+static mtl_status creation_error(mtl_status st, int64_t line, int64_t column)
+{
+    char detail[MTL_CSV_MESSAGE_MAX];
+    snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
+    return mtl__error_at(st, line, column, "line %lld, column %lld: %s",
+                         (long long)line, (long long)column, detail);
+}
+
+/* Customer ids are often account numbers: a value that is a decimal
+ * number without a leading zero (at most 9 digits, so that the number
+ * names the value exactly) is looked up in a direct array by its number,
+ * one access into 4 bytes a number instead of the two cache misses of a
+ * lookup in the market's index (the index entry, then the stored id).
+ * The array grows to the largest number seen, but no further than 8 bytes
+ * per row of the input (NUMBER_PER_ROW) and NUMBER_CAP_MAX entries: other
+ * values take the index as before. */
+#define NUMBER_PER_ROW 2
+#define NUMBER_CAP_MAX ((size_t)1 << 24)
+#define NOT_A_NUMBER UINT32_MAX
+
+static uint32_t id_number(const char *p, size_t len)
+{
+    uint32_t v = 0;
+    size_t k;
+    if (len == 0 || len > 9 || (p[0] == '0' && len > 1))
+        return NOT_A_NUMBER;
+    for (k = 0; k < len; k++) {
+        unsigned d = (unsigned char)p[k] - '0';
+        if (d > 9)
+            return NOT_A_NUMBER;
+        v = v * 10 + d;
+    }
+    return v;
+}
+
+/* The slot of the customer numbered v, MTL__NONE when not known. */
+static uint32_t number_get(const importer *im, uint32_t v)
+{
+    return v < im->number_cap && im->number_slot[v] ? im->number_slot[v] - 1 : MTL__NONE;
+}
+
+/* Remember that number v is the customer at slot (nothing when v is out of
+ * the array's reach, or on OOM: the index still finds it). */
+static void number_put(importer *im, uint32_t v, uint32_t slot)
+{
+    if (v >= im->number_cap) {
+        size_t ncap = im->number_cap ? im->number_cap : 4096;
+        uint32_t *p;
+        if (v >= im->number_max)
+            return;
+        while (ncap <= v)
+            ncap *= 2;
+        if (ncap > im->number_max)
+            ncap = im->number_max;
+        p = mtl__realloc(im->j.a, im->number_slot, im->number_cap * sizeof *p,
+                         ncap * sizeof *p);
+        if (!p)
+            return;
+        memset(p + im->number_cap, 0, (ncap - im->number_cap) * sizeof *p);
+        im->number_slot = p;
+        im->number_cap = ncap;
+    }
+    im->number_slot[v] = slot + 1;
+}
+
 static mtl_status flush_customers(importer *im)
 {
-    text_column *t = &im->text[F_CUSTOMER];
+    mtl_market *m = im->j.m;
+    const mtl__index *ix = &m->customers.index;
     uint64_t h[DEFER_BLOCK];
+    uint32_t num[DEFER_BLOCK], got[DEFER_BLOCK];
     size_t j, n = im->ndef;
     for (j = 0; j < n; j++) {
+        num[j] = id_number(im->defbuf + im->def[j].off, im->def[j].len);
+        if (num[j] < im->number_cap)
+            mtl__prefetch(&im->number_slot[num[j]]);
+    }
+    for (j = 0; j < n; j++) {
+        if ((got[j] = number_get(im, num[j])) != MTL__NONE)
+            continue;
         h[j] = mtl__hash(im->defbuf + im->def[j].off, im->def[j].len);
-        mtl__index_prefetch(&t->pool.index, h[j]);
+        mtl__index_prefetch(ix, h[j]);
     }
     for (j = 0; j < n; j++)
-        mtl__index_prefetch_key(&t->pool.index, &t->pool.arena, h[j]);
+        if (got[j] == MTL__NONE)
+            mtl__index_prefetch_key(ix, &m->ids, h[j]);
     for (j = 0; j < n; j++) {
-        struct deferred *d = &im->def[j];
-        size_t before = t->pool.count;
-        uint32_t id;
-        if (!mtl__strpool_intern_hashed(&t->pool, im->j.a, im->defbuf + d->off, d->len,
-                                        h[j], &id))
-            return mtl__error_oom();
-        if (t->pool.count != before) {
-            if (!mtl__grow(im->j.a, (void **)&t->info, &t->cap_info, (size_t)id + 1,
-                           sizeof *t->info))
-                return mtl__error_oom();
-            t->info[id].line = d->line;
-            t->info[id].column = d->column;
-            t->info[id].missing = -1; /* not looked up yet */
+        const struct deferred *d = &im->def[j];
+        const char *id = im->defbuf + d->off;
+        uint32_t ref;
+        mtl_customer *c;
+        mtl_status st;
+        if (got[j] == MTL__NONE && (got[j] = number_get(im, num[j])) == MTL__NONE) {
+            /* not known by its number, even from an earlier row of the block */
+            ref = mtl__index_find(ix, &m->ids, h[j], id, d->len);
+            if (ref != MTL__NONE)
+                got[j] = mtl__arena_payload(&m->ids, ref);
+            else {
+                if ((st = mtl__customer_create(m, id, d->len, h[j], &c)))
+                    return creation_error(st, d->line, d->column);
+                if (!record_made(im, c, 1)) {
+                    mtl__customer_drop(c);
+                    return mtl__error_oom();
+                }
+                got[j] = c->rec.slot;
+            }
+            if (num[j] != NOT_A_NUMBER)
+                number_put(im, num[j], got[j]);
         }
-        t->codes[d->row] = id;
+        im->customer[d->row] = got[j];
     }
     im->ndef = 0;
     im->deflen = 0;
     return MTL_OK;
 }
 
-/* Is the record named by code of column f (customer or segment) missing
- * from the market?  Decided once per code. */
-static int record_missing(importer *im, int f, uint32_t code)
+/* Is the segment named by code missing from the market?  Decided once per
+ * code. */
+static int segment_missing(importer *im, uint32_t code)
 {
-    text_column *t = &im->text[f];
-    const char *id = mtl__strpool_get(&t->pool, code);
-    const mtl__rec *rec = f == F_CUSTOMER
-                              ? (const mtl__rec *)mtl_customer_find(im->j.m, id)
-                              : (const mtl__rec *)mtl_segment_find(im->j.m, id);
-    t->info[code].missing = rec == NULL;
-    t->info[code].slot = rec ? rec->slot : MTL__NONE;
-    return rec == NULL;
+    text_column *t = &im->text[F_SEGMENT];
+    const mtl_segment *seg = mtl_segment_find(im->j.m, mtl__strpool_get(&t->pool, code));
+    t->info[code].missing = seg == NULL;
+    t->info[code].slot = seg ? seg->rec.slot : MTL__NONE;
+    return seg == NULL;
 }
 
 static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
@@ -1143,6 +1254,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     double prob = MTL_PROBABILITY_NONE;
     mtl_status st;
     mtl__csv_field *idf, generated, *cust = NULL;
+    uint32_t cust_slot = MTL__NONE;
     char number[24];
     if (im->j.h.field_col[F_ID] >= 0)
         idf = &fs[im->j.h.field_col[F_ID]];
@@ -1253,22 +1365,30 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             if ((st = text_intern(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
                 return st;
             im->attr[im->col_attr[c]].codes[row] = code;
-        } else if (fld == F_CUSTOMER && !im->j.o->strict) {
+        } else if (fld == F_CUSTOMER) {
+            const mtl_market *m = im->j.m;
+            uint32_t ref;
             if (f->len > MTL_ID_MAX)
                 return mtl__csv_field_error(f, MTL_E_LIMIT,
                                             "value longer than 4096 bytes");
             cust = f;
+            if (!im->j.o->strict || f->len == 0)
+                continue; /* looked up or created with its block */
+            ref = mtl__index_find(&m->customers.index, &m->ids, mtl__hash(f->p, f->len),
+                                  f->p, f->len);
+            if (ref == MTL__NONE)
+                return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
+                                            "no such customer (strict mode)");
+            cust_slot = mtl__arena_payload(&m->ids, ref);
         } else if (is_text_field(fld)) {
             text_column *t = &im->text[fld];
             if ((st = text_intern(im, t, f, &code, &is_new)))
                 return st;
-            if ((fld == F_CUSTOMER || fld == F_SEGMENT) && code != MTL_CODE_NONE &&
-                (is_new ? record_missing(im, fld, code) : t->info[code].missing) &&
+            if (fld == F_SEGMENT && code != MTL_CODE_NONE &&
+                (is_new ? segment_missing(im, code) : t->info[code].missing) &&
                 im->j.o->strict)
                 return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
-                                            fld == F_CUSTOMER
-                                                ? "no such customer (strict mode)"
-                                                : "no such segment (strict mode)");
+                                            "no such segment (strict mode)");
             t->codes[row] = code;
         }
     }
@@ -1293,9 +1413,8 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                                  &im->id_ref[row]))
         return mtl__error_oom();
     if (cust) {
-        if (cust->len == 0)
-            im->text[F_CUSTOMER].codes[row] = MTL_CODE_NONE;
-        else if ((st = defer_customer(im, cust, row)))
+        im->customer[row] = cust_slot;
+        if (cust->len && !im->j.o->strict && (st = defer_customer(im, cust, row)))
             return st;
     }
     im->row_line[row] = (uint32_t)idf->line;
@@ -1340,73 +1459,30 @@ static void drop_created(importer *im)
     }
 }
 
-/* Create the customers or segments that the batch's rows name and the
- * market lacks, in the order the rows first name them; every value of the
- * column gets its slot. */
-static mtl_status create_missing(importer *im, int f)
+/* Create the segments that the batch's rows name and the market lacks, in
+ * the order the rows first name them; every value of the column gets its
+ * slot.  (The customers were created with their blocks: flush_customers.) */
+static mtl_status create_segments(importer *im)
 {
-    text_column *t = &im->text[f];
-    size_t r, code, from = t->looked ? t->looked : 1;
-    mtl_status st;
+    text_column *t = &im->text[F_SEGMENT];
+    size_t r;
     if (!t->codes || !t->info)
         return MTL_OK;
-    /* customers interned in blocks since the last batch were not looked up
-     * in the market yet (the others were, as they were interned): look them
-     * all up at once, pipelined */
-    if (f == F_CUSTOMER && !im->j.o->strict && t->pool.count > from) {
-        size_t nd = t->pool.count - from;
-        const char **keys = mtl__alloc_array(im->j.a, nd, sizeof *keys);
-        uint32_t *slots = mtl__alloc_array(im->j.a, nd, sizeof *slots);
-        if (!keys || !slots) {
-            mtl__free(im->j.a, keys, nd * sizeof *keys);
-            mtl__free(im->j.a, slots, nd * sizeof *slots);
-            return mtl__error_oom();
-        }
-        for (code = from; code < t->pool.count; code++)
-            keys[code - from] = mtl__strpool_get(&t->pool, (uint32_t)code);
-        mtl__index_find_many(&im->j.m->customers.index, &im->j.m->ids, keys, nd, slots);
-        for (code = from; code < t->pool.count; code++)
-            if (t->info[code].missing == -1) {
-                t->info[code].missing = slots[code - from] == MTL__NONE;
-                t->info[code].slot = slots[code - from];
-            }
-        mtl__free(im->j.a, keys, nd * sizeof *keys);
-        mtl__free(im->j.a, slots, nd * sizeof *slots);
-    }
-    t->looked = t->pool.count;
     /* only values of rows kept: a skipped row may have named others */
     for (r = 0; r < im->n; r++) {
-        mtl__rec *rec;
-        code = t->codes[r];
+        uint32_t code = t->codes[r];
+        mtl_segment *seg;
+        mtl_status st;
         if (code == MTL_CODE_NONE || !t->info[code].missing)
             continue;
-        if (!mtl__grow(im->j.a, (void **)&im->made, &im->cap_made,
-                       im->nmade + 1, sizeof *im->made))
+        if ((st = mtl_segment_add(&seg, im->j.m, mtl__strpool_get(&t->pool, code))))
+            return creation_error(st, t->info[code].line, t->info[code].column);
+        if (!record_made(im, seg, 0)) {
+            mtl__segment_drop(seg);
             return mtl__error_oom();
-        st = f == F_CUSTOMER
-                 ? mtl_customer_add((mtl_customer **)&rec, im->j.m,
-                                    mtl__strpool_get(&t->pool, (uint32_t)code), NULL)
-                 : mtl_segment_add((mtl_segment **)&rec, im->j.m,
-                                   mtl__strpool_get(&t->pool, (uint32_t)code));
-        if (st) {
-            char detail[MTL_CSV_MESSAGE_MAX];
-            snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
-            return mtl__error_at(st, t->info[code].line, t->info[code].column,
-                                 "line %lld, column %lld: %s",
-                                 (long long)t->info[code].line,
-                                 (long long)t->info[code].column, detail);
         }
         t->info[code].missing = 0;
-        t->info[code].slot = rec->slot;
-        im->made[im->nmade].rec = rec;
-        im->made[im->nmade].customer = f == F_CUSTOMER;
-        im->nmade++;
-        if (im->j.res) {
-            if (f == F_CUSTOMER)
-                im->j.res->customers_created++;
-            else
-                im->j.res->segments_created++;
-        }
+        t->info[code].slot = seg->rec.slot;
     }
     return MTL_OK;
 }
@@ -1427,12 +1503,12 @@ static void text_to_column(importer *im, text_column *t, mtl_string_column *col,
     (void)im;
 }
 
-/* The batch's customers or segments as record slots (NULL without the
- * column), in place of their codes: each value was looked up or created
- * once (create_missing), so the append need not resolve them again. */
-static const uint32_t *record_slots(importer *im, int f)
+/* The batch's segments as record slots (NULL without the column), in place
+ * of their codes: each value was looked up or created once
+ * (create_segments), so the append need not resolve them again. */
+static const uint32_t *segment_slots(importer *im)
 {
-    text_column *t = &im->text[f];
+    text_column *t = &im->text[F_SEGMENT];
     size_t k;
     if (!t->codes)
         return NULL;
@@ -1454,7 +1530,7 @@ static mtl_status append_leads(importer *im)
     /* dictionaries for the columns of strings (customers and segments go
      * as slots): owners, regions, sources and attributes */
     for (f = 0; f < F_COUNT; f++)
-        if (im->text[f].codes && f != F_CUSTOMER && f != F_SEGMENT)
+        if (im->text[f].codes && f != F_SEGMENT)
             ndict += im->text[f].pool.count + 1;
     for (k = 0; k < im->nattr; k++)
         ndict += im->attr[k].pool.count + 1;
@@ -1502,8 +1578,7 @@ static mtl_status append_leads(importer *im)
      * an empty cell means none (export writes every lead's own value) */
     c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
                     (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
-    st = mtl__lead_append(im->j.m, &c, record_slots(im, F_CUSTOMER),
-                          record_slots(im, F_SEGMENT));
+    st = mtl__lead_append(im->j.m, &c, im->customer, segment_slots(im));
     if (st) {
         /* name the input position of the row the append refused */
         int64_t row = mtl_last_error_line() - 1;
@@ -1892,6 +1967,9 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
         lines = (size_t)(per_byte * (double)(rd->size - mtl__csv_offset(rd)));
     }
     im->cap = lines + 1 < im->batch ? lines + 1 : im->batch;
+    im->number_max = NUMBER_PER_ROW * (lines + 1) + 4096;
+    if (im->number_max > NUMBER_CAP_MAX)
+        im->number_max = NUMBER_CAP_MAX;
     if (im->j.kind == MTL_KIND_LEADS) {
         /* the lead index sized once for the whole file, not batch by batch */
         if (!mtl__index_reserve(&im->j.m->lead_index, im->j.a,
@@ -1909,7 +1987,7 @@ static mtl_status append_batch(importer *im)
 {
     mtl_status st;
     if ((im->ndef && (st = flush_customers(im))) ||
-        (st = create_missing(im, F_SEGMENT)) || (st = create_missing(im, F_CUSTOMER)) ||
+        (st = create_segments(im)) ||
         (st = append_leads(im)))
         return st;
     im->appended += im->n;

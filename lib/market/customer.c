@@ -28,6 +28,18 @@ MTL_API mtl_status mtl_customer_add(mtl_customer **out, mtl_market *market,
     return MTL_OK;
 }
 
+mtl_status mtl__customer_create(mtl_market *m, const char *id, size_t len, uint64_t h,
+                                mtl_customer **out)
+{
+    void *rec;
+    mtl_status st = mtl__recs_create(&m->customers, m, id, len, h, "customer", &rec);
+    if (st)
+        return st;
+    *out = rec;
+    (*out)->segment = MTL__NONE;
+    return MTL_OK;
+}
+
 MTL_API mtl_customer *mtl_customer_find(const mtl_market *market, const char *id)
 {
     if (!market)

@@ -152,6 +152,10 @@ void *mtl__recs_find(const mtl__recs *r, const mtl__arena *ar, const char *id);
 /* Add a record; MTL_OK or an error status (already reported). */
 mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
                          const char *kind, void **out);
+/* Add a record whose id (len bytes, hash h, at most MTL_ID_MAX) the caller
+ * knows to be absent: mtl__recs_add without its checks and lookup. */
+mtl_status mtl__recs_create(mtl__recs *r, mtl_market *m, const char *id, size_t len,
+                            uint64_t h, const char *kind, void **out);
 void mtl__recs_remove(mtl__recs *r, mtl_market *m, mtl__rec *rec);
 void *mtl__recs_next(const mtl__recs *r, const mtl__rec *prev);
 /* Replace *slot by a copy of text (NULL or "" clears). */
@@ -161,6 +165,10 @@ mtl_status mtl__set_text(mtl__allocator *a, char **slot, const char *text,
 /* Remove a record that nothing refers to, without the reference scan (the
  * import's rollback of records it created itself). */
 void mtl__customer_drop(mtl_customer *customer);
+/* A customer without a segment, whose id (len bytes, hash h) is absent
+ * from the market (the import creates the customers its rows name). */
+mtl_status mtl__customer_create(mtl_market *m, const char *id, size_t len, uint64_t h,
+                                mtl_customer **out);
 void mtl__segment_drop(mtl_segment *segment);
 
 /* ---- leads ------------------------------------------------------------ */

@@ -41,12 +41,8 @@ void *mtl__recs_find(const mtl__recs *r, const mtl__arena *ar, const char *id)
 mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
                          const char *kind, void **out)
 {
-    mtl__allocator *a = &m->alloc;
-    mtl__arena_mark mark;
     size_t len;
     uint64_t h;
-    uint32_t slot, ref;
-    mtl__rec *rec;
     if (!id || !*id)
         return mtl__error(MTL_E_INVALID_ARGUMENT, "%s id is NULL or empty", kind);
     len = strlen(id);
@@ -56,6 +52,16 @@ mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
     h = mtl__hash(id, len);
     if (mtl__index_find(&r->index, &m->ids, h, id, len) != MTL__NONE)
         return mtl__error(MTL_E_DUPLICATE, "%s '%.64s' exists already", kind, id);
+    return mtl__recs_create(r, m, id, len, h, kind, out);
+}
+
+mtl_status mtl__recs_create(mtl__recs *r, mtl_market *m, const char *id, size_t len,
+                            uint64_t h, const char *kind, void **out)
+{
+    mtl__allocator *a = &m->alloc;
+    mtl__arena_mark mark;
+    uint32_t slot, ref;
+    mtl__rec *rec;
     if (r->free_head == MTL__NONE) {
         if (r->high >= MTL__NONE - 1)
             return mtl__error(MTL_E_LIMIT, "too many %ss", kind);
