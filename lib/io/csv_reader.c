@@ -321,20 +321,28 @@ static inline uint64_t zero_bytes(uint64_t x)
     return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
 }
 
-/* The first byte in [p, end) that is not plain for separator sep (sep,
- * CR, LF, quote, NUL, >= 0x80), eight bytes at a time while eight remain;
- * end if none.  Fields are short: most end within the first eight. */
+#define BYTES(c) (0x0101010101010101ULL * (unsigned char)(c))
+
+/* The bytes of the eight in x (loaded little-endian) that are not plain for
+ * the separator whose byte is in every byte of seps (sep, CR, LF, quote,
+ * NUL, >= 0x80): the lowest marked byte is the first such byte exactly; a
+ * plain byte above it may be marked too (zero_bytes). */
+static inline uint64_t special_bytes(uint64_t x, uint64_t seps)
+{
+    return zero_bytes(x ^ seps) | zero_bytes(x ^ BYTES('\n')) |
+           zero_bytes(x ^ BYTES('\r')) | zero_bytes(x ^ BYTES('"')) | zero_bytes(x) |
+           (x & 0x8080808080808080ULL);
+}
+
+/* The first byte in [p, end) that is not plain for separator sep, eight
+ * bytes at a time while eight remain; end if none.  Fields are short: most
+ * end within the first eight. */
 static const char *skip_plain(const char *p, const char *end, char sep)
 {
 #if defined(__GNUC__)
-    const uint64_t ones = 0x0101010101010101ULL;
-    const uint64_t s = ones * (unsigned char)sep, lf = ones * '\n', cr = ones * '\r',
-                   q = ones * '"';
+    const uint64_t seps = BYTES(sep);
     while (end - p >= 8) {
-        /* little-endian on every host: the lowest marked byte is the first */
-        uint64_t x = mtl__load_le64(p), m;
-        m = zero_bytes(x ^ s) | zero_bytes(x ^ lf) | zero_bytes(x ^ cr) |
-            zero_bytes(x ^ q) | zero_bytes(x) | (x & 0x8080808080808080ULL);
+        uint64_t m = special_bytes(mtl__load_le64(p), seps);
         if (m)
             return p + (__builtin_ctzll(m) >> 3);
         p += 8;
@@ -388,6 +396,74 @@ static int read_plain(mtl__csv_reader *r, mtl_status *st)
     return 1;
 }
 
+/* The fields of the record at r->pos, up to its end (a line end or the end
+ * of the data): 1, or 0 on an error (*st set). */
+static int read_fields(mtl__csv_reader *r, mtl_status *st)
+{
+    for (;;) {
+        if (!(*r->pos == '"' ? read_quoted(r, st) : read_plain(r, st)))
+            return 0;
+        if (r->pos < r->end && *r->pos == r->sep) {
+            r->pos++;
+            if (r->pos >= r->end || *r->pos == '\n' || *r->pos == '\r') {
+                /* a separator at the end of the record: one more empty field */
+                if (!push_field(r, r->pos, 0, r->line,
+                                (int64_t)(r->pos - r->line_start) + 1)) {
+                    *st = mtl__error_oom();
+                    return 0;
+                }
+                return 1;
+            }
+            continue;
+        }
+        return 1;
+    }
+}
+
+/* The record at r->pos when it is the common kind: no quote, no byte
+ * outside ASCII, no NUL, and its line end at least eight bytes before the
+ * end of the data.  Its bytes are read eight at a time and every
+ * separator of a word is taken from the word's mask, instead of one scan
+ * per field.  1 when read (r->pos at the line end), 0 when the record is
+ * of the other kind (nothing kept: read_fields reads it, and reports what
+ * is wrong with it), -1 out of memory. */
+static int read_simple_record(mtl__csv_reader *r)
+{
+#if defined(__GNUC__)
+    const uint64_t seps = BYTES(r->sep);
+    const unsigned char *cls = r->cls;
+    const char *p = r->pos, *start = p, *end = r->end;
+    int64_t column0 = (int64_t)(p - r->line_start) + 1;
+    while (end - p >= 8) {
+        /* a plain byte marked above a special one: the class table says */
+        uint64_t m = special_bytes(mtl__load_le64(p), seps);
+        for (; m; m &= m - 1) {
+            const char *at = p + (__builtin_ctzll(m) >> 3);
+            int k = cls[(unsigned char)*at];
+            if (k == C_PLAIN)
+                continue;
+            if (k != C_SEP && k != C_EOL) {
+                r->nfields = 0;
+                return 0;
+            }
+            if (!push_field(r, start, (size_t)(at - start), r->line,
+                            column0 + (start - r->pos)))
+                return -1;
+            if (k == C_EOL) {
+                r->pos = at;
+                return 1;
+            }
+            start = at + 1;
+        }
+        p += 8;
+    }
+    r->nfields = 0;
+#else
+    (void)r;
+#endif
+    return 0;
+}
+
 /* Fewer than this many bytes left after a record: it may go on past the
  * window (a closing quote, a CR before an LF, a UTF-8 sequence of up to 4
  * bytes), so it is read again after a refill. */
@@ -420,25 +496,13 @@ again:
     pos_off = (size_t)(r->pos - r->data);
     line_off = (size_t)(r->line_start - r->data);
     line = r->line;
-    for (;;) {
-        ok = *r->pos == '"' ? read_quoted(r, &st) : read_plain(r, &st);
-        if (!ok)
-            break;
-        if (r->pos < r->end && *r->pos == r->sep) {
-            r->pos++;
-            if (r->pos >= r->end || *r->pos == '\n' || *r->pos == '\r') {
-                /* a separator at the end of the record: one more empty field */
-                if (!push_field(r, r->pos, 0, r->line,
-                                (int64_t)(r->pos - r->line_start) + 1)) {
-                    *out_status = mtl__error_oom();
-                    return -1;
-                }
-                break;
-            }
-            continue;
-        }
-        break;
+    ok = read_simple_record(r);
+    if (ok < 0) {
+        *out_status = mtl__error_oom();
+        return -1;
     }
+    if (!ok)
+        ok = read_fields(r, &st);
     if (!r->eof && r->end - r->pos < WINDOW_MARGIN && st != MTL_E_NO_MEMORY) {
         /* the record may go on past the window: read it again with more */
         r->pos = r->data + pos_off;
