@@ -110,8 +110,16 @@ mtl_status mtl__csv_import_inputs(mtl__csv_job *j, const mtl__csv_input *in);
  * and '-' as '_', surrounding spaces dropped, NUL-terminated.  0 if it
  * does not fit in cap bytes. */
 int mtl__csv_normalise(const char *p, size_t len, char *out, size_t cap);
-/* Drop the spaces and tabs around an unquoted field. */
-void mtl__csv_trim(mtl__csv_field *f);
+/* Drop the spaces and tabs around an unquoted field (inline: called on
+ * every field, which mostly has none). */
+void mtl__csv_trim_blanks(mtl__csv_field *f);
+static inline void mtl__csv_trim(mtl__csv_field *f)
+{
+    if (!f->quoted && f->len &&
+        (f->p[0] == ' ' || f->p[0] == '\t' || f->p[f->len - 1] == ' ' ||
+         f->p[f->len - 1] == '\t'))
+        mtl__csv_trim_blanks(f);
+}
 /* The field is word, ignoring ASCII case. */
 int mtl__csv_ieq(const mtl__csv_field *f, const char *word);
 /* 1 for yes (1 true yes y 是), 0 for no or empty (0 false no n 否), -1

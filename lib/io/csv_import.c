@@ -236,11 +236,9 @@ static const char *mapping_find(const mapping *m, const char *norm)
 /* ---- field values ------------------------------------------------------ */
 
 /* Surrounding spaces of unquoted fields are not data (spreadsheets pad);
- * inside quotes they are kept. */
-void mtl__csv_trim(mtl__csv_field *f)
+ * inside quotes they are kept (mtl__csv_trim). */
+void mtl__csv_trim_blanks(mtl__csv_field *f)
 {
-    if (f->quoted)
-        return;
     while (f->len && (f->p[0] == ' ' || f->p[0] == '\t'))
         f->p++, f->len--, f->column++;
     while (f->len && (f->p[f->len - 1] == ' ' || f->p[f->len - 1] == '\t'))
@@ -485,6 +483,7 @@ typedef struct {
 #define SMALL_CACHE 256   /* stage values (a few) */
 #define TEXT_CACHE 4096   /* a text column: owners are hundreds */
 #define SMALL_MAX 16
+#define DAY_CACHE 1024    /* dates: a few years of days */
 
 typedef struct {
     uint64_t w[2]; /* the bytes, zero-padded */
@@ -594,6 +593,7 @@ typedef struct {
     /* stage value cache */
     mtl__strpool stage_pool;
     small_entry stage_cache[SMALL_CACHE];
+    small_entry day_cache[DAY_CACHE]; /* date text -> day number */
     int32_t *stage_code; /* per stage_pool id: stage | outcome << 8, -1 unknown */
     size_t cap_stage_code;
     /* customer values waiting to be looked up in a pipelined block */
@@ -1241,6 +1241,25 @@ static int segment_missing(importer *im, uint32_t code)
     return seg == NULL;
 }
 
+/* A date of a lead row: the rows of a file name the same few thousand
+ * days again and again, so a day read once is taken from a small cache. */
+static mtl_status lead_day(importer *im, const mtl__csv_field *f, int32_t *out)
+{
+    small_word key;
+    size_t slot;
+    mtl_status st;
+    if (!small_key(f->p, f->len, DAY_CACHE, &key, &slot))
+        return parse_day(f, out);
+    if (small_hit(&im->day_cache[slot], &key, f->len)) {
+        *out = (int32_t)im->day_cache[slot].code;
+        return MTL_OK;
+    }
+    if ((st = parse_day(f, out)))
+        return st;
+    small_set(&im->day_cache[slot], &key, f->len, (uint32_t)*out);
+    return MTL_OK;
+}
+
 static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
 {
     mtl__csv_field *fs = rd->fields;
@@ -1314,7 +1333,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                 return st;
             break;
         case F_CREATED:
-            if ((st = parse_day(f, &created)))
+            if ((st = lead_day(im, f, &created)))
                 return st;
             break;
         case F_DECISION:
@@ -1322,11 +1341,11 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                 return st;
             break;
         case F_EXPECTED_CLOSE:
-            if ((st = parse_day(f, &expected)))
+            if ((st = lead_day(im, f, &expected)))
                 return st;
             break;
         case F_CLOSED:
-            if ((st = parse_day(f, &closed)))
+            if ((st = lead_day(im, f, &closed)))
                 return st;
             break;
         default:
