@@ -1467,6 +1467,55 @@ static void check_alias(const char *alias, int field, int variant)
     test_market_free(m, &ta);
 }
 
+/* Lead dates are read through a cache of months (csv_import.c, lead_day):
+ * every day of 2023 and 2024, in a scrambled order, must be its own day
+ * number (2023-01-01 is day 19,358: Python's date arithmetic), and a day
+ * that does not exist in a month already met must still be refused at its
+ * line and column. */
+static void test_dates_of_cached_months(void **state)
+{
+    static const char *const bad[] = {"2023-02-29", "2024-02-30", "2023-04-31",
+                                      "2023-01-00", "2023-01-3x", "2023-12-32"};
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    char *text = malloc(731 * 40 + 64), buf[128];
+    size_t off, k;
+    int i;
+    (void)state;
+    assert_non_null(text);
+    off = (size_t)sprintf(text, "id,created,closed\n");
+    for (i = 0; i < 731; i++) {
+        int d = (i * 379) % 731, y, mo, dd;
+        /* the civil date of 2023-01-01 + d, counted by hand */
+        static const int dim[2][12] = {{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+                                       {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+        int left = d;
+        for (y = 2023, mo = 0; left >= dim[y == 2024][mo];) {
+            left -= dim[y == 2024][mo];
+            if (++mo == 12)
+                mo = 0, y++;
+        }
+        dd = left + 1;
+        off += (size_t)sprintf(text + off, "d%d,%04d-%02d-%02d,%04d-%02d-%02d\n", d, y,
+                               mo + 1, dd, y, mo + 1, dd);
+    }
+    IMPORT_OK(m, text);
+    for (i = 0; i < 731; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "d%d", i);
+        assert_int_equal(mtl_lead_created(lead(m, id)), 19358 + i);
+        assert_int_equal(mtl_lead_closed(lead(m, id)), 19358 + i);
+    }
+    for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+        /* the month met first on line 2, the bad day on line 3 */
+        snprintf(buf, sizeof buf, "id,created\nx1,%.8s01\nx2,%s\n", bad[k], bad[k]);
+        expect_last_error(import_leads(m, buf, NULL),
+                          bad[k][9] == 'x' ? MTL_E_PARSE : MTL_E_RANGE, 3, 4);
+    }
+    test_market_free(m, &ta);
+    free(text);
+}
+
 static void test_alias_table(void **state)
 {
     size_t k;
@@ -3311,6 +3360,7 @@ int main(void)
         test_case(test_amounts_exact),
         test_case(test_probabilities),
         test_case(test_dates),
+        test_case(test_dates_of_cached_months),
         test_case(test_alias_table),
         test_case(test_alias_chinese_customer_columns),
         test_case(test_alias_kind_aware),

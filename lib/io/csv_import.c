@@ -483,7 +483,14 @@ typedef struct {
 #define SMALL_CACHE 256   /* stage values (a few) */
 #define TEXT_CACHE 4096   /* a text column: owners are hundreds */
 #define SMALL_MAX 16
-#define DAY_CACHE 1024    /* dates: a few years of days */
+#define MONTH_CACHE 256   /* dates: the months of a few years */
+
+/* A month met in a date "YYYY-MM-DD": its first 8 bytes, as loaded (0 =
+ * empty entry), the day number of its first day and its length. */
+typedef struct {
+    uint64_t key;
+    int32_t first, days;
+} month_entry;
 
 typedef struct {
     uint64_t w[2]; /* the bytes, zero-padded */
@@ -593,7 +600,7 @@ typedef struct {
     /* stage value cache */
     mtl__strpool stage_pool;
     small_entry stage_cache[SMALL_CACHE];
-    small_entry day_cache[DAY_CACHE]; /* date text -> day number */
+    month_entry months[MONTH_CACHE]; /* see lead_day */
     int32_t *stage_code; /* per stage_pool id: stage | outcome << 8, -1 unknown */
     size_t cap_stage_code;
     /* customer values waiting to be looked up in a pipelined block */
@@ -1241,22 +1248,37 @@ static int segment_missing(importer *im, uint32_t code)
     return seg == NULL;
 }
 
-/* A date of a lead row: the rows of a file name the same few thousand
- * days again and again, so a day read once is taken from a small cache. */
+/* A date of a lead row.  The rows of a file name the days of a few dozen
+ * months again and again: a date whose "YYYY-MM-" was read before (a
+ * month of a valid date, in a small cache) is that month's first day plus
+ * its two last digits when they make a day of the month; anything else is
+ * read by parse_day, which says what is wrong. */
 static mtl_status lead_day(importer *im, const mtl__csv_field *f, int32_t *out)
 {
-    small_word key;
-    size_t slot;
+    month_entry *e = NULL;
+    unsigned d1 = 10, d2 = 10;
     mtl_status st;
-    if (!small_key(f->p, f->len, DAY_CACHE, &key, &slot))
-        return parse_day(f, out);
-    if (small_hit(&im->day_cache[slot], &key, f->len)) {
-        *out = (int32_t)im->day_cache[slot].code;
-        return MTL_OK;
+    int32_t m, k;
+    if (f->len == 10) {
+        uint64_t key = mtl__load_le64(f->p);
+        d1 = (unsigned)(unsigned char)f->p[8] - '0';
+        d2 = (unsigned)(unsigned char)f->p[9] - '0';
+        e = &im->months[(key * 0x9e3779b97f4a7c15ULL) >> 56];
+        if (e->key == key && d1 <= 9 && d2 <= 9 && d1 * 10 + d2 >= 1 &&
+            (int32_t)(d1 * 10 + d2) <= e->days) {
+            *out = e->first + (int32_t)(d1 * 10 + d2) - 1;
+            return MTL_OK;
+        }
     }
-    if ((st = parse_day(f, out)))
+    if ((st = parse_day(f, out)) || !e)
         return st;
-    small_set(&im->day_cache[slot], &key, f->len, (uint32_t)*out);
+    /* a valid YYYY-MM-DD: remember its month */
+    e->key = mtl__load_le64(f->p);
+    e->first = *out - (int32_t)(d1 * 10 + d2) + 1;
+    mtl_date_to_ymd(e->first, NULL, &m, NULL);
+    for (e->days = 28; e->days < 31; e->days++)
+        if (mtl_date_to_ymd(e->first + e->days, NULL, &k, NULL) != MTL_OK || k != m)
+            break;
     return MTL_OK;
 }
 
