@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <threads.h>
 
@@ -461,10 +462,59 @@ static void test_markets_independent(void **state)
     test_alloc_assert_clean(&tb);
 }
 
+/* The default allocator faults large blocks in with one call
+ * (lib/core/alloc.c, prefault): the data written into them, and kept
+ * across their growth, must read back unchanged.  Two appends of 300,000
+ * leads make lead chunks of 4 MB, an id index grown from 2^19 to 2^20
+ * entries and arena blocks of 1 MiB, all above the threshold. */
+#define BIG_APPEND 300000
+static void test_default_allocator_large_blocks(void **state)
+{
+    mtl_market *m = NULL;
+    mtl_lead_columns c;
+    int64_t *num = malloc(BIG_APPEND * sizeof *num), *amount = malloc(BIG_APPEND * sizeof *amount);
+    int32_t *stage = malloc(BIG_APPEND * sizeof *stage);
+    int round;
+    size_t k;
+    (void)state;
+    assert_non_null(num);
+    assert_non_null(amount);
+    assert_non_null(stage);
+    assert_int_equal(mtl_market_create(&m, NULL), MTL_OK);
+    for (round = 0; round < 2; round++) {
+        for (k = 0; k < BIG_APPEND; k++) {
+            num[k] = (int64_t)(round * BIG_APPEND + k);
+            amount[k] = (int64_t)(3 * num[k] + 1);
+            stage[k] = (int32_t)(num[k] % 7);
+        }
+        assert_int_equal(mtl_lead_columns_init(&c, sizeof c), MTL_OK);
+        c.count = BIG_APPEND;
+        c.id_numbers = num;
+        c.amounts = amount;
+        c.stages = stage;
+        assert_int_equal(mtl_lead_append_columns(m, &c), MTL_OK);
+    }
+    assert_int_equal(mtl_market_lead_count(m), 2 * BIG_APPEND);
+    for (k = 0; k < 2 * BIG_APPEND; k++) {
+        char id[24];
+        const mtl_lead *l;
+        snprintf(id, sizeof id, "%zu", k);
+        l = mtl_lead_find(m, id);
+        if (!l || mtl_lead_amount(l) != (int64_t)(3 * k + 1) ||
+            mtl_lead_stage(l) != (int32_t)(k % 7))
+            fail_msg("lead %s lost or changed", id);
+    }
+    mtl_market_unref(m);
+    free(num);
+    free(amount);
+    free(stage);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         test_case(test_options_init),
+        test_case(test_default_allocator_large_blocks),
         test_case(test_create_defaults),
         test_case(test_create_bad_options),
         test_case(test_minor_per_major),

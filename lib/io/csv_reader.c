@@ -420,40 +420,53 @@ static int read_fields(mtl__csv_reader *r, mtl_status *st)
     }
 }
 
+/* Bytes of x that are zero, each marked by its high bit, exactly (no
+ * carry from one byte into the next, unlike zero_bytes). */
+static inline uint64_t exact_zero_bytes(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((x & low7) + low7) | x | low7);
+}
+
 /* The record at r->pos when it is the common kind: no quote, no byte
  * outside ASCII, no NUL, and its line end at least eight bytes before the
- * end of the data.  Its bytes are read eight at a time and every
- * separator of a word is taken from the word's mask, instead of one scan
- * per field.  1 when read (r->pos at the line end), 0 when the record is
- * of the other kind (nothing kept: read_fields reads it, and reports what
- * is wrong with it), -1 out of memory. */
+ * end of the data.  Its bytes are read eight at a time; the separators,
+ * line ends and other special bytes of a word are three exact masks, and
+ * every separator before the line end ends a field, without a look at the
+ * bytes one by one.  1 when read (r->pos at the line end), 0 when the
+ * record is of the other kind (nothing kept: read_fields reads it, and
+ * reports what is wrong with it), -1 out of memory.  (The separator is
+ * ',', ';' or a tab: never a line end.) */
 static int read_simple_record(mtl__csv_reader *r)
 {
 #if defined(__GNUC__)
     const uint64_t seps = BYTES(r->sep);
-    const unsigned char *cls = r->cls;
     const char *p = r->pos, *start = p, *end = r->end;
     int64_t column0 = (int64_t)(p - r->line_start) + 1;
     while (end - p >= 8) {
-        /* a plain byte marked above a special one: the class table says */
-        uint64_t m = special_bytes(mtl__load_le64(p), seps);
-        for (; m; m &= m - 1) {
+        uint64_t x = mtl__load_le64(p), m;
+        uint64_t eol = exact_zero_bytes(x ^ BYTES('\n')) | exact_zero_bytes(x ^ BYTES('\r'));
+        uint64_t bad = exact_zero_bytes(x ^ BYTES('"')) | exact_zero_bytes(x) |
+                       (x & 0x8080808080808080ULL);
+        uint64_t before = eol ? (eol & (0 - eol)) - 1 : ~(uint64_t)0; /* bytes before it */
+        if (bad & before) {
+            r->nfields = 0;
+            return 0;
+        }
+        for (m = exact_zero_bytes(x ^ seps) & before; m; m &= m - 1) {
             const char *at = p + (__builtin_ctzll(m) >> 3);
-            int k = cls[(unsigned char)*at];
-            if (k == C_PLAIN)
-                continue;
-            if (k != C_SEP && k != C_EOL) {
-                r->nfields = 0;
-                return 0;
-            }
             if (!push_field(r, start, (size_t)(at - start), r->line,
                             column0 + (start - r->pos)))
                 return -1;
-            if (k == C_EOL) {
-                r->pos = at;
-                return 1;
-            }
             start = at + 1;
+        }
+        if (eol) {
+            const char *at = p + (__builtin_ctzll(eol) >> 3);
+            if (!push_field(r, start, (size_t)(at - start), r->line,
+                            column0 + (start - r->pos)))
+                return -1;
+            r->pos = at;
+            return 1;
         }
         p += 8;
     }
