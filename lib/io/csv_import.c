@@ -384,6 +384,8 @@ int mtl__csv_yes_no(const mtl__csv_field *f)
 {
     static const char *const yes[] = {"1", "true", "yes", "y", "是", NULL};
     static const char *const no[] = {"0", "false", "no", "n", "否", NULL};
+    if (f->len == 1 && (f->p[0] == '0' || f->p[0] == '1'))
+        return f->p[0] == '1'; /* the usual spelling, without the word lists */
     if (f->len == 0 || one_of(f, no))
         return 0;
     return one_of(f, yes) ? 1 : -1;
