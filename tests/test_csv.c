@@ -3267,17 +3267,18 @@ static void test_alloc_sweep_leads(void **state)
     test_notes_assert_none();
 }
 
-/* More than 256 rows: the customer column is interned in deferred blocks
- * of 256 (csv_import.c), flushed during the rows and at the end. */
+/* More than 1,024 customer values: the customer column is looked up in
+ * deferred blocks of 1,024 (csv_import.c, DEFER_BLOCK), flushed during the
+ * rows and at the end. */
 static void test_alloc_sweep_leads_blocks(void **state)
 {
-    char *text = malloc(32 * 700);
+    char *text = malloc(32 * 1800);
     size_t off = 0;
     int i;
     (void)state;
     assert_non_null(text);
     off += (size_t)sprintf(text + off, "id,customer,amount\n");
-    for (i = 0; i < 600; i++)
+    for (i = 0; i < 1700; i++)
         off += i % 3 ? (size_t)sprintf(text + off, "r%d,cu%d,%d\n", i, i % 50, i)
                      : (size_t)sprintf(text + off, "r%d,,%d\n", i, i);
     sweep(text, MTL_KIND_LEADS, 0, 1);
