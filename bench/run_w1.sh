@@ -13,7 +13,7 @@ bin=${MTL_BENCH:-$root/build/bench/mtl-bench}
 [ -x "$bin" ] || { echo "build it first: ninja -C build bench/mtl-bench" >&2; exit 2; }
 cat "$csv" > /dev/null   # page cache, as the peers' runner does
 echo "== libmtl (one core)"
-taskset -c 1 "$bin" import "$csv"
+taskset -c 1 "$bin" import "$csv" 3   # cold, then three warm runs and their least
 if [ -f "$peers/pandas_peer.py" ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
   echo "== pandas, category dtypes (W1 only)"
   BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 -c '
