@@ -962,6 +962,7 @@ static int32_t resolve_stage_word(const importer *im, const char *word, size_t l
 {
     mtl__csv_field f;
     int s;
+    memset(&f, 0, sizeof f); /* a field of the word alone */
     f.p = word;
     f.len = len;
     if (mtl__csv_ieq(&f, "won"))
