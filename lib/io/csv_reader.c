@@ -540,10 +540,11 @@ again:
         r->line_start = r->pos;
     }
     /* fields unescaped into scratch: their offsets become pointers now that
-     * the scratch buffer no longer moves */
-    for (i = 0; i < r->nfields; i++)
-        if (r->fields[i].scratch_off)
-            r->fields[i].p = r->scratch + (r->fields[i].scratch_off - 1);
+     * the scratch buffer no longer moves (none in most records) */
+    if (r->scratch_len)
+        for (i = 0; i < r->nfields; i++)
+            if (r->fields[i].scratch_off)
+                r->fields[i].p = r->scratch + (r->fields[i].scratch_off - 1);
     return 1;
 }
 
