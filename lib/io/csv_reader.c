@@ -213,21 +213,25 @@ mtl_status mtl__csv_named_error(const mtl__csv_field *f, mtl_status st,
                          n < f->len ? "..." : "");
 }
 
-static inline int push_field(mtl__csv_reader *r, const char *p, size_t len,
+static inline void set_field(mtl__csv_field *f, const char *p, size_t len,
                              int64_t line, int64_t column)
 {
-    mtl__csv_field *f;
-    if (r->nfields == r->cap_fields &&
-        !mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, r->nfields + 1,
-                   sizeof *r->fields))
-        return 0;
-    f = &r->fields[r->nfields++];
     f->p = p;
     f->len = len;
     f->line = line;
     f->column = column;
     f->scratch_off = 0;
     f->quoted = 0;
+}
+
+static inline int push_field(mtl__csv_reader *r, const char *p, size_t len,
+                             int64_t line, int64_t column)
+{
+    if (r->nfields == r->cap_fields &&
+        !mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, r->nfields + 1,
+                   sizeof *r->fields))
+        return 0;
+    set_field(&r->fields[r->nfields++], p, len, line, column);
     return 1;
 }
 
@@ -441,36 +445,43 @@ static int read_simple_record(mtl__csv_reader *r)
 {
 #if defined(__GNUC__)
     const uint64_t seps = BYTES(r->sep);
-    const char *p = r->pos, *start = p, *end = r->end;
-    int64_t column0 = (int64_t)(p - r->line_start) + 1;
+    const char *first = r->pos, *p = first, *start = p, *end = r->end;
+    int64_t line = r->line, column0 = (int64_t)(first - r->line_start) + 1;
+    /* the field array in locals: a store into a field could otherwise be
+     * taken to change r->nfields, to be read again after every store */
+    mtl__csv_field *fs = r->fields;
+    size_t n = 0;
     while (end - p >= 8) {
         uint64_t x = mtl__load_le64(p), m;
         uint64_t eol = exact_zero_bytes(x ^ BYTES('\n')) | exact_zero_bytes(x ^ BYTES('\r'));
         uint64_t bad = exact_zero_bytes(x ^ BYTES('"')) | exact_zero_bytes(x) |
                        (x & 0x8080808080808080ULL);
         uint64_t before = eol ? (eol & (0 - eol)) - 1 : ~(uint64_t)0; /* bytes before it */
-        if (bad & before) {
-            r->nfields = 0;
+        if (bad & before)
             return 0;
+        if (r->cap_fields - n < 9) {
+            /* room for the word's fields: at most eight and the last */
+            if (!mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, n + 9,
+                           sizeof *r->fields))
+                return -1;
+            fs = r->fields;
         }
         for (m = exact_zero_bytes(x ^ seps) & before; m; m &= m - 1) {
             const char *at = p + (__builtin_ctzll(m) >> 3);
-            if (!push_field(r, start, (size_t)(at - start), r->line,
-                            column0 + (start - r->pos)))
-                return -1;
+            set_field(&fs[n++], start, (size_t)(at - start), line,
+                      column0 + (start - first));
             start = at + 1;
         }
         if (eol) {
             const char *at = p + (__builtin_ctzll(eol) >> 3);
-            if (!push_field(r, start, (size_t)(at - start), r->line,
-                            column0 + (start - r->pos)))
-                return -1;
+            set_field(&fs[n++], start, (size_t)(at - start), line,
+                      column0 + (start - first));
+            r->nfields = n;
             r->pos = at;
             return 1;
         }
         p += 8;
     }
-    r->nfields = 0;
 #else
     (void)r;
 #endif
