@@ -120,6 +120,16 @@ static void free_all(sink out[3])
         free(out[k].p);
 }
 
+/* Do the n exports a and b hold the same bytes? */
+static int same_exports(const sink *a, const sink *b, int n)
+{
+    int k;
+    for (k = 0; k < n; k++)
+        if (a[k].n != b[k].n || (a[k].n && memcmp(a[k].p, b[k].p, a[k].n) != 0))
+            return 0;
+    return 1;
+}
+
 /* import(export(m)) must succeed and export to the same bytes. */
 static void round_trip(const mtl_market *m)
 {
@@ -142,10 +152,8 @@ static void round_trip(const mtl_market *m)
         mtl_market_lead_count(n) != mtl_market_lead_count(m))
         die("re-import changed the record counts", n);
     export_all(n, second);
-    for (k = 0; k < 3; k++)
-        if (first[k].n != second[k].n ||
-            (first[k].n && memcmp(first[k].p, second[k].p, first[k].n) != 0))
-            die("export(import(export(x))) differs from export(x)", n);
+    if (!same_exports(first, second, 3))
+        die("export(import(export(x))) differs from export(x)", n);
     free_all(first);
     free_all(second);
     mtl_market_unref(n);
@@ -204,10 +212,8 @@ static void same_streamed(const uint8_t *data, size_t size, const mtl_csv_option
                 strcmp(r2.errors[k].message, r->errors[k].message) != 0)
                 die("a file read through a small window reports errors differently", n);
         export_all(n, got);
-        for (k = 0; k < 3; k++)
-            if (got[k].n != want[k].n ||
-                (got[k].n && memcmp(got[k].p, want[k].p, got[k].n) != 0))
-                die("a file read through a small window gives another market", n);
+        if (!same_exports(got, want, 3))
+            die("a file read through a small window gives another market", n);
         free_all(got);
         mtl_market_unref(n);
     }
@@ -243,15 +249,6 @@ static void export_inputs(const mtl_market *m, sink out[NINPUT])
         if (mtl_csv_export(m, input_kinds[k], 0, sink_write, &out[k]) != MTL_OK)
             die("export of an input kind failed", m);
     }
-}
-
-static int same_exports(const sink *a, const sink *b, int n)
-{
-    int k;
-    for (k = 0; k < n; k++)
-        if (a[k].n != b[k].n || (a[k].n && memcmp(a[k].p, b[k].p, a[k].n) != 0))
-            return 0;
-    return 1;
 }
 
 static void free_inputs(sink out[NINPUT])
