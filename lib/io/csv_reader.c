@@ -318,24 +318,34 @@ oom:
     return 0;
 }
 
-/* Bytes of x that are zero: the lowest set bit marks the first one
- * exactly (higher ones may be false). */
+/* Bytes of x that are zero, each marked by its high bit, exactly (no
+ * carry from one byte into the next). */
 static inline uint64_t zero_bytes(uint64_t x)
 {
-    return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((x & low7) + low7) | x | low7);
 }
 
 #define BYTES(c) (0x0101010101010101ULL * (unsigned char)(c))
+#define HIGH_BITS 0x8080808080808080ULL
 
-/* The bytes of the eight in x (loaded little-endian) that are not plain for
- * the separator whose byte is in every byte of seps (sep, CR, LF, quote,
- * NUL, >= 0x80): the lowest marked byte is the first such byte exactly; a
- * plain byte above it may be marked too (zero_bytes). */
+/* The eight bytes in x (loaded little-endian) that end a record: LF, CR. */
+static inline uint64_t line_end_bytes(uint64_t x)
+{
+    return zero_bytes(x ^ BYTES('\n')) | zero_bytes(x ^ BYTES('\r'));
+}
+
+/* The bytes that take the field-by-field reader: quote, NUL, >= 0x80. */
+static inline uint64_t other_bytes(uint64_t x)
+{
+    return zero_bytes(x ^ BYTES('"')) | zero_bytes(x) | (x & HIGH_BITS);
+}
+
+/* The bytes that are not plain for the separator whose byte is in every
+ * byte of seps: the separator, line ends and the others. */
 static inline uint64_t special_bytes(uint64_t x, uint64_t seps)
 {
-    return zero_bytes(x ^ seps) | zero_bytes(x ^ BYTES('\n')) |
-           zero_bytes(x ^ BYTES('\r')) | zero_bytes(x ^ BYTES('"')) | zero_bytes(x) |
-           (x & 0x8080808080808080ULL);
+    return zero_bytes(x ^ seps) | line_end_bytes(x) | other_bytes(x);
 }
 
 /* The first byte in [p, end) that is not plain for separator sep, eight
@@ -424,14 +434,6 @@ static int read_fields(mtl__csv_reader *r, mtl_status *st)
     }
 }
 
-/* Bytes of x that are zero, each marked by its high bit, exactly (no
- * carry from one byte into the next, unlike zero_bytes). */
-static inline uint64_t exact_zero_bytes(uint64_t x)
-{
-    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
-    return ~(((x & low7) + low7) | x | low7);
-}
-
 /* The record at r->pos when it is the common kind: no quote, no byte
  * outside ASCII, no NUL, and its line end at least eight bytes before the
  * end of the data.  Its bytes are read eight at a time; the separators,
@@ -453,9 +455,7 @@ static int read_simple_record(mtl__csv_reader *r)
     size_t n = 0;
     while (end - p >= 8) {
         uint64_t x = mtl__load_le64(p), m;
-        uint64_t eol = exact_zero_bytes(x ^ BYTES('\n')) | exact_zero_bytes(x ^ BYTES('\r'));
-        uint64_t bad = exact_zero_bytes(x ^ BYTES('"')) | exact_zero_bytes(x) |
-                       (x & 0x8080808080808080ULL);
+        uint64_t eol = line_end_bytes(x), bad = other_bytes(x);
         uint64_t before = eol ? (eol & (0 - eol)) - 1 : ~(uint64_t)0; /* bytes before it */
         if (bad & before)
             return 0;
@@ -466,7 +466,7 @@ static int read_simple_record(mtl__csv_reader *r)
                 return -1;
             fs = r->fields;
         }
-        for (m = exact_zero_bytes(x ^ seps) & before; m; m &= m - 1) {
+        for (m = zero_bytes(x ^ seps) & before; m; m &= m - 1) {
             const char *at = p + (__builtin_ctzll(m) >> 3);
             set_field(&fs[n++], start, (size_t)(at - start), line,
                       column0 + (start - first));
