@@ -1213,15 +1213,12 @@ static mtl_status flush_customers(importer *im)
             mtl__index_prefetch_key(ix, &m->ids, d->hash);
     for (d = im->def; d < end; d++) {
         const char *id = im->defbuf + d->off;
-        uint32_t ref;
         mtl_customer *c;
         mtl_status st;
         if (d->slot == MTL__NONE && (d->slot = number_get(im, d->number)) == MTL__NONE) {
             /* not known by its number, even from an earlier row of the block */
-            ref = mtl__index_find(ix, &m->ids, d->hash, id, d->len);
-            if (ref != MTL__NONE)
-                d->slot = mtl__arena_payload(&m->ids, ref);
-            else {
+            d->slot = mtl__recs_slot(&m->customers, &m->ids, id, d->len, d->hash);
+            if (d->slot == MTL__NONE) {
                 if ((st = mtl__customer_create(m, id, d->len, d->hash, &c)))
                     return creation_error(st, d->line, d->column);
                 if (!record_made(im, c, 1)) {
@@ -1411,19 +1408,17 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             im->attr[im->col_attr[c]].codes[row] = code;
         } else if (fld == F_CUSTOMER) {
             const mtl_market *m = im->j.m;
-            uint32_t ref;
             if (f->len > MTL_ID_MAX)
                 return mtl__csv_field_error(f, MTL_E_LIMIT,
                                             "value longer than 4096 bytes");
             cust = f;
             if (!im->j.o->strict || f->len == 0)
                 continue; /* looked up or created with its block */
-            ref = mtl__index_find(&m->customers.index, &m->ids, mtl__hash(f->p, f->len),
-                                  f->p, f->len);
-            if (ref == MTL__NONE)
+            cust_slot = mtl__recs_slot(&m->customers, &m->ids, f->p, f->len,
+                                       mtl__hash(f->p, f->len));
+            if (cust_slot == MTL__NONE)
                 return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
                                             "no such customer (strict mode)");
-            cust_slot = mtl__arena_payload(&m->ids, ref);
         } else if (is_text_field(fld)) {
             text_column *t = &im->text[fld];
             if ((st = text_intern(im, t, f, &code, &is_new)))

@@ -149,6 +149,10 @@ void mtl__recs_free(mtl__recs *r, mtl__allocator *a);
 void *mtl__recs_at(const mtl__recs *r, uint32_t slot);
 /* Find a live record by id (NULL if none). */
 void *mtl__recs_find(const mtl__recs *r, const mtl__arena *ar, const char *id);
+/* The slot of the record whose id is len bytes at id (hash h), or
+ * MTL__NONE: for callers that have the length and hash already. */
+uint32_t mtl__recs_slot(const mtl__recs *r, const mtl__arena *ar, const char *id,
+                        size_t len, uint64_t h);
 /* Add a record; MTL_OK or an error status (already reported). */
 mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
                          const char *kind, void **out);

@@ -27,15 +27,22 @@ void *mtl__recs_at(const mtl__recs *r, uint32_t slot)
            (slot & (MTL__REC_CHUNK - 1)) * r->rec_size;
 }
 
+uint32_t mtl__recs_slot(const mtl__recs *r, const mtl__arena *ar, const char *id,
+                        size_t len, uint64_t h)
+{
+    uint32_t ref = mtl__index_find(&r->index, ar, h, id, len);
+    return ref == MTL__NONE ? MTL__NONE : mtl__arena_payload(ar, ref);
+}
+
 void *mtl__recs_find(const mtl__recs *r, const mtl__arena *ar, const char *id)
 {
     size_t len;
-    uint32_t ref;
+    uint32_t slot;
     if (!id)
         return NULL;
     len = strlen(id);
-    ref = mtl__index_find(&r->index, ar, mtl__hash(id, len), id, len);
-    return ref == MTL__NONE ? NULL : mtl__recs_at(r, mtl__arena_payload(ar, ref));
+    slot = mtl__recs_slot(r, ar, id, len, mtl__hash(id, len));
+    return slot == MTL__NONE ? NULL : mtl__recs_at(r, slot);
 }
 
 mtl_status mtl__recs_add(mtl__recs *r, mtl_market *m, const char *id,
