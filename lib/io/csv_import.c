@@ -474,8 +474,8 @@ static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
 /* What the import knows of one distinct value of a text column. */
 typedef struct {
     int64_t line, column; /* where it was first seen */
-    int missing;          /* segment: 1 not in the market, 0 in it (at slot) */
-    uint32_t slot;
+    uint32_t slot;        /* segment: its slot, MTL__NONE while the market
+                           * lacks it */
 } code_info;
 
 /* Values of at most 16 bytes (stages, regions, owner codes, industries,
@@ -1071,7 +1071,7 @@ static mtl_status text_intern(importer *im, text_column *t,
             return mtl__error_oom();
         t->info[id].line = f->line;
         t->info[id].column = f->column;
-        t->info[id].missing = 0;
+        t->info[id].slot = MTL__NONE;
     }
     *out = id;
     return MTL_OK;
@@ -1243,7 +1243,6 @@ static int segment_missing(importer *im, uint32_t code)
 {
     text_column *t = &im->text[F_SEGMENT];
     const mtl_segment *seg = mtl_segment_find(im->j.m, mtl__strpool_get(&t->pool, code));
-    t->info[code].missing = seg == NULL;
     t->info[code].slot = seg ? seg->rec.slot : MTL__NONE;
     return seg == NULL;
 }
@@ -1424,7 +1423,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             if ((st = text_intern(im, t, f, &code, &is_new)))
                 return st;
             if (fld == F_SEGMENT && code != MTL_CODE_NONE &&
-                (is_new ? segment_missing(im, code) : t->info[code].missing) &&
+                (is_new ? segment_missing(im, code) : t->info[code].slot == MTL__NONE) &&
                 im->j.o->strict)
                 return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
                                             "no such segment (strict mode)");
@@ -1512,7 +1511,7 @@ static mtl_status create_segments(importer *im)
         uint32_t code = t->codes[r];
         mtl_segment *seg;
         mtl_status st;
-        if (code == MTL_CODE_NONE || !t->info[code].missing)
+        if (code == MTL_CODE_NONE || t->info[code].slot != MTL__NONE)
             continue;
         if ((st = mtl_segment_add(&seg, im->j.m, mtl__strpool_get(&t->pool, code))))
             return creation_error(st, t->info[code].line, t->info[code].column);
@@ -1520,7 +1519,6 @@ static mtl_status create_segments(importer *im)
             mtl__segment_drop(seg);
             return mtl__error_oom();
         }
-        t->info[code].missing = 0;
         t->info[code].slot = seg->rec.slot;
     }
     return MTL_OK;
