@@ -1986,23 +1986,26 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
 {
     importer *im = ctx;
     size_t lines = 0;
-    const char *p;
+    uint64_t rest;
+    const char *p, *sample;
     mtl_status st = read_header(im, rd);
     if (st)
         return st;
-    /* size the row arrays from the line count: no regrowth on big files */
-    for (p = rd->pos; p < rd->end; p++) {
-        p = memchr(p, '\n', (size_t)(rd->end - p));
+    /* the lines of at most the first MTL__CSV_WINDOW bytes, extrapolated
+     * to the whole input (memory or file alike): an estimate that sizes the
+     * row arrays and the lead index, which grows if it is short */
+    sample = rd->pos + ((size_t)(rd->end - rd->pos) < MTL__CSV_WINDOW
+                            ? (size_t)(rd->end - rd->pos)
+                            : MTL__CSV_WINDOW);
+    for (p = rd->pos; p < sample; p++) {
+        p = memchr(p, '\n', (size_t)(sample - p));
         if (!p)
             break;
         lines++;
     }
-    if (!rd->eof && rd->end > rd->pos && rd->size > mtl__csv_offset(rd)) {
-        /* a file's first window: extrapolate to the whole file (an
-         * estimate: it sizes the lead index, which grows if it is short) */
-        double per_byte = (double)(lines + 1) / (double)(rd->end - rd->pos);
-        lines = (size_t)(per_byte * (double)(rd->size - mtl__csv_offset(rd)));
-    }
+    rest = rd->size - mtl__csv_offset(rd);
+    if (sample > rd->pos && (uint64_t)(sample - rd->pos) < rest)
+        lines = (size_t)((double)(lines + 1) / (double)(sample - rd->pos) * (double)rest);
     im->cap = lines + 1 < im->batch ? lines + 1 : im->batch;
     im->number_max = NUMBER_PER_ROW * (lines + 1) + 4096;
     if (im->number_max > NUMBER_CAP_MAX)
