@@ -5,8 +5,9 @@
  * resolves references, interns strings and inserts ids straight into the
  * new slots, which stay invisible until the commit raises the counts.  Any
  * failure in phase 2 rolls back with operations that never allocate:
- * index entries are removed (last row first), arenas and the string pool are truncated to their marks, new
- * chunks and attribute columns are freed. */
+ * index entries are removed (last row first), arenas and the string pool
+ * are truncated to their marks, new chunks and attribute columns are
+ * freed. */
 #include <stdio.h>
 #include <string.h>
 
