@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "core/bytes.h"
 #include "core/error.h"
+#include "io/csv_scan.h"
 
 enum { C_PLAIN, C_SEP, C_EOL, C_QUOTE, C_NUL, C_HIGH };
 
@@ -318,52 +318,18 @@ oom:
     return 0;
 }
 
-/* Bytes of x that are zero, each marked by its high bit, exactly (no
- * carry from one byte into the next). */
-static inline uint64_t zero_bytes(uint64_t x)
-{
-    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
-    return ~(((x & low7) + low7) | x | low7);
-}
-
-#define BYTES(c) (0x0101010101010101ULL * (unsigned char)(c))
-#define HIGH_BITS 0x8080808080808080ULL
-
-/* The eight bytes in x (loaded little-endian) that end a record: LF, CR. */
-static inline uint64_t line_end_bytes(uint64_t x)
-{
-    return zero_bytes(x ^ BYTES('\n')) | zero_bytes(x ^ BYTES('\r'));
-}
-
-/* The bytes that take the field-by-field reader: quote, NUL, >= 0x80. */
-static inline uint64_t other_bytes(uint64_t x)
-{
-    return zero_bytes(x ^ BYTES('"')) | zero_bytes(x) | (x & HIGH_BITS);
-}
-
-/* The bytes that are not plain for the separator whose byte is in every
- * byte of seps: the separator, line ends and the others. */
-static inline uint64_t special_bytes(uint64_t x, uint64_t seps)
-{
-    return zero_bytes(x ^ seps) | line_end_bytes(x) | other_bytes(x);
-}
-
 /* The first byte in [p, end) that is not plain for separator sep, eight
  * bytes at a time while eight remain; end if none.  Fields are short: most
  * end within the first eight. */
 static const char *skip_plain(const char *p, const char *end, char sep)
 {
-#if defined(__GNUC__)
-    const uint64_t seps = BYTES(sep);
     while (end - p >= 8) {
-        uint64_t m = special_bytes(mtl__load_le64(p), seps);
-        if (m)
-            return p + (__builtin_ctzll(m) >> 3);
+        mtl__csv_masks k;
+        mtl__csv_scan_word(p, sep, &k);
+        if (k.sep | k.eol | k.other)
+            return p + (mtl__ctz64(k.sep | k.eol | k.other) >> 3);
         p += 8;
     }
-#else
-    (void)sep;
-#endif
     return p;
 }
 
@@ -435,57 +401,62 @@ static int read_fields(mtl__csv_reader *r, mtl_status *st)
 }
 
 /* The record at r->pos when it is the common kind: no quote, no byte
- * outside ASCII, no NUL, and its line end at least eight bytes before the
- * end of the data.  Its bytes are read eight at a time; the separators,
- * line ends and other special bytes of a word are three exact masks, and
- * every separator before the line end ends a field, without a look at the
- * bytes one by one.  1 when read (r->pos at the line end), 0 when the
- * record is of the other kind (nothing kept: read_fields reads it, and
- * reports what is wrong with it), -1 out of memory.  (The separator is
- * ',', ';' or a tab: never a line end.) */
+ * outside ASCII, no NUL.  Its bytes are classified a block at a time
+ * (csv_scan.h: 64 bytes with SSE2, else 8); every separator before the block's first line end ends a
+ * field, read off the mask bit by bit, without a look at the bytes one by
+ * one.  The last block of the data is read from a zero-padded copy: NUL
+ * bytes, which send a record without a line end before the data's end to
+ * read_fields at once.  1 when read (r->pos at the line end), 0
+ * when the record is of the other kind (nothing kept: read_fields reads
+ * it, and reports what is wrong with it), -1 out of memory.  (The
+ * separator is ',', ';' or a tab: never a line end.) */
 static int read_simple_record(mtl__csv_reader *r)
 {
-#if defined(__GNUC__)
-    const uint64_t seps = BYTES(r->sep);
     const char *first = r->pos, *p = first, *start = p, *end = r->end;
     int64_t line = r->line, column0 = (int64_t)(first - r->line_start) + 1;
     /* the field array in locals: a store into a field could otherwise be
      * taken to change r->nfields, to be read again after every store */
     mtl__csv_field *fs = r->fields;
     size_t n = 0;
-    while (end - p >= 8) {
-        uint64_t x = mtl__load_le64(p), m;
-        uint64_t eol = line_end_bytes(x), bad = other_bytes(x);
-        uint64_t before = eol ? (eol & (0 - eol)) - 1 : ~(uint64_t)0; /* bytes before it */
-        if (bad & before)
+    char last[MTL__CSV_BLOCK];
+    for (;; p += MTL__CSV_BLOCK) {
+        mtl__csv_masks k;
+        uint64_t before, m;
+        if (end - p >= MTL__CSV_BLOCK) {
+            mtl__csv_scan(p, r->sep, &k);
+        } else {
+            if (p >= end)
+                return 0;
+            memset(last, 0, sizeof last);
+            memcpy(last, p, (size_t)(end - p));
+            mtl__csv_scan(last, r->sep, &k);
+        }
+        before = k.eol ? (k.eol & (0 - k.eol)) - 1 : ~(uint64_t)0; /* bytes before it */
+        if (k.other & before)
             return 0;
-        if (r->cap_fields - n < 9) {
-            /* room for the word's fields: at most eight and the last */
-            if (!mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields, n + 9,
-                           sizeof *r->fields))
+        m = k.sep & before;
+        if (r->cap_fields - n < MTL__CSV_BLOCK + 1) {
+            /* room for the block's fields: one per byte and the last */
+            if (!mtl__grow(r->alloc, (void **)&r->fields, &r->cap_fields,
+                           n + MTL__CSV_BLOCK + 1, sizeof *r->fields))
                 return -1;
             fs = r->fields;
         }
-        for (m = zero_bytes(x ^ seps) & before; m; m &= m - 1) {
-            const char *at = p + (__builtin_ctzll(m) >> 3);
+        for (; m; m &= m - 1) {
+            const char *at = p + (mtl__ctz64(m) >> MTL__CSV_BIT_SHIFT);
             set_field(&fs[n++], start, (size_t)(at - start), line,
                       column0 + (start - first));
             start = at + 1;
         }
-        if (eol) {
-            const char *at = p + (__builtin_ctzll(eol) >> 3);
+        if (k.eol) {
+            const char *at = p + (mtl__ctz64(k.eol) >> MTL__CSV_BIT_SHIFT);
             set_field(&fs[n++], start, (size_t)(at - start), line,
                       column0 + (start - first));
             r->nfields = n;
             r->pos = at;
             return 1;
         }
-        p += 8;
     }
-#else
-    (void)r;
-#endif
-    return 0;
 }
 
 /* Fewer than this many bytes left after a record: it may go on past the
