@@ -183,6 +183,85 @@ void mtl__index_find_many(const mtl__index *ix, const mtl__arena *ar,
     }
 }
 
+/* Insert entry e (its id in the arena) unless an equal id is there:
+ * MTL__NONE, or the reference of that id. */
+static uint32_t put_entry(mtl__index *ix, const mtl__arena *ar, uint64_t e)
+{
+    size_t j;
+    for (j = home_of(FRAG(e), ix->shift);; j = (j + 1) & ix->mask) {
+        uint64_t t = ix->slots[j];
+        if (t == EMPTY) {
+            ix->slots[j] = e;
+            ix->count++;
+            return MTL__NONE;
+        }
+        if (t >> 32 == e >> 32 &&
+            strcmp(mtl__arena_at(ar, VALUE(t)), mtl__arena_at(ar, VALUE(e))) == 0)
+            return VALUE(t);
+    }
+}
+
+int mtl__index_fill_begin(mtl__index_fill *f, mtl__index *ix, const mtl__arena *ar,
+                          mtl__allocator *a, size_t n)
+{
+    unsigned cap_bits;
+    memset(f->fill, 0, sizeof f->fill);
+    f->ix = ix;
+    f->ar = ar;
+    f->a = a;
+    f->entries = NULL;
+    f->cap = 0;
+    f->pbits = 0;
+    if (n == 0)
+        return 1;
+    if (!mtl__index_reserve(ix, a, ix->count + n))
+        return 0;
+    cap_bits = 64 - ix->shift;
+    f->pbits = cap_bits < MTL__FILL_PART_BITS ? cap_bits : MTL__FILL_PART_BITS;
+    f->cap = (n >> f->pbits) + (n >> f->pbits) / 4 + 64;
+    if (f->cap > n)
+        f->cap = n;
+    f->entries = mtl__alloc_array(a, f->cap << f->pbits, sizeof *f->entries);
+    return f->entries != NULL;
+}
+
+uint32_t mtl__index_fill_add(mtl__index_fill *f, uint64_t hash, uint32_t ref)
+{
+    uint64_t e = SLOT(FRAG(hash), ref);
+    size_t p = f->pbits ? (size_t)(mtl__index_place(e) >> (64 - f->pbits)) : 0;
+    if (f->fill[p] < f->cap) {
+        f->entries[p * f->cap + f->fill[p]++] = e;
+        return MTL__NONE;
+    }
+    return put_entry(f->ix, f->ar, e) == MTL__NONE ? MTL__NONE : ref;
+}
+
+uint32_t mtl__index_fill_end(mtl__index_fill *f)
+{
+    mtl__index *ix = f->ix;
+    uint32_t dup = MTL__NONE;
+    size_t p, e;
+    for (p = 0; p < ((size_t)1 << f->pbits) && f->entries && dup == MTL__NONE; p++) {
+        const uint64_t *part = f->entries + p * f->cap;
+        for (e = 0; e < f->fill[p]; e++) {
+            if (e + 16 < f->fill[p])
+                mtl__prefetch(&ix->slots[mtl__index_place(part[e + 16]) >> ix->shift]);
+            if (put_entry(ix, f->ar, part[e]) != MTL__NONE) {
+                dup = VALUE(part[e]);
+                break;
+            }
+        }
+    }
+    mtl__index_fill_abandon(f);
+    return dup;
+}
+
+void mtl__index_fill_abandon(mtl__index_fill *f)
+{
+    mtl__free(f->a, f->entries, (f->cap << f->pbits) * sizeof *f->entries);
+    f->entries = NULL;
+}
+
 void mtl__index_remove(mtl__index *ix, uint64_t hash, uint32_t value)
 {
     size_t hole, j, mask = ix->mask;

@@ -1920,88 +1920,38 @@ static uint32_t *id_ref_slot(mtl_market *m, int kind, size_t j, size_t *k,
                 ->id_ref;
 }
 
-/* The index layout of core/hash.h: an entry is (fragment << 32) | arena
- * reference with the fragment the top half of the id's hash, all ones is
- * empty, the home slot of fragment f is (f * 0x9e3779b97f4a7c15) >> shift
- * (mtl__index_prefetch), collisions probe linearly. */
-#define IX_EMPTY UINT64_MAX
-#define IX_PART_BITS 9
-
-/* Insert one entry (its id stored in the arena) with linear probing; a
- * repeated id is refused. */
-static mtl_status ix_put(mtl_market *m, mtl__index *ix, uint64_t e, int kind)
-{
-    static const char *const kind_name[3] = {"segment", "customer", "lead"};
-    static const char *const section[3] = {"SEGS", "CUST", "LEAD"};
-    size_t h = (size_t)(mtl__index_place(e) >> ix->shift);
-    for (;; h = (h + 1) & ix->mask) {
-        uint64_t t = ix->slots[h];
-        if (t == IX_EMPTY) {
-            ix->slots[h] = e;
-            ix->count++;
-            return MTL_OK;
-        }
-        if (t >> 32 == e >> 32 && strcmp(mtl__arena_at(&m->ids, (uint32_t)t),
-                                         mtl__arena_at(&m->ids, (uint32_t)e)) == 0)
-            return CORRUPT("section %s: %s id '%.64s' appears twice", section[kind],
-                           kind_name[kind], mtl__arena_at(&m->ids, (uint32_t)e));
-    }
-}
-
 /* Insert the n ids of a block into the arena and into the index of their
- * kind, in order.  Inserting millions of ids one by one into a table of 8
- * bytes per slot costs a cache and a TLB miss per id (over 100 ns on a
- * virtual machine, even prefetched); here the entries are first filed by
- * the top bits of their home slot into up to 512 partitions, and each
- * partition is inserted while its slice of the table (1/512th) sits in the
- * cache.  Partitions get room for a quarter more than their share; the
- * rare entry that finds its partition full is inserted at once (correct
- * either way: only the speed depends on the spread of the hashes). */
+ * kind, in order, by one bulk fill (core/hash.h: partitioned by home
+ * slot). */
 static mtl_status insert_ids(mtl_market *m, const strings *ids, int kind)
 {
     static const char *const kind_name[3] = {"segment", "customer", "lead"};
     static const char *const section[3] = {"SEGS", "CUST", "LEAD"};
     mtl__recs *recs = kind == 0 ? &m->segments : &m->customers;
     mtl__index *ix = kind == 2 ? &m->lead_index : &recs->index;
-    size_t fill[1u << IX_PART_BITS], n = ids->n, cap, j, k, e;
-    unsigned pbits, cap_bits, p;
-    uint64_t *entries;
+    mtl__index_fill fill;
+    size_t n = ids->n, j, k;
     const char *id;
-    uint32_t i, slot;
+    uint32_t i, slot, dup = MTL__NONE;
     mtl_status st = MTL_OK;
     if (n == 0)
         return MTL_OK;
-    if (!mtl__index_reserve(ix, &m->alloc, ix->count + n))
+    if (!mtl__index_fill_begin(&fill, ix, &m->ids, &m->alloc, n))
         return mtl__error_oom();
-    cap_bits = 64 - ix->shift;
-    pbits = cap_bits < IX_PART_BITS ? cap_bits : IX_PART_BITS;
-    cap = (n >> pbits) + (n >> pbits) / 4 + 64;
-    if (cap > n)
-        cap = n;
-    memset(fill, 0, sizeof fill);
-    entries = mtl__alloc_array(&m->alloc, cap << pbits, sizeof *entries);
-    if (!entries)
-        return mtl__error_oom();
-
-    for (j = 0, k = 0, i = 0, id = ids->p; j < n && st == MTL_OK; j++) {
+    for (j = 0, k = 0, i = 0, id = ids->p; j < n && dup == MTL__NONE; j++) {
         size_t len = strlen(id);
-        uint32_t *ref, frag;
+        uint32_t *ref;
         if (len == 0 || len > MTL_ID_MAX) {
             st = CORRUPT("section %s: %s %zu: the id is %s", section[kind],
                          kind_name[kind], j, len ? "longer than MTL_ID_MAX" : "empty");
             break;
         }
-        frag = (uint32_t)(mtl__hash(id, len) >> 32);
         ref = id_ref_slot(m, kind, j, &k, &i, &slot);
         if (!mtl__arena_store(&m->ids, &m->alloc, id, len, slot, ref)) {
             st = mtl__error_oom();
             break;
         }
-        p = (unsigned)(mtl__index_place((uint64_t)frag << 32) >> (64 - pbits));
-        if (fill[p] < cap)
-            entries[p * cap + fill[p]++] = (uint64_t)frag << 32 | *ref;
-        else
-            st = ix_put(m, ix, (uint64_t)frag << 32 | *ref, kind);
+        dup = mtl__index_fill_add(&fill, mtl__hash(id, len), *ref);
         if (kind != 2) {
             mtl__rec *rec = mtl__recs_at(recs, slot);
             rec->market = m;
@@ -2012,24 +1962,13 @@ static mtl_status insert_ids(mtl_market *m, const strings *ids, int kind)
         }
         id += len + 1;
     }
-
-    for (p = 0; p < (1u << pbits) && st == MTL_OK; p++) {
-        const uint64_t *part = entries + p * cap;
-        for (e = 0; e < fill[p] && st == MTL_OK; e++) {
-            if (e + 16 < fill[p])
-                mtl__prefetch(&ix->slots[mtl__index_place(part[e + 16]) >> ix->shift]);
-            st = ix_put(m, ix, part[e], kind);
-        }
-    }
-    mtl__free(&m->alloc, entries, (cap << pbits) * sizeof *entries);
-    if (st == MTL_OK) {
-        /* the layout above is core/hash.h's: prove it on the first id */
-        id = ids->p;
-        if (mtl__index_find(ix, &m->ids, mtl__hash(id, strlen(id)), id,
-                            strlen(id)) == MTL__NONE)
-            st = mtl__error(MTL_E_STATE, "snapshot: internal: the id index "
-                                         "layout has changed");
-    }
+    if (st == MTL_OK && dup == MTL__NONE)
+        dup = mtl__index_fill_end(&fill);
+    else
+        mtl__index_fill_abandon(&fill);
+    if (st == MTL_OK && dup != MTL__NONE)
+        st = CORRUPT("section %s: %s id '%.64s' appears twice", section[kind],
+                     kind_name[kind], mtl__arena_at(&m->ids, dup));
     return st;
 }
 
