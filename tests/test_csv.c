@@ -2969,6 +2969,41 @@ static int64_t open_total(const mtl_market *m)
     return total;
 }
 
+/* The lead ids go into the index once every row is in; an id given twice
+ * is still reported at the row that repeats it, wherever the rows were:
+ * after a blank line and a quoted line end (the batch's rows are not one
+ * line each), with the id in a column whose place moves from row to row,
+ * and for an id the market has already.  The market is left as it was. */
+static void test_repeated_id_positions(void **state)
+{
+    static const char moved[] = "owner,id,amount\n" /* 1 */
+                                "x,a,1\n"            /* 2 */
+                                "\n"                 /* 3 */
+                                "\"two\nlines\",b,2\n" /* 4-5: id at 5:8 */
+                                "yy,c,3\n"           /* 6 */
+                                "zzz,a,4\n";         /* 7: 'a' again, column 5 */
+    test_alloc ta;
+    mtl_market *m = populated(&ta);
+    uint64_t fp = test_market_fingerprint(m);
+    mtl_csv_result r;
+    (void)state;
+    expect_last_error(import_leads(m, moved, &r), MTL_E_DUPLICATE, 7, 5);
+    assert_non_null(strstr(mtl_last_error_message(), "'a'"));
+    check_unchanged(m, fp, &r);
+    /* the market's own lead (populated() adds "L0") named on line 4 */
+    expect_last_error(import_leads(m, "amount,id\n1,n1\n2,n2\n33,L0\n", &r),
+                      MTL_E_DUPLICATE, 4, 4);
+    check_unchanged(m, fp, &r);
+    assert_null(mtl_lead_find(m, "n1"));
+    assert_non_null(mtl_lead_find(m, "L0"));
+    /* with the repeat gone, every id is found */
+    assert_int_equal(import_leads(m, "owner,id\nx,a\n\n\"q\nq\",b\nyy,c\n", &r), MTL_OK);
+    assert_non_null(mtl_lead_find(m, "a"));
+    assert_non_null(mtl_lead_find(m, "b"));
+    assert_non_null(mtl_lead_find(m, "c"));
+    test_market_free(m, &ta);
+}
+
 static void test_batches_undo_and_join(void **state)
 {
     test_alloc ta;
@@ -3338,6 +3373,7 @@ int main(void)
         test_case(test_real_accounts_then_pipeline),
         test_case(test_real_bank_marketing),
         /* 3 */
+        test_case(test_repeated_id_positions),
         test_case(test_batches_undo_and_join),
         test_case(test_numbered_customers),
         test_case(test_skip_three_bad_of_ten),

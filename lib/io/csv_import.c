@@ -564,6 +564,16 @@ typedef struct {
     int customer; /* 1 customer, 0 segment */
 } created_rec;
 
+/* Where the rows of an appended batch were: the line and id column of its
+ * first row, and the batch's own arrays unless every row is on the line
+ * after the row before with its id in the same column (the usual file of
+ * one line per record; blank lines and quoted line ends break it). */
+typedef struct {
+    uint32_t line, column;
+    uint32_t *lines, *columns; /* NULL: line + k, column */
+    size_t n;
+} batch_place;
+
 /* Segments: parents are set after every row is in, so a child may come
  * before its parent in the file. */
 typedef struct {
@@ -592,6 +602,9 @@ typedef struct {
     uint32_t *id_ref;
     uint32_t *row_line;     /* per row: line of the record (error reports) */
     uint32_t *row_id_col;   /* per row: column of the id field */
+    int defer_index;        /* the ids go into the lead index at the end */
+    batch_place *places;    /* then: where the rows of each batch were */
+    size_t nplaces, cap_places;
     uint32_t *customer;     /* per row: customer slot (MTL__NONE = none) */
     text_column text[F_COUNT]; /* for segment, owner, region, source */
     text_column *attr;
@@ -766,6 +779,11 @@ static void importer_free(importer *im)
     mtl__free(im->j.a, im->def, DEFER_BLOCK * sizeof *im->def);
     mtl__free(im->j.a, im->defbuf, im->defcap);
     mtl__free(im->j.a, im->number_slot, im->number_cap * sizeof *im->number_slot);
+    for (k = 0; k < im->nplaces; k++) {
+        mtl__free(im->j.a, im->places[k].lines, im->places[k].n * sizeof(uint32_t));
+        mtl__free(im->j.a, im->places[k].columns, im->places[k].n * sizeof(uint32_t));
+    }
+    mtl__free(im->j.a, im->places, im->cap_places * sizeof *im->places);
     mapping_free(im->j.a, &im->stages, im->j.o->stage_map ? im->j.o->stage_map : "");
 }
 
@@ -1554,6 +1572,16 @@ static const uint32_t *segment_slots(importer *im)
     return t->codes;
 }
 
+/* The error just reported, about a row at line, column: its message
+ * prefixed with that position, which it takes as its own. */
+static void at_row(mtl_status st, uint32_t line, uint32_t column)
+{
+    char detail[MTL_CSV_MESSAGE_MAX];
+    snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
+    mtl__error_at(st, line, column, "line %lu, column %lu: %s", (unsigned long)line,
+                  (unsigned long)column, detail);
+}
+
 static mtl_status append_leads(importer *im)
 {
     mtl_lead_columns c;
@@ -1615,16 +1643,13 @@ static mtl_status append_leads(importer *im)
      * an empty cell means none (export writes every lead's own value) */
     c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
                     (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
-    st = mtl__lead_append(im->j.m, &c, im->customer, segment_slots(im));
+    st = mtl__lead_append(im->j.m, &c, im->customer, segment_slots(im),
+                          im->defer_index ? MTL__APPEND_DEFER_INDEX : 0);
     if (st) {
         /* name the input position of the row the append refused */
         int64_t row = mtl_last_error_line() - 1;
-        char detail[MTL_CSV_MESSAGE_MAX];
-        snprintf(detail, sizeof detail, "%s", mtl_last_error_message());
         if (row >= 0 && (size_t)row < im->n)
-            mtl__error_at(st, im->row_line[row], im->row_id_col[row],
-                          "line %lu, column %lu: %s", (unsigned long)im->row_line[row],
-                          (unsigned long)im->row_id_col[row], detail);
+            at_row(st, im->row_line[row], im->row_id_col[row]);
     }
 done:
     mtl__free(im->j.a, ids, im->n * sizeof *ids);
@@ -2011,14 +2036,71 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
     if (im->number_max > NUMBER_CAP_MAX)
         im->number_max = NUMBER_CAP_MAX;
     if (im->j.kind == MTL_KIND_LEADS) {
-        /* the lead index sized once for the whole file, not batch by batch */
-        if (!mtl__index_reserve(&im->j.m->lead_index, im->j.a,
-                                im->j.m->lead_index.count + lines + 1) ||
+        /* the ids go into the lead index once every row is in, by one
+         * bulk fill; skipping bad rows, each is looked for in it first */
+        im->defer_index = !im->j.o->skip_bad_rows;
+        if ((!im->defer_index &&
+             !mtl__index_reserve(&im->j.m->lead_index, im->j.a,
+                                 im->j.m->lead_index.count + lines + 1)) ||
             !alloc_rows(im))
             return mtl__error_oom();
         im->start = mtl__leads_get_mark(im->j.m);
     }
     return MTL_OK;
+}
+
+/* Remember where the rows of the batch just appended were (batch_place). */
+static int keep_places(importer *im)
+{
+    batch_place *b;
+    size_t k;
+    int regular = 1;
+    if (!mtl__grow(im->j.a, (void **)&im->places, &im->cap_places, im->nplaces + 1,
+                   sizeof *im->places))
+        return 0;
+    b = &im->places[im->nplaces];
+    memset(b, 0, sizeof *b);
+    b->line = im->row_line[0];
+    b->column = im->row_id_col[0];
+    for (k = 1; k < im->n && regular; k++)
+        regular = im->row_line[k] == b->line + k && im->row_id_col[k] == b->column;
+    if (!regular) {
+        b->lines = mtl__alloc_array(im->j.a, im->n, sizeof *b->lines);
+        b->columns = mtl__alloc_array(im->j.a, im->n, sizeof *b->columns);
+        if (!b->lines || !b->columns) {
+            mtl__free(im->j.a, b->lines, im->n * sizeof *b->lines);
+            mtl__free(im->j.a, b->columns, im->n * sizeof *b->columns);
+            return 0;
+        }
+        memcpy(b->lines, im->row_line, im->n * sizeof *b->lines);
+        memcpy(b->columns, im->row_id_col, im->n * sizeof *b->columns);
+    }
+    b->n = im->n;
+    im->nplaces++;
+    return 1;
+}
+
+/* The ids of every row into the lead index at once (mtl__leads_index); an
+ * id given twice is reported at the row that repeats it. */
+static mtl_status index_leads(importer *im)
+{
+    mtl_status st = mtl__leads_index(im->j.m, im->start);
+    int64_t row = mtl_last_error_line() - 1;
+    size_t k;
+    if (st == MTL_OK || row < 0)
+        return st;
+    for (k = 0; k < im->nplaces; k++) {
+        const batch_place *b = &im->places[k];
+        if ((size_t)row < b->n) {
+            if (b->lines)
+                at_row(st, b->lines[row], b->columns[row]);
+            else
+                at_row(st, b->line + (uint32_t)row, b->column);
+            break;
+        }
+        row -= (int64_t)b->n;
+    }
+    return st;
 }
 
 /* The batch's customers and segments created, its rows appended, and the
@@ -2030,7 +2112,9 @@ static mtl_status append_batch(importer *im)
         (st = create_segments(im)) ||
         (st = append_leads(im)))
         return st;
-    im->appended += im->n;
+    im->appended += im->n; /* the undo takes them out from here on */
+    if (im->defer_index && !keep_places(im))
+        return mtl__error_oom();
     im->n = 0;
     /* the lead ids: kept in skip-bad-rows mode, where they find the ids
      * given twice in the input */
@@ -2062,7 +2146,8 @@ static mtl_status records_finish(void *ctx, mtl__csv_reader *rd)
     mtl_status st;
     (void)rd;
     if (im->j.kind == MTL_KIND_LEADS) {
-        if (im->n && (st = append_batch(im)))
+        if ((im->n && (st = append_batch(im))) ||
+            (im->defer_index && (st = index_leads(im))))
             return st;
     } else if (im->j.kind == MTL_KIND_SEGMENTS &&
                (st = link_parents(im, im->pend, im->npend)))

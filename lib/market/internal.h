@@ -342,10 +342,14 @@ mtl_status mtl__leads_reserve(mtl_market *m, size_t n);
 /* mtl_lead_append_columns with the customers and/or the segments given
  * as slots of existing records, one per row (MTL__NONE: none; the
  * column of strings is then ignored), for an importer that resolved them
- * once per distinct value.  NULL: from the columns. */
+ * once per distinct value.  NULL: from the columns.  Flags: */
+#define MTL__APPEND_DEFER_INDEX 1u /* the ids are stored, not indexed or
+                                    * checked for repeats: the caller calls
+                                    * mtl__leads_index before the market is
+                                    * used again (or truncates) */
 mtl_status mtl__lead_append(mtl_market *m, const mtl_lead_columns *c,
                             const uint32_t *customer_slots,
-                            const uint32_t *segment_slots);
+                            const uint32_t *segment_slots, unsigned flags);
 /* The leads as they are, to undo appends committed since
  * (mtl__leads_truncate): between the two, leads may only have been added
  * by the bulk append, and records by single adds. */
@@ -356,6 +360,12 @@ typedef struct mtl__leads_mark {
 } mtl__leads_mark;
 mtl__leads_mark mtl__leads_get_mark(const mtl_market *m);
 void mtl__leads_truncate(mtl_market *m, mtl__leads_mark mark);
+/* Put the ids of the leads appended since mark with MTL__APPEND_DEFER_INDEX
+ * into the lead index, in one bulk fill (core/hash.h).  An id given twice
+ * (among them, or already in the market) leaves the index as it was and
+ * fails with MTL_E_DUPLICATE at error line r + 1, r the position after
+ * mark of the first lead whose id is there before it. */
+mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark);
 /* First slot that an append would use. */
 void mtl__leads_end(const mtl_market *m, uint32_t *chunk, uint32_t *i);
 void mtl__leads_free(mtl_market *m);

@@ -433,8 +433,10 @@ static mtl_status insert_block(mtl_market *m, bulk_state *b, id_block *k)
     return MTL_OK; /* not reached: the block repeats an id */
 }
 
+/* Store the ids in the arena (each lead's id_ref) and, unless defer,
+ * insert them into the index block by block (insert_block). */
 static mtl_status insert_ids(mtl_market *m, bulk_state *b,
-                             const mtl_lead_columns *c)
+                             const mtl_lead_columns *c, int defer)
 {
     size_t n = c->count, cap = n < ID_BLOCK ? n : ID_BLOCK, j;
     mtl__allocator *a = &m->alloc;
@@ -442,15 +444,19 @@ static mtl_status insert_ids(mtl_market *m, bulk_state *b,
     id_block k;
     run r;
     char num[MTL__ID_NUMBER_MAX];
-    k.n = k.row0 = 0;
-    k.hash = mtl__alloc_array(a, cap, sizeof *k.hash);
-    k.ref = mtl__alloc_array(a, cap, sizeof *k.ref);
-    k.len = mtl__alloc_array(a, cap, sizeof *k.len);
-    k.order = mtl__alloc_array(a, cap, sizeof *k.order);
-    k.start = mtl__alloc_array(a, (1 << ID_BUCKET_BITS) + 1, sizeof *k.start);
-    if (!k.hash || !k.ref || !k.len || !k.order || !k.start) {
-        st = mtl__error_oom();
-        goto done;
+    memset(&k, 0, sizeof k);
+    if (defer)
+        cap = 0;
+    else {
+        k.hash = mtl__alloc_array(a, cap, sizeof *k.hash);
+        k.ref = mtl__alloc_array(a, cap, sizeof *k.ref);
+        k.len = mtl__alloc_array(a, cap, sizeof *k.len);
+        k.order = mtl__alloc_array(a, cap, sizeof *k.order);
+        k.start = mtl__alloc_array(a, (1 << ID_BUCKET_BITS) + 1, sizeof *k.start);
+        if (!k.hash || !k.ref || !k.len || !k.order || !k.start) {
+            st = mtl__error_oom();
+            goto done;
+        }
     }
     FOR_RUNS(m, b, n, r) {
         for (j = 0; j < r.len; j++) {
@@ -463,6 +469,8 @@ static mtl_status insert_ids(mtl_market *m, bulk_state *b,
                 goto done;
             }
             r.c->id_ref[r.i + j] = ref;
+            if (defer)
+                continue;
             k.hash[k.n] = mtl__hash(id, len);
             k.ref[k.n] = ref;
             k.len[k.n] = (uint32_t)len;
@@ -477,12 +485,77 @@ static mtl_status insert_ids(mtl_market *m, bulk_state *b,
     if (k.n)
         st = insert_block(m, b, &k);
 done:
-    mtl__free(a, k.hash, cap * sizeof *k.hash);
-    mtl__free(a, k.ref, cap * sizeof *k.ref);
-    mtl__free(a, k.len, cap * sizeof *k.len);
-    mtl__free(a, k.order, cap * sizeof *k.order);
-    mtl__free(a, k.start, ((1 << ID_BUCKET_BITS) + 1) * sizeof *k.start);
+    if (cap) {
+        mtl__free(a, k.hash, cap * sizeof *k.hash);
+        mtl__free(a, k.ref, cap * sizeof *k.ref);
+        mtl__free(a, k.len, cap * sizeof *k.len);
+        mtl__free(a, k.order, cap * sizeof *k.order);
+        mtl__free(a, k.start, ((1 << ID_BUCKET_BITS) + 1) * sizeof *k.start);
+    }
     return st;
+}
+
+/* The index entries of the leads from slot i0 of chunk0 on (n leads):
+ * each removed (one that is not there is left as it is). */
+static void remove_ids(mtl_market *m, const bulk_state *from, size_t n)
+{
+    size_t j;
+    run r;
+    FOR_RUNS(m, from, n, r)
+        for (j = 0; j < r.len; j++) {
+            uint32_t ref = r.c->id_ref[r.i + j];
+            const char *id = mtl__arena_at(&m->ids, ref);
+            mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)), ref);
+        }
+}
+
+mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark)
+{
+    size_t n = m->lead_count - mark.lead_count, j, row;
+    uint32_t dup = MTL__NONE;
+    mtl__index_fill fill;
+    bulk_state from;
+    run r;
+    if (n == 0)
+        return MTL_OK;
+    memset(&from, 0, sizeof from);
+    from.chunk0 = mark.chunk;
+    from.i0 = mark.i;
+    if (!mtl__index_fill_begin(&fill, &m->lead_index, &m->ids, &m->alloc, n))
+        return mtl__error_oom();
+    FOR_RUNS(m, &from, n, r) {
+        for (j = 0; j < r.len && dup == MTL__NONE; j++) {
+            uint32_t ref = r.c->id_ref[r.i + j];
+            const char *id = mtl__arena_at(&m->ids, ref);
+            dup = mtl__index_fill_add(&fill, mtl__hash(id, strlen(id)), ref);
+        }
+        if (dup != MTL__NONE)
+            break;
+    }
+    if (dup == MTL__NONE)
+        dup = mtl__index_fill_end(&fill);
+    else
+        mtl__index_fill_abandon(&fill);
+    if (dup == MTL__NONE)
+        return MTL_OK;
+    /* an id given twice: the fill's entries out again, then the ids in
+     * the order of the leads, up to the first that is there already */
+    remove_ids(m, &from, n);
+    row = 0;
+    FOR_RUNS(m, &from, n, r) {
+        for (j = 0; j < r.len; j++, row++) {
+            uint32_t ref = r.c->id_ref[r.i + j];
+            const char *id = mtl__arena_at(&m->ids, ref);
+            size_t len = strlen(id);
+            if (mtl__index_insert(&m->lead_index, &m->ids, mtl__hash(id, len), id, len,
+                                  ref) != MTL__NONE) {
+                remove_ids(m, &from, row);
+                return ROW_ERROR(MTL_E_DUPLICATE, row,
+                                 "row %zu: lead '%.64s' exists already", row, id);
+            }
+        }
+    }
+    return MTL_OK; /* not reached: an id repeats */
 }
 
 #define COPY_OR(dst, src, dflt)                                                 \
@@ -606,13 +679,15 @@ static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
 }
 
 static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c,
-                         const uint32_t *customer_slots, const uint32_t *segment_slots)
+                         const uint32_t *customer_slots, const uint32_t *segment_slots,
+                         unsigned flags)
 {
     mtl_status st;
     size_t a;
     uint32_t ci, i;
 
-    if (!mtl__index_reserve(&m->lead_index, &m->alloc, m->lead_index.count + c->count))
+    if (!(flags & MTL__APPEND_DEFER_INDEX) &&
+        !mtl__index_reserve(&m->lead_index, &m->alloc, m->lead_index.count + c->count))
         return mtl__error_oom();
     mtl__leads_end(m, &ci, &i);
     if ((st = mtl__leads_reserve(m, c->count)) != MTL_OK)
@@ -638,7 +713,7 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
                                 NULL, k)))
             return st;
     }
-    if ((st = insert_ids(m, b, c)))
+    if ((st = insert_ids(m, b, c, flags & MTL__APPEND_DEFER_INDEX)))
         return st;
     write_scalars(m, b, c);
     return MTL_OK;
@@ -647,11 +722,12 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
 MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
                                            const mtl_lead_columns *columns)
 {
-    return mtl__lead_append(market, columns, NULL, NULL);
+    return mtl__lead_append(market, columns, NULL, NULL, 0);
 }
 
 mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
-                            const uint32_t *customer_slots, const uint32_t *segment_slots)
+                            const uint32_t *customer_slots, const uint32_t *segment_slots,
+                            unsigned flags)
 {
     mtl_market *m = market;
     const mtl_lead_columns *c = columns;
@@ -681,7 +757,7 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     b.nattrs0 = m->nattrs;
     b.ids = mtl__arena_get_mark(&m->ids);
     b.strings = mtl__strpool_get_mark(&m->strings);
-    st = append(m, &b, c, customer_slots, segment_slots);
+    st = append(m, &b, c, customer_slots, segment_slots, flags);
     mtl__free(&m->alloc, b.tmp, b.tmp_cap * sizeof *b.tmp);
     if (st != MTL_OK) {
         rollback(m, &b, c);
