@@ -959,13 +959,14 @@ static void test_attribute_key_twice(void **state)
 
 /* Integer ids (id_numbers): each row's id is its number in decimal; the
  * failures are those of string ids, all or nothing. */
-/* Ids go into the index in blocks of 65,536 rows, each in the order of
- * its slots (lead_bulk.c, insert_ids): of several repeated ids the error
- * must still name the first repeating row, and a failure in a later block
- * must leave an index that still finds every lead (and the next append
- * must work).  Sixteen rows of the second block repeat earlier rows of it:
- * reporting whichever repeat the slot order meets first would name row
- * 100000 about one time in sixteen. */
+/* Ids go into the index by one bulk fill, partition by partition of their
+ * home slots (lead_bulk.c, index_ids): of several repeated ids the error
+ * must still name the first repeating row, and a failure must leave an
+ * index that still finds every lead that was there (and the next append
+ * must work).  Sixteen rows repeat earlier rows: reporting whichever
+ * repeat the fill meets first would name row 100000 about one time in
+ * sixteen.  (The "blocks" below are the 65,536-row blocks of an earlier
+ * design; the cases still cover repeats near and far.) */
 #define MANY_ROWS 150000
 static void test_first_repeat_of_many(void **state)
 {

@@ -5,7 +5,8 @@
  * each; the same index serves segments, customers, leads and the string
  * pool.  Linear probing with backward-shift deletion: entries can be removed
  * in any order, and removing the most recent insertions in reverse order
- * restores the table exactly (the all-or-nothing bulk paths undo that way). */
+ * restores the table exactly; the undo of a bulk fill (mtl__index_fill_*)
+ * restores the same entries, perhaps in another layout. */
 #ifndef MTL_CORE_HASH_H
 #define MTL_CORE_HASH_H
 

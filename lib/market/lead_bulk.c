@@ -1,13 +1,13 @@
 /* Column-wise bulk append of leads, all or nothing.
  *
  * Phase 1 checks every scalar of every row without touching the market.
- * Phase 2 reserves room (index and chunks: growth is invisible), then
- * resolves references, interns strings and inserts ids straight into the
- * new slots, which stay invisible until the commit raises the counts.  Any
- * failure in phase 2 rolls back with operations that never allocate:
- * index entries are removed (last row first), arenas and the string pool
- * are truncated to their marks, new chunks and attribute columns are
- * freed. */
+ * Phase 2 reserves room (chunks: growth is invisible), then resolves
+ * references, interns strings and stores ids straight into the new
+ * slots, which stay invisible until the commit raises the counts; last,
+ * the ids go into the index by one bulk fill, which puts in all of them
+ * or none.  Any failure in phase 2 rolls back with operations that never
+ * allocate: arenas and the string pool are truncated to their marks, new
+ * chunks and attribute columns are freed. */
 #include <stdio.h>
 #include <string.h>
 
@@ -172,7 +172,6 @@ typedef struct {
     size_t chunk0, i0;   /* first destination */
     size_t nchunks0;     /* chunks before the append */
     size_t nattrs0;
-    size_t inserted;     /* ids inserted in the index so far */
     int reserved;        /* chunks reserved: slots from chunk0/i0 exist */
     mtl__arena_mark ids;
     mtl__strpool_mark strings;
@@ -367,136 +366,27 @@ static void inherit_from_customer(mtl_market *m, bulk_state *b,
     }
 }
 
-/* Ids go into the arena in row order and into the index in blocks of
- * ID_BLOCK rows, each block in the order of its home slots (a stable
- * counting sort on the top ID_BUCKET_BITS bits of mtl__index_place).
- * Ten million leads make an index of 128 MB: inserted in row order, every
- * insert lands on a page of its own, and each miss pays a page-table walk
- * besides the memory access; in slot order successive inserts go up the
- * table, share pages and walk the page tables where the last walk was.  A
- * block that meets an id already present is taken out again (newest
- * first) and inserted in row order, which stops at the first row whose id
- * is there: the error names the same row as a row-by-row insert would. */
-enum { ID_BLOCK = 1 << 16, ID_BUCKET_BITS = 12 };
-
-typedef struct {
-    uint64_t *hash;
-    uint32_t *ref, *len, *order;
-    uint32_t *start; /* per bucket: the first place in order (+1 entry) */
-    size_t n;        /* rows in the block */
-    size_t row0;     /* its first row */
-} id_block;
-
-static size_t id_bucket(uint64_t hash)
+/* Store the ids in the arena, in row order (each lead's id_ref). */
+static mtl_status store_ids(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
 {
-    return (size_t)(mtl__index_place(hash) >> (64 - ID_BUCKET_BITS));
-}
-
-static mtl_status insert_block(mtl_market *m, bulk_state *b, id_block *k)
-{
-    enum { AHEAD = MTL__PREFETCH_AHEAD, BUCKETS = 1 << ID_BUCKET_BITS };
-    mtl__index *ix = &m->lead_index;
-    size_t j, q;
-    memset(k->start, 0, (BUCKETS + 1) * sizeof *k->start);
-    for (j = 0; j < k->n; j++)
-        k->start[id_bucket(k->hash[j]) + 1]++;
-    for (q = 1; q <= BUCKETS; q++)
-        k->start[q] += k->start[q - 1];
-    for (j = 0; j < k->n; j++)
-        k->order[k->start[id_bucket(k->hash[j])]++] = (uint32_t)j;
-    for (q = 0; q < k->n && q < AHEAD; q++)
-        mtl__index_prefetch(ix, k->hash[k->order[q]]);
-    for (q = 0; q < k->n; q++) {
-        if (q + AHEAD < k->n)
-            mtl__index_prefetch(ix, k->hash[k->order[q + AHEAD]]);
-        j = k->order[q];
-        if (mtl__index_insert(ix, &m->ids, k->hash[j], mtl__arena_at(&m->ids, k->ref[j]),
-                              k->len[j], k->ref[j]) != MTL__NONE)
-            break;
-    }
-    if (q == k->n) {
-        b->inserted += k->n;
-        return MTL_OK;
-    }
-    while (q-- > 0) {
-        j = k->order[q];
-        mtl__index_remove(ix, k->hash[j], k->ref[j]);
-    }
-    for (j = 0; j < k->n; j++) {
-        const char *id = mtl__arena_at(&m->ids, k->ref[j]);
-        if (mtl__index_insert(ix, &m->ids, k->hash[j], id, k->len[j], k->ref[j]) !=
-            MTL__NONE)
-            return ROW_ERROR(MTL_E_DUPLICATE, k->row0 + j,
-                             "row %zu: lead '%.64s' exists already", k->row0 + j, id);
-        b->inserted++;
-    }
-    return MTL_OK; /* not reached: the block repeats an id */
-}
-
-/* Store the ids in the arena (each lead's id_ref) and, unless defer,
- * insert them into the index block by block (insert_block). */
-static mtl_status insert_ids(mtl_market *m, bulk_state *b,
-                             const mtl_lead_columns *c, int defer)
-{
-    size_t n = c->count, cap = n < ID_BLOCK ? n : ID_BLOCK, j;
-    mtl__allocator *a = &m->alloc;
-    mtl_status st = MTL_OK;
-    id_block k;
+    size_t j;
     run r;
     char num[MTL__ID_NUMBER_MAX];
-    memset(&k, 0, sizeof k);
-    if (defer)
-        cap = 0;
-    else {
-        k.hash = mtl__alloc_array(a, cap, sizeof *k.hash);
-        k.ref = mtl__alloc_array(a, cap, sizeof *k.ref);
-        k.len = mtl__alloc_array(a, cap, sizeof *k.len);
-        k.order = mtl__alloc_array(a, cap, sizeof *k.order);
-        k.start = mtl__alloc_array(a, (1 << ID_BUCKET_BITS) + 1, sizeof *k.start);
-        if (!k.hash || !k.ref || !k.len || !k.order || !k.start) {
-            st = mtl__error_oom();
-            goto done;
-        }
-    }
-    FOR_RUNS(m, b, n, r) {
+    FOR_RUNS(m, b, c->count, r) {
         for (j = 0; j < r.len; j++) {
             const char *id = id_of(c, r.row + j, num);
-            size_t len = strlen(id);
             uint32_t ref;
-            if (!mtl__arena_store(&m->ids, a, id, len,
-                                  mtl__lead_slot(r.c, r.i + (uint32_t)j), &ref)) {
-                st = mtl__error_oom();
-                goto done;
-            }
+            if (!mtl__arena_store(&m->ids, &m->alloc, id, strlen(id),
+                                  mtl__lead_slot(r.c, r.i + (uint32_t)j), &ref))
+                return mtl__error_oom();
             r.c->id_ref[r.i + j] = ref;
-            if (defer)
-                continue;
-            k.hash[k.n] = mtl__hash(id, len);
-            k.ref[k.n] = ref;
-            k.len[k.n] = (uint32_t)len;
-            if (++k.n == cap) {
-                if ((st = insert_block(m, b, &k)))
-                    goto done;
-                k.row0 += k.n;
-                k.n = 0;
-            }
         }
     }
-    if (k.n)
-        st = insert_block(m, b, &k);
-done:
-    if (cap) {
-        mtl__free(a, k.hash, cap * sizeof *k.hash);
-        mtl__free(a, k.ref, cap * sizeof *k.ref);
-        mtl__free(a, k.len, cap * sizeof *k.len);
-        mtl__free(a, k.order, cap * sizeof *k.order);
-        mtl__free(a, k.start, ((1 << ID_BUCKET_BITS) + 1) * sizeof *k.start);
-    }
-    return st;
+    return MTL_OK;
 }
 
-/* The index entries of the leads from slot i0 of chunk0 on (n leads):
- * each removed (one that is not there is left as it is). */
+/* The index entries of the n leads from slot i0 of chunk0 on: each
+ * removed (one that is not there is left as it is). */
 static void remove_ids(mtl_market *m, const bulk_state *from, size_t n)
 {
     size_t j;
@@ -509,21 +399,25 @@ static void remove_ids(mtl_market *m, const bulk_state *from, size_t n)
         }
 }
 
-mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark)
+/* Put the ids of the n leads from slot i0 of chunk0 on into the lead
+ * index, by one bulk fill (core/hash.h: partitioned by home slot; ten
+ * million random inserts into a 128 MB table would each cost a cache and
+ * a TLB miss).  An id given twice leaves the index as it was: the fill's
+ * entries come out again, and the ids go in one by one in the order of
+ * the leads, up to the first that is there already, which the error
+ * names (the row a row-by-row insert would have stopped at); those come
+ * out too. */
+static mtl_status index_ids(mtl_market *m, const bulk_state *from, size_t n)
 {
-    size_t n = m->lead_count - mark.lead_count, j, row;
+    size_t j, row;
     uint32_t dup = MTL__NONE;
     mtl__index_fill fill;
-    bulk_state from;
     run r;
     if (n == 0)
         return MTL_OK;
-    memset(&from, 0, sizeof from);
-    from.chunk0 = mark.chunk;
-    from.i0 = mark.i;
     if (!mtl__index_fill_begin(&fill, &m->lead_index, &m->ids, &m->alloc, n))
         return mtl__error_oom();
-    FOR_RUNS(m, &from, n, r) {
+    FOR_RUNS(m, from, n, r) {
         for (j = 0; j < r.len && dup == MTL__NONE; j++) {
             uint32_t ref = r.c->id_ref[r.i + j];
             const char *id = mtl__arena_at(&m->ids, ref);
@@ -538,24 +432,31 @@ mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark)
         mtl__index_fill_abandon(&fill);
     if (dup == MTL__NONE)
         return MTL_OK;
-    /* an id given twice: the fill's entries out again, then the ids in
-     * the order of the leads, up to the first that is there already */
-    remove_ids(m, &from, n);
+    remove_ids(m, from, n);
     row = 0;
-    FOR_RUNS(m, &from, n, r) {
+    FOR_RUNS(m, from, n, r) {
         for (j = 0; j < r.len; j++, row++) {
             uint32_t ref = r.c->id_ref[r.i + j];
             const char *id = mtl__arena_at(&m->ids, ref);
             size_t len = strlen(id);
             if (mtl__index_insert(&m->lead_index, &m->ids, mtl__hash(id, len), id, len,
                                   ref) != MTL__NONE) {
-                remove_ids(m, &from, row);
+                remove_ids(m, from, row);
                 return ROW_ERROR(MTL_E_DUPLICATE, row,
                                  "row %zu: lead '%.64s' exists already", row, id);
             }
         }
     }
     return MTL_OK; /* not reached: an id repeats */
+}
+
+mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark)
+{
+    bulk_state from;
+    memset(&from, 0, sizeof from);
+    from.chunk0 = mark.chunk;
+    from.i0 = mark.i;
+    return index_ids(m, &from, m->lead_count - mark.lead_count);
 }
 
 #define COPY_OR(dst, src, dflt)                                                 \
@@ -643,34 +544,11 @@ static void drop_chunks(mtl_market *m, size_t nchunks0)
     }
 }
 
-static void rollback(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
+static void rollback(mtl_market *m, bulk_state *b)
 {
-    size_t k, j;
-    run r;
+    /* the index holds none of the new ids: index_ids, the last step, puts
+     * in all or none */
     if (b->reserved) {
-        /* index entries, last row first (insert_ids inserts a block in
-         * slot order: the same entries go, the table may differ in
-         * layout).  Walk the runs backwards from the last one. */
-        run last = {0};
-        size_t row_end = c->count;
-        FOR_RUNS(m, b, c->count, r)
-            last = r;
-        for (k = last.k + 1; k-- > b->chunk0;) {
-            mtl__lead_chunk *ch = m->chunks[k];
-            size_t start = k == b->chunk0 ? b->i0 : 0;
-            size_t len = k == last.k ? last.len : ch->capacity - start;
-            for (j = len; j-- > 0;) {
-                size_t row = row_end - len + j;
-                char num[MTL__ID_NUMBER_MAX];
-                const char *id;
-                if (row >= b->inserted)
-                    continue;
-                id = id_of(c, row, num);
-                mtl__index_remove(&m->lead_index, mtl__hash(id, strlen(id)),
-                                  ch->id_ref[start + j]);
-            }
-            row_end -= len;
-        }
         mtl__arena_rollback(&m->ids, &m->alloc, b->ids);
         drop_attributes(m, b->chunk0, b->i0, b->nchunks0, b->nattrs0);
     }
@@ -686,9 +564,6 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
     size_t a;
     uint32_t ci, i;
 
-    if (!(flags & MTL__APPEND_DEFER_INDEX) &&
-        !mtl__index_reserve(&m->lead_index, &m->alloc, m->lead_index.count + c->count))
-        return mtl__error_oom();
     mtl__leads_end(m, &ci, &i);
     if ((st = mtl__leads_reserve(m, c->count)) != MTL_OK)
         return st;
@@ -713,10 +588,11 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
                                 NULL, k)))
             return st;
     }
-    if ((st = insert_ids(m, b, c, flags & MTL__APPEND_DEFER_INDEX)))
+    if ((st = store_ids(m, b, c)))
         return st;
     write_scalars(m, b, c);
-    return MTL_OK;
+    /* last: nothing fails after it, so the undo never takes ids out */
+    return flags & MTL__APPEND_DEFER_INDEX ? MTL_OK : index_ids(m, b, c->count);
 }
 
 MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
@@ -760,7 +636,7 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     st = append(m, &b, c, customer_slots, segment_slots, flags);
     mtl__free(&m->alloc, b.tmp, b.tmp_cap * sizeof *b.tmp);
     if (st != MTL_OK) {
-        rollback(m, &b, c);
+        rollback(m, &b);
         return st;
     }
     /* commit: the new slots become visible */
