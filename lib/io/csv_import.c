@@ -1644,7 +1644,8 @@ static mtl_status append_leads(importer *im)
     c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
                     (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
     st = mtl__lead_append(im->j.m, &c, im->customer, segment_slots(im),
-                          im->defer_index ? MTL__APPEND_DEFER_INDEX : 0);
+                          MTL__APPEND_CHECKED |
+                              (im->defer_index ? MTL__APPEND_DEFER_INDEX : 0));
     if (st) {
         /* name the input position of the row the append refused */
         int64_t row = mtl_last_error_line() - 1;

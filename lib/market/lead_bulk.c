@@ -93,8 +93,10 @@ static const char *id_of(const mtl_lead_columns *c, size_t r, char *buf)
     return column_get(&c->ids, r);
 }
 
-/* Phase 1: everything that can be checked without the market's records. */
-static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
+/* Phase 1: everything that can be checked without the market's records
+ * (the columns only, when the caller checked the rows: flags). */
+static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c,
+                             unsigned flags)
 {
     size_t r, n = c->count, a;
     mtl_status st;
@@ -125,6 +127,8 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c)
         if ((st = check_column(&c->attributes[a], n, key)))
             return st;
     }
+    if (flags & MTL__APPEND_CHECKED)
+        return MTL_OK;
     for (r = 0; r < n; r++) {
         char num[MTL__ID_NUMBER_MAX];
         const char *id = id_of(c, r, num);
@@ -625,7 +629,7 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     if (c->keep_absent & ~(MTL_KEEP_SEGMENT | MTL_KEEP_REGION))
         return mtl__error(MTL_E_RANGE, "keep_absent %d: MTL_KEEP_* bits only",
                           (int)c->keep_absent);
-    if ((st = check_rows(m, c)) != MTL_OK)
+    if ((st = check_rows(m, c, flags)) != MTL_OK)
         return st;
 
     memset(&b, 0, sizeof b);
