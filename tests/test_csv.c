@@ -1186,6 +1186,14 @@ static void test_amounts_exact(void **state)
         {1000000, "1.000001", MTL_OK, 1000001},
         {1000000, "9223372036854.775807", MTL_OK, INT64_MAX},
         {1000000, "9223372036854.775808", MTL_E_RANGE, 0},
+        /* the short form read without a check per digit (15 bytes at most) */
+        {100, "999999999999999", MTL_OK, 99999999999999900},
+        {1000, "99999999999.999", MTL_OK, 99999999999999},
+        {100, "1234567890123.45", MTL_OK, 123456789012345}, /* 16 bytes */
+        {100, "12.3a", MTL_E_PARSE, 0},
+        {100, "1.5.", MTL_E_PARSE, 0},
+        {1, "7", MTL_OK, 7},
+        {1, "7.", MTL_OK, 7},
     };
     size_t k;
     char text[128];
@@ -3004,6 +3012,31 @@ static void test_repeated_id_positions(void **state)
     test_market_free(m, &ta);
 }
 
+/* Blanks around unquoted values are trimmed, in a record of plain bytes
+ * (the reader's fast path, which says whether a record has any blank)
+ * as in one the field-by-field reader reads (a quote in it); a record
+ * without blanks is read as it is. */
+static void test_blanks_trimmed_in_plain_records(void **state)
+{
+    static const char text[] = "id,owner,amount,created\n"
+                               " a ,\tbob , 12.5,2024-03-01 \n"     /* plain */
+                               "b,\"x\", 7 ,2024-03-02\n"          /* quoted */
+                               "c,carol,3,2024-03-03\n";            /* no blank */
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    mtl_csv_result r;
+    int32_t day;
+    (void)state;
+    assert_int_equal(import_leads(m, text, &r), MTL_OK);
+    assert_string_equal(mtl_lead_owner(lead(m, "a")), "bob");
+    assert_int_equal(mtl_lead_amount(lead(m, "a")), 1250);
+    assert_int_equal(mtl_date_from_ymd(&day, 2024, 3, 1), MTL_OK);
+    assert_int_equal(mtl_lead_created(lead(m, "a")), day);
+    assert_int_equal(mtl_lead_amount(lead(m, "b")), 700);
+    assert_string_equal(mtl_lead_owner(lead(m, "c")), "carol");
+    test_market_free(m, &ta);
+}
+
 static void test_batches_undo_and_join(void **state)
 {
     test_alloc ta;
@@ -3374,6 +3407,7 @@ int main(void)
         test_case(test_real_bank_marketing),
         /* 3 */
         test_case(test_repeated_id_positions),
+        test_case(test_blanks_trimmed_in_plain_records),
         test_case(test_batches_undo_and_join),
         test_case(test_numbered_customers),
         test_case(test_skip_three_bad_of_ten),

@@ -28,7 +28,7 @@ static const unsigned char kinds[] = {',', ';', '\t', '\n', '\r', '"', 0,
 static void classify(const unsigned char *p, size_t n, char sep, mtl__csv_masks *k)
 {
     size_t i;
-    k->sep = k->eol = k->other = 0;
+    k->sep = k->eol = k->other = k->blank = 0;
     for (i = 0; i < n; i++) {
         uint64_t bit = (uint64_t)1 << i;
         if (p[i] == (unsigned char)sep)
@@ -37,6 +37,8 @@ static void classify(const unsigned char *p, size_t n, char sep, mtl__csv_masks 
             k->eol |= bit;
         if (p[i] == '"' || p[i] == 0 || p[i] >= 0x80)
             k->other |= bit;
+        if (p[i] == ' ' || p[i] == '\t')
+            k->blank |= bit;
     }
 }
 
@@ -62,7 +64,7 @@ static uint32_t rnd(void)
 static void check_block(const unsigned char *b, char sep)
 {
     mtl__csv_masks want, w;
-    uint64_t sepm = 0, eolm = 0, othm = 0;
+    uint64_t sepm = 0, eolm = 0, othm = 0, blankm = 0;
     int k;
     classify(b, 64, sep, &want);
     for (k = 0; k < 8; k++) {
@@ -70,15 +72,18 @@ static void check_block(const unsigned char *b, char sep)
         sepm |= packed(w.sep) << (8 * k);
         eolm |= packed(w.eol) << (8 * k);
         othm |= packed(w.other) << (8 * k);
+        blankm |= packed(w.blank) << (8 * k);
     }
     assert_int_equal(sepm, want.sep);
     assert_int_equal(eolm, want.eol);
     assert_int_equal(othm, want.other);
+    assert_int_equal(blankm, want.blank);
 #if defined(__SSE2__)
     mtl__csv_scan_sse2((const char *)b, sep, &w);
     assert_int_equal(w.sep, want.sep);
     assert_int_equal(w.eol, want.eol);
     assert_int_equal(w.other, want.other);
+    assert_int_equal(w.blank, want.blank);
 #endif
 }
 
@@ -229,6 +234,50 @@ static void test_other_bytes_after_line_end(void **state)
     }
 }
 
+/* blank_free says that no field of the record has a space or tab to
+ * trim: false for a blank anywhere in a field (first block, second
+ * block, at an edge or inside), true without, and true for a tab
+ * separator; false for a record the field-by-field reader read. */
+static void blank_flag(const char *text, char sep, int want)
+{
+    mtl__allocator a;
+    mtl__csv_reader r;
+    mtl_status st = MTL_OK;
+    mtl__allocator_init(&a, NULL, NULL);
+    mtl__csv_reader_init(&r, &a, text, strlen(text), sep);
+    assert_int_equal(mtl__csv_next(&r, &st), 1);
+    if (r.blank_free != want)
+        fail_msg("blank_free %d, expected %d: '%s'", r.blank_free, want, text);
+    mtl__csv_reader_free(&r);
+}
+
+static void test_blank_free(void **state)
+{
+    char text[256];
+    size_t i;
+    (void)state;
+    blank_flag("a,b,c\nnext\n", ',', 1);
+    blank_flag("a\tb\tc\nnext\n", '\t', 1);
+    blank_flag("a, b,c\nnext\n", ',', 0);
+    blank_flag("a,b\t,c\nnext\n", ',', 0);
+    blank_flag("a,b c,d\nnext\n", ',', 0);
+    blank_flag("\"a\",b\nnext\n", ',', 0); /* quoted: read field by field */
+    for (i = 0; i < 150; i++) {
+        memset(text, 'x', sizeof text);
+        memcpy(text + 150, "\nnext\n", 6);
+        text[156] = '\0';
+        text[20] = text[70] = text[130] = ',';
+        blank_flag(text, ',', 1);
+        text[i] = ' ';
+        blank_flag(text, ',', 0);
+        /* a line end before the blank: the blank is the next record's */
+        text[i] = '\n';
+        text[i + 1] = ' ';
+        if (i > 0)
+            blank_flag(text, ',', 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_record_edges),
         cmocka_unit_test(test_many_fields),
         cmocka_unit_test(test_other_bytes_after_line_end),
+        cmocka_unit_test(test_blank_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

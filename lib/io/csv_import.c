@@ -276,6 +276,25 @@ mtl_status mtl__csv_amount(const mtl__csv_field *f, int digits, const char *name
     const char *p = f->p, *end = f->p + f->len;
     int64_t v = 0;
     int frac = -1, any = 0;
+    if (f->len <= 15 && digits <= 3) {
+        /* the common form, without a check per digit: at most 15 bytes of
+         * digits, perhaps a point and at most digits decimals, cannot
+         * overflow; anything else takes the loop below */
+        size_t k = 0, n = f->len;
+        int dec = 0;
+        uint64_t u = 0;
+        while (k < n && (unsigned)(p[k] - '0') <= 9)
+            u = u * 10 + (unsigned)(p[k++] - '0');
+        if (k > 0 && k < n && p[k] == '.')
+            for (k++; k < n && dec < digits && (unsigned)(p[k] - '0') <= 9; k++, dec++)
+                u = u * 10 + (unsigned)(p[k] - '0');
+        if (k > 0 && k == n) {
+            for (; dec < digits; dec++)
+                u *= 10;
+            *out = (int64_t)u;
+            return MTL_OK;
+        }
+    }
     if (p < end && *p == '+')
         p++;
     if (p < end && *p == '-')
@@ -1314,6 +1333,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     mtl__csv_field *idf, generated, *cust = NULL;
     uint32_t cust_slot = MTL__NONE;
     char number[24];
+    int trim; /* a field may have blanks around it */
     if (im->j.h.field_col[F_ID] >= 0)
         idf = &fs[im->j.h.field_col[F_ID]];
     else {
@@ -1327,10 +1347,12 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
         idf = &generated;
     }
     /* scalars first: a bad row must not leave dictionary entries behind */
+    trim = !rd->blank_free;
     for (c = 0; c < im->j.h.ncols; c++) {
         mtl__csv_field *f = &fs[c];
         int fld = im->j.h.col_field[c];
-        mtl__csv_trim(f);
+        if (trim)
+            mtl__csv_trim(f);
         switch (fld) {
         case F_ID:
             if (f->len == 0)

@@ -418,6 +418,7 @@ static int read_simple_record(mtl__csv_reader *r)
      * taken to change r->nfields, to be read again after every store */
     mtl__csv_field *fs = r->fields;
     size_t n = 0;
+    uint64_t blanks = 0;
     char last[MTL__CSV_BLOCK];
     for (;; p += MTL__CSV_BLOCK) {
         mtl__csv_masks k;
@@ -434,6 +435,7 @@ static int read_simple_record(mtl__csv_reader *r)
         before = k.eol ? (k.eol & (0 - k.eol)) - 1 : ~(uint64_t)0; /* bytes before it */
         if (k.other & before)
             return 0;
+        blanks |= k.blank & ~k.sep & before; /* a tab may be the separator */
         m = k.sep & before;
         if (r->cap_fields - n < MTL__CSV_BLOCK + 1) {
             /* room for the block's fields: one per byte and the last */
@@ -454,6 +456,7 @@ static int read_simple_record(mtl__csv_reader *r)
                       column0 + (start - first));
             r->nfields = n;
             r->pos = at;
+            r->blank_free = blanks == 0;
             return 1;
         }
     }
@@ -487,6 +490,7 @@ again:
         return 0;
     r->nfields = 0;
     r->scratch_len = 0;
+    r->blank_free = 0;
     r->record_line = r->line;
     pos_off = (size_t)(r->pos - r->data);
     line_off = (size_t)(r->line_start - r->data);

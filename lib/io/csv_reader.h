@@ -36,6 +36,8 @@ typedef struct mtl__csv_reader {
     char *scratch; /* unescaped quoted fields of the current record */
     size_t scratch_len, scratch_cap;
     int64_t record_line; /* line where the current record starts */
+    int blank_free; /* the current record has no space or tab outside its
+                     * separators: none of its fields needs a trim */
     const char *record_end; /* just past the record's last byte, before its line end */
     int64_t end_line, end_column; /* position of record_end */
     /* Streaming from a file: [data, end) is a window of the input starting

@@ -2,7 +2,9 @@
  * reader, as three bit masks.
  *
  * The reader's common record (no quote, no NUL, no byte outside ASCII)
- * needs only where its separators and its line end are: a block's masks
+ * needs only where its separators and its line end are, and whether it
+ * has a space or tab anywhere (if not, no field has blanks to trim): a
+ * block's masks
  * give every field that ends in it, so a record is a loop over set bits
  * instead of a look at each byte.  SSE2 (every x86-64) classifies 64
  * bytes in four steps of sixteen; elsewhere a block is one eight-byte word
@@ -23,6 +25,7 @@ typedef struct mtl__csv_masks {
     uint64_t sep;   /* the separator */
     uint64_t eol;   /* LF and CR */
     uint64_t other; /* what the common record lacks: quote, NUL, >= 0x80 */
+    uint64_t blank; /* space and tab (a field's blanks are trimmed) */
 } mtl__csv_masks;
 
 /* Bytes of x that are zero, each marked by its high bit, exactly (no
@@ -59,6 +62,7 @@ static inline void mtl__csv_scan_word(const char *p, char sep, mtl__csv_masks *k
     k->eol = mtl__zero_bytes(x ^ MTL__BYTES('\n')) | mtl__zero_bytes(x ^ MTL__BYTES('\r'));
     k->other = mtl__zero_bytes(x ^ MTL__BYTES('"')) | mtl__zero_bytes(x) |
                (x & MTL__HIGH_BITS);
+    k->blank = mtl__zero_bytes(x ^ MTL__BYTES(' ')) | mtl__zero_bytes(x ^ MTL__BYTES('\t'));
 }
 
 #if defined(__SSE2__)
@@ -68,9 +72,10 @@ static inline void mtl__csv_scan_sse2(const char *p, char sep, mtl__csv_masks *k
 {
     const __m128i s = _mm_set1_epi8(sep), lf = _mm_set1_epi8('\n'),
                   cr = _mm_set1_epi8('\r'), q = _mm_set1_epi8('"'),
+                  sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'),
                   zero = _mm_setzero_si128();
     int w;
-    k->sep = k->eol = k->other = 0;
+    k->sep = k->eol = k->other = k->blank = 0;
     for (w = 0; w < 4; w++) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * w));
         __m128i e = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
@@ -79,7 +84,9 @@ static inline void mtl__csv_scan_sse2(const char *p, char sep, mtl__csv_masks *k
                                  x);
         k->sep |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, s)) << (16 * w);
         k->eol |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << (16 * w);
+        __m128i b = _mm_or_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(x, tab));
         k->other |= (uint64_t)(unsigned)_mm_movemask_epi8(o) << (16 * w);
+        k->blank |= (uint64_t)(unsigned)_mm_movemask_epi8(b) << (16 * w);
     }
 }
 
