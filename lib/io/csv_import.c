@@ -1073,6 +1073,21 @@ static mtl_status check_field_count(const mtl__csv_reader *rd, size_t ncols)
                          rd->nfields, ncols);
 }
 
+/* The code of a value of at most SMALL_MAX bytes that the column's cache
+ * holds, else MTL_CODE_NONE (the common case, inline). */
+static inline uint32_t text_cached(const text_column *t, const mtl__csv_field *f)
+{
+    small_word key;
+    size_t slot;
+    if (!t->cache || !small_key(f->p, f->len, TEXT_CACHE, &key, &slot) ||
+        !small_hit(&t->cache[slot], &key, f->len))
+        return MTL_CODE_NONE;
+    return t->cache[slot].code;
+}
+
+/* The code of the value of f in text column t (MTL_CODE_NONE for an
+ * empty value), added to the column if new (*is_new): text_code without
+ * its cache hit. */
 static mtl_status text_intern(importer *im, text_column *t,
                               const mtl__csv_field *f, uint32_t *out, int *is_new)
 {
@@ -1080,19 +1095,14 @@ static mtl_status text_intern(importer *im, text_column *t,
     size_t before = t->pool.count, slot = 0;
     small_word key;
     int small;
+    *is_new = 0;
     if (f->len > MTL_ID_MAX)
         return mtl__csv_field_error(f, MTL_E_LIMIT, "value longer than 4096 bytes");
     if (f->len == 0) {
         *out = MTL_CODE_NONE;
-        *is_new = 0;
         return MTL_OK;
     }
     small = small_key(f->p, f->len, TEXT_CACHE, &key, &slot);
-    if (small && t->cache && small_hit(&t->cache[slot], &key, f->len)) {
-        *out = t->cache[slot].code;
-        *is_new = 0;
-        return MTL_OK;
-    }
     if (!mtl__strpool_intern(&t->pool, im->j.a, f->p, f->len, &id))
         return mtl__error_oom();
     if (small) {
@@ -1112,6 +1122,16 @@ static mtl_status text_intern(importer *im, text_column *t,
     }
     *out = id;
     return MTL_OK;
+}
+
+static inline mtl_status text_code(importer *im, text_column *t,
+                                   const mtl__csv_field *f, uint32_t *out, int *is_new)
+{
+    if (f->len && (*out = text_cached(t, f)) != MTL_CODE_NONE) {
+        *is_new = 0;
+        return MTL_OK;
+    }
+    return text_intern(im, t, f, out, is_new);
 }
 
 /* The customer column has as many distinct values as a market has
@@ -1442,7 +1462,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
         int fld = im->j.h.col_field[c], is_new;
         uint32_t code;
         if (fld == F_ATTRIBUTE) {
-            if ((st = text_intern(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
+            if ((st = text_code(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
                 return st;
             im->attr[im->col_attr[c]].codes[row] = code;
         } else if (fld == F_CUSTOMER) {
@@ -1460,7 +1480,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                                             "no such customer (strict mode)");
         } else if (is_text_field(fld)) {
             text_column *t = &im->text[fld];
-            if ((st = text_intern(im, t, f, &code, &is_new)))
+            if ((st = text_code(im, t, f, &code, &is_new)))
                 return st;
             if (fld == F_SEGMENT && code != MTL_CODE_NONE &&
                 (is_new ? segment_missing(im, code) : t->info[code].slot == MTL__NONE) &&
