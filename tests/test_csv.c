@@ -3037,6 +3037,45 @@ static void test_blanks_trimmed_in_plain_records(void **state)
     test_market_free(m, &ta);
 }
 
+/* Customers that lead rows create are dropped on failure by their slots
+ * (those above the market's before the import) and, for one that took the
+ * slot of a customer removed before, from the list of records made: both
+ * kinds go, and the next import creates them again. */
+static void test_created_customers_dropped_by_slot(void **state)
+{
+    /* the repeated id is found once every row is in, after the customers
+     * were created (n1 in the free slot, n2 and n3 above) */
+    static const char bad[] = "id,customer,amount\n"
+                              "x1,n1,1\n"
+                              "x2,n2,2\n"
+                              "x3,n1,3\n"
+                              "x1,n3,4\n"; /* line 5: x1 again */
+    test_alloc ta;
+    mtl_market *m = populated(&ta);
+    mtl_customer *gone;
+    mtl_csv_result r;
+    uint64_t fp;
+    (void)state;
+    assert_int_equal(mtl_customer_add(&gone, m, "gone", NULL), MTL_OK);
+    assert_int_equal(mtl_customer_remove(gone), MTL_OK); /* its slot is free */
+    fp = test_market_fingerprint(m);
+    expect_last_error(import_leads(m, bad, &r), MTL_E_DUPLICATE, 5, 1);
+    assert_int_equal(test_market_fingerprint(m), fp);
+    assert_int_equal(mtl_market_customer_count(m), 1);
+    assert_null(mtl_customer_find(m, "n1"));
+    assert_null(mtl_customer_find(m, "n2"));
+    assert_null(mtl_customer_find(m, "n3"));
+    assert_int_equal(r.customers_created, 0);
+    /* without the bad row: the three customers, each once */
+    assert_int_equal(import_leads(m, "id,customer\nx1,n1\nx2,n2\nx3,n1\nx4,n3\n", &r),
+                     MTL_OK);
+    assert_int_equal(r.customers_created, 3);
+    assert_int_equal(mtl_market_customer_count(m), 4);
+    assert_ptr_equal(mtl_lead_customer(lead(m, "x3")), mtl_customer_find(m, "n1"));
+    assert_non_null(mtl_customer_find(m, "n3"));
+    test_market_free(m, &ta);
+}
+
 static void test_batches_undo_and_join(void **state)
 {
     test_alloc ta;
@@ -3407,6 +3446,7 @@ int main(void)
         test_case(test_real_bank_marketing),
         /* 3 */
         test_case(test_repeated_id_positions),
+        test_case(test_created_customers_dropped_by_slot),
         test_case(test_blanks_trimmed_in_plain_records),
         test_case(test_batches_undo_and_join),
         test_case(test_numbered_customers),

@@ -656,6 +656,11 @@ typedef struct {
     /* records created for leads that named them (dropped on failure) */
     created_rec *made;
     size_t nmade, cap_made;
+    /* lead rows: the customers they create at new slots, from cust_high0
+     * on, are dropped by slot on failure instead of being kept in made
+     * (2 million of them cost 32 MB and a copy at each growth) */
+    uint32_t cust_high0;
+    int cust_range;
     pending_parent *pend; /* segments: the parents to link */
     size_t npend, cap_pend;
 } importer;
@@ -1278,7 +1283,10 @@ static mtl_status flush_customers(importer *im)
             if (d->slot == MTL__NONE) {
                 if ((st = mtl__customer_create(m, id, d->len, d->hash, &c)))
                     return creation_error(st, d->line, d->column);
-                if (!record_made(im, c, 1)) {
+                if (c->rec.slot >= im->cust_high0) {
+                    if (im->j.res)
+                        im->j.res->customers_created++;
+                } else if (!record_made(im, c, 1)) { /* a slot used before */
                     mtl__customer_drop(c);
                     return mtl__error_oom();
                 }
@@ -1547,7 +1555,16 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
 
 static void drop_created(importer *im)
 {
-    /* newest first: customers before the segments they may name */
+    mtl__recs *r = &im->j.m->customers;
+    /* newest first: customers before the segments they may name (the
+     * customers that lead rows create name none) */
+    uint32_t slot;
+    for (slot = im->cust_range ? r->high : 0; slot-- > im->cust_high0;) {
+        mtl_customer *c = mtl__recs_at(r, slot);
+        if (c->rec.alive)
+            mtl__customer_drop(c);
+    }
+    im->cust_range = 0;
     while (im->nmade) {
         created_rec *c = &im->made[--im->nmade];
         if (c->customer)
@@ -2088,6 +2105,8 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
             !alloc_rows(im))
             return mtl__error_oom();
         im->start = mtl__leads_get_mark(im->j.m);
+        im->cust_high0 = im->j.m->customers.high;
+        im->cust_range = 1;
     }
     return MTL_OK;
 }
@@ -2198,6 +2217,7 @@ static mtl_status records_finish(void *ctx, mtl__csv_reader *rd)
     if (im->j.res)
         im->j.res->imported = im->j.kind == MTL_KIND_LEADS ? im->appended : im->n;
     im->nmade = 0; /* kept */
+    im->cust_range = 0;
     return MTL_OK;
 }
 
