@@ -3,7 +3,9 @@
 #ifndef MTL_CORE_BYTES_H
 #define MTL_CORE_BYTES_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline uint64_t mtl__load_le32(const void *at)
 {
@@ -16,6 +18,28 @@ static inline uint64_t mtl__load_le64(const void *at)
 {
     const unsigned char *p = at;
     return mtl__load_le32(p) | mtl__load_le32(p + 4) << 32;
+}
+
+/* Copy n bytes; ids and values are mostly shorter than 16 bytes, which go
+ * by two overlapping fixed-size copies (or three bytes) instead of a call
+ * to memcpy with a length known only at run time. */
+static inline void mtl__copy_bytes(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
 }
 
 #endif

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/bytes.h"
+
 /* A 64-bit multiply-mix hash over 8-byte words (the shape of wyhash and
  * rapidhash, simplified): fast on the short ids CRMs use. */
 static inline uint64_t mix(uint64_t a, uint64_t b)
@@ -358,7 +360,7 @@ int mtl__arena_store(mtl__arena *ar, mtl__allocator *a, const char *s,
     }
     last = &ar->blocks[ar->nblocks - 1];
     memcpy(last->bytes + ar->used, &payload, 4);
-    memcpy(last->bytes + ar->used + 4, s, len);
+    mtl__copy_bytes(last->bytes + ar->used + 4, s, len);
     last->bytes[ar->used + 4 + len] = '\0';
     *out_ref = (uint32_t)((ar->nblocks - 1) << MTL__ARENA_BLOCK_BITS) |
                (uint32_t)(ar->used + 4);

@@ -1165,7 +1165,7 @@ static mtl_status defer_customer(importer *im, const mtl__csv_field *f, size_t r
     d->len = f->len;
     d->line = f->line;
     d->column = f->column;
-    memcpy(im->defbuf + im->deflen, f->p, f->len);
+    mtl__copy_bytes(im->defbuf + im->deflen, f->p, f->len);
     im->deflen += f->len;
     return MTL_OK;
 }
