@@ -622,6 +622,8 @@ typedef struct {
     uint32_t *row_line;     /* per row: line of the record (error reports) */
     uint32_t *row_id_col;   /* per row: column of the id field */
     int defer_index;        /* the ids go into the lead index at the end */
+    uint32_t *frags;        /* then: the top half of each row's id hash */
+    size_t nfrags, cap_frags;
     batch_place *places;    /* then: where the rows of each batch were */
     size_t nplaces, cap_places;
     uint32_t *customer;     /* per row: customer slot (MTL__NONE = none) */
@@ -808,6 +810,7 @@ static void importer_free(importer *im)
         mtl__free(im->j.a, im->places[k].columns, im->places[k].n * sizeof(uint32_t));
     }
     mtl__free(im->j.a, im->places, im->cap_places * sizeof *im->places);
+    mtl__free(im->j.a, im->frags, im->cap_frags * sizeof *im->frags);
     mapping_free(im->j.a, &im->stages, im->j.o->stage_map ? im->j.o->stage_map : "");
 }
 
@@ -1516,8 +1519,15 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             return mtl__error_oom();
         mtl__index_insert(&im->seen_ids, &im->ids, h, idf->p, idf->len, im->id_ref[row]);
     } else if (!mtl__arena_store(&im->ids, im->j.a, idf->p, idf->len, (uint32_t)row,
-                                 &im->id_ref[row]))
+                                 &im->id_ref[row]) ||
+               (im->defer_index &&
+                !mtl__grow(im->j.a, (void **)&im->frags, &im->cap_frags, im->nfrags + 1,
+                           sizeof *im->frags))) {
         return mtl__error_oom();
+    } else if (im->defer_index) {
+        /* hashed while its bytes are at hand, for the index at the end */
+        im->frags[im->nfrags++] = (uint32_t)(mtl__hash(idf->p, idf->len) >> 32);
+    }
     if (cust) {
         im->customer[row] = cust_slot;
         if (cust->len && !im->j.o->strict && (st = defer_customer(im, cust, row)))
@@ -2146,7 +2156,7 @@ static int keep_places(importer *im)
  * id given twice is reported at the row that repeats it. */
 static mtl_status index_leads(importer *im)
 {
-    mtl_status st = mtl__leads_index(im->j.m, im->start);
+    mtl_status st = mtl__leads_index(im->j.m, im->start, im->frags);
     int64_t row = mtl_last_error_line() - 1;
     size_t k;
     if (st == MTL_OK || row < 0)

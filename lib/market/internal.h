@@ -366,11 +366,12 @@ typedef struct mtl__leads_mark {
 mtl__leads_mark mtl__leads_get_mark(const mtl_market *m);
 void mtl__leads_truncate(mtl_market *m, mtl__leads_mark mark);
 /* Put the ids of the leads appended since mark with MTL__APPEND_DEFER_INDEX
- * into the lead index, in one bulk fill (core/hash.h).  An id given twice
- * (among them, or already in the market) leaves the index as it was and
- * fails with MTL_E_DUPLICATE at error line r + 1, r the position after
- * mark of the first lead whose id is there before it. */
-mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark);
+ * into the lead index, in one bulk fill (core/hash.h).  frags: the top 32
+ * bits of each one's mtl__hash, in order (NULL: hashed here).  An id
+ * given twice (among them, or already in the market) leaves the index as
+ * it was and fails with MTL_E_DUPLICATE at error line r + 1, r the
+ * position after mark of the first lead whose id is there before it. */
+mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark, const uint32_t *frags);
 /* First slot that an append would use. */
 void mtl__leads_end(const mtl_market *m, uint32_t *chunk, uint32_t *i);
 void mtl__leads_free(mtl_market *m);

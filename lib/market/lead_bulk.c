@@ -411,9 +411,10 @@ static void remove_ids(mtl_market *m, const bulk_state *from, size_t n)
  * the leads, up to the first that is there already, which the error
  * names (the row a row-by-row insert would have stopped at); those come
  * out too. */
-static mtl_status index_ids(mtl_market *m, const bulk_state *from, size_t n)
+static mtl_status index_ids(mtl_market *m, const bulk_state *from, size_t n,
+                            const uint32_t *frags)
 {
-    size_t j, row;
+    size_t j, row, k = 0;
     uint32_t dup = MTL__NONE;
     mtl__index_fill fill;
     run r;
@@ -422,9 +423,14 @@ static mtl_status index_ids(mtl_market *m, const bulk_state *from, size_t n)
     if (!mtl__index_fill_begin(&fill, &m->lead_index, &m->ids, &m->alloc, n))
         return mtl__error_oom();
     FOR_RUNS(m, from, n, r) {
-        for (j = 0; j < r.len && dup == MTL__NONE; j++) {
+        for (j = 0; j < r.len && dup == MTL__NONE; j++, k++) {
             uint32_t ref = r.c->id_ref[r.i + j];
-            const char *id = mtl__arena_at(&m->ids, ref);
+            const char *id;
+            if (frags) {
+                dup = mtl__index_fill_add(&fill, (uint64_t)frags[k] << 32, ref);
+                continue;
+            }
+            id = mtl__arena_at(&m->ids, ref);
             dup = mtl__index_fill_add(&fill, mtl__hash(id, strlen(id)), ref);
         }
         if (dup != MTL__NONE)
@@ -454,13 +460,13 @@ static mtl_status index_ids(mtl_market *m, const bulk_state *from, size_t n)
     return MTL_OK; /* not reached: an id repeats */
 }
 
-mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark)
+mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark, const uint32_t *frags)
 {
     bulk_state from;
     memset(&from, 0, sizeof from);
     from.chunk0 = mark.chunk;
     from.i0 = mark.i;
-    return index_ids(m, &from, m->lead_count - mark.lead_count);
+    return index_ids(m, &from, m->lead_count - mark.lead_count, frags);
 }
 
 #define COPY_OR(dst, src, dflt)                                                 \
@@ -596,7 +602,7 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
         return st;
     write_scalars(m, b, c);
     /* last: nothing fails after it, so the undo never takes ids out */
-    return flags & MTL__APPEND_DEFER_INDEX ? MTL_OK : index_ids(m, b, c->count);
+    return flags & MTL__APPEND_DEFER_INDEX ? MTL_OK : index_ids(m, b, c->count, NULL);
 }
 
 MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
