@@ -2134,6 +2134,41 @@ static void test_id_limits(void **state)
     test_market_free(m, &ta);
 }
 
+/* Values of text columns are at most 4096 bytes, and of two errors in a
+ * row the first column's is reported: the row parser looks at the scalar
+ * columns alone only in a record too short for any value to be too long
+ * (and without blanks). */
+static void test_text_value_limits(void **state)
+{
+    static char text[64 + 2 * 4097];
+    test_alloc ta;
+    mtl_market *m = test_market_new(&ta, 0, NULL);
+    size_t off;
+    (void)state;
+    /* an owner of exactly 4096 bytes is fine, 4097 is not */
+    off = (size_t)sprintf(text, "id,owner,amount\na,");
+    memset(text + off, 'o', 4096);
+    strcpy(text + off + 4096, ",5\n");
+    IMPORT_OK(m, text);
+    assert_int_equal(strlen(mtl_lead_owner(lead(m, "a"))), 4096);
+    off = (size_t)sprintf(text, "id,owner,amount\nb,");
+    memset(text + off, 'o', 4097);
+    strcpy(text + off + 4097, ",5\n");
+    expect_last_error(import_leads(m, text, NULL), MTL_E_LIMIT, 2, 3);
+    /* with a bad amount after it: still the owner, the first column */
+    strcpy(text + off + 4097, ",-5\n");
+    expect_last_error(import_leads(m, text, NULL), MTL_E_LIMIT, 2, 3);
+    /* an attribute column */
+    off = (size_t)sprintf(text, "id,industry,amount\nc,");
+    memset(text + off, 'i', 4097);
+    strcpy(text + off + 4097, ",5\n");
+    expect_last_error(import_leads(m, text, NULL), MTL_E_LIMIT, 2, 3);
+    /* a short record: the bad amount */
+    expect_last_error(import_leads(m, "id,owner,amount\nd,x,-5\n", NULL), MTL_E_RANGE, 2, 5);
+    assert_int_equal(mtl_market_lead_count(m), 1);
+    test_market_free(m, &ta);
+}
+
 static void test_strict_mode(void **state)
 {
     test_alloc ta;
@@ -3446,6 +3481,7 @@ int main(void)
         test_case(test_real_bank_marketing),
         /* 3 */
         test_case(test_repeated_id_positions),
+        test_case(test_text_value_limits),
         test_case(test_created_customers_dropped_by_slot),
         test_case(test_blanks_trimmed_in_plain_records),
         test_case(test_batches_undo_and_join),

@@ -570,7 +570,7 @@ static inline void small_set(small_entry *e, const small_word *key, size_t len,
 }
 
 /* A dictionary-encoded text column under construction. */
-typedef struct {
+typedef struct text_column_ {
     small_entry *cache; /* TEXT_CACHE entries, allocated on first use */
     mtl__strpool pool; /* value -> code (pool id; 0 = empty) */
     uint32_t *codes;   /* per row, MTL_CODE_NONE = empty */
@@ -582,6 +582,14 @@ typedef struct {
     void *rec;
     int customer; /* 1 customer, 0 segment */
 } created_rec;
+
+/* The lead row parser's plan, made once from the header (make_plan): the
+ * columns in order with their field, and where a text column's codes go. */
+typedef struct {
+    uint32_t col;
+    int fld;
+    struct text_column_ *text; /* text and attribute columns */
+} plan_step;
 
 /* Where the rows of an appended batch were: the line and id column of its
  * first row, and the batch's own arrays unless every row is on the line
@@ -621,6 +629,11 @@ typedef struct {
     uint32_t *id_ref;
     uint32_t *row_line;     /* per row: line of the record (error reports) */
     uint32_t *row_id_col;   /* per row: column of the id field */
+    /* the plan: every column (checked, trimmed) for any record; the
+     * scalar columns alone for a record that has no blank to trim and no
+     * value too long (shorter than MTL_ID_MAX); then the text columns */
+    plan_step *plan_all, *plan_scalars, *plan_texts;
+    size_t nplan_all, nplan_scalars, nplan_texts;
     int defer_index;        /* the ids go into the lead index at the end */
     uint32_t *frags;        /* then: the top half of each row's id hash */
     size_t nfrags, cap_frags;
@@ -811,6 +824,7 @@ static void importer_free(importer *im)
     }
     mtl__free(im->j.a, im->places, im->cap_places * sizeof *im->places);
     mtl__free(im->j.a, im->frags, im->cap_frags * sizeof *im->frags);
+    mtl__free(im->j.a, im->plan_all, im->j.h.ncols * 3 * sizeof *im->plan_all);
     mapping_free(im->j.a, &im->stages, im->j.o->stage_map ? im->j.o->stage_map : "");
 }
 
@@ -1349,10 +1363,46 @@ static mtl_status lead_day(importer *im, const mtl__csv_field *f, int32_t *out)
     return MTL_OK;
 }
 
+static int is_scalar_field(int fld)
+{
+    return fld == F_ID || fld == F_STAGE || fld == F_OUTCOME || fld == F_LOST ||
+           fld == F_AMOUNT || fld == F_PROBABILITY || fld == F_CATEGORY ||
+           fld == F_STATUS || fld == F_CREATED || fld == F_DECISION ||
+           fld == F_EXPECTED_CLOSE || fld == F_CLOSED;
+}
+
+/* The plan of the lead rows, from the header: one array of 3 ncols
+ * steps holds the three lists. */
+static int make_plan(importer *im)
+{
+    size_t n = im->j.h.ncols, c;
+    plan_step *p = mtl__alloc_array(im->j.a, n * 3, sizeof *p);
+    if (!p)
+        return 0;
+    im->plan_all = p;
+    im->plan_scalars = p + n;
+    im->plan_texts = p + 2 * n;
+    for (c = 0; c < n; c++) {
+        int fld = im->j.h.col_field[c];
+        plan_step step;
+        step.col = (uint32_t)c;
+        step.fld = fld;
+        step.text = fld == F_ATTRIBUTE  ? &im->attr[im->col_attr[c]]
+                    : is_text_field(fld) ? &im->text[fld]
+                                         : NULL;
+        im->plan_all[im->nplan_all++] = step;
+        if (is_scalar_field(fld))
+            im->plan_scalars[im->nplan_scalars++] = step;
+        if (step.text || fld == F_CUSTOMER)
+            im->plan_texts[im->nplan_texts++] = step;
+    }
+    return 1;
+}
+
 static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
 {
     mtl__csv_field *fs = rd->fields;
-    size_t row = im->n, c;
+    size_t row = im->n;
     int32_t stage = 0, outcome = -1, stage_outcome = NO_OUTCOME, lost = 0;
     int32_t status = MTL_LEAD_STATUS_NEW, category = MTL_CATEGORY_NONE;
     int32_t decision = MTL_DECISION_NONE;
@@ -1365,6 +1415,8 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     uint32_t cust_slot = MTL__NONE;
     char number[24];
     int trim; /* a field may have blanks around it */
+    const plan_step *step, *end;
+    size_t nsteps;
     if (im->j.h.field_col[F_ID] >= 0)
         idf = &fs[im->j.h.field_col[F_ID]];
     else {
@@ -1377,14 +1429,22 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
         generated.scratch_off = 0;
         idf = &generated;
     }
-    /* scalars first: a bad row must not leave dictionary entries behind */
+    /* scalars first: a bad row must not leave dictionary entries behind.
+     * Every column is trimmed and checked for length, unless the record
+     * has no blank and is too short for any value to be too long: then
+     * only the scalar columns need a look. */
     trim = !rd->blank_free;
-    for (c = 0; c < im->j.h.ncols; c++) {
-        mtl__csv_field *f = &fs[c];
-        int fld = im->j.h.col_field[c];
+    step = im->plan_all;
+    nsteps = im->nplan_all;
+    if (!trim && (size_t)(rd->record_end - fs[0].p) <= MTL_ID_MAX) {
+        step = im->plan_scalars;
+        nsteps = im->nplan_scalars;
+    }
+    for (end = step + nsteps; step < end; step++) {
+        mtl__csv_field *f = &fs[step->col];
         if (trim)
             mtl__csv_trim(f);
-        switch (fld) {
+        switch (step->fld) {
         case F_ID:
             if (f->len == 0)
                 return mtl__csv_field_error(f, MTL_E_PARSE, "empty id");
@@ -1468,15 +1528,11 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                                     "the stage contradicts the outcome");
     }
     /* text columns: customers and segments must exist in strict mode */
-    for (c = 0; c < im->j.h.ncols; c++) {
-        mtl__csv_field *f = &fs[c];
-        int fld = im->j.h.col_field[c], is_new;
+    for (step = im->plan_texts, end = step + im->nplan_texts; step < end; step++) {
+        mtl__csv_field *f = &fs[step->col];
+        int fld = step->fld, is_new;
         uint32_t code;
-        if (fld == F_ATTRIBUTE) {
-            if ((st = text_code(im, &im->attr[im->col_attr[c]], f, &code, &is_new)))
-                return st;
-            im->attr[im->col_attr[c]].codes[row] = code;
-        } else if (fld == F_CUSTOMER) {
+        if (fld == F_CUSTOMER) {
             const mtl_market *m = im->j.m;
             if (f->len > MTL_ID_MAX)
                 return mtl__csv_field_error(f, MTL_E_LIMIT,
@@ -1489,8 +1545,8 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             if (cust_slot == MTL__NONE)
                 return mtl__csv_field_error(f, MTL_E_NOT_FOUND,
                                             "no such customer (strict mode)");
-        } else if (is_text_field(fld)) {
-            text_column *t = &im->text[fld];
+        } else {
+            text_column *t = step->text;
             if ((st = text_code(im, t, f, &code, &is_new)))
                 return st;
             if (fld == F_SEGMENT && code != MTL_CODE_NONE &&
@@ -2112,7 +2168,7 @@ static mtl_status records_begin(void *ctx, mtl__csv_reader *rd)
         if ((!im->defer_index &&
              !mtl__index_reserve(&im->j.m->lead_index, im->j.a,
                                  im->j.m->lead_index.count + lines + 1)) ||
-            !alloc_rows(im))
+            !alloc_rows(im) || !make_plan(im))
             return mtl__error_oom();
         im->start = mtl__leads_get_mark(im->j.m);
         im->cust_high0 = im->j.m->customers.high;
