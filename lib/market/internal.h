@@ -350,8 +350,9 @@ mtl_status mtl__leads_reserve(mtl_market *m, size_t n);
 #define MTL__APPEND_CHECKED 2u     /* every row holds what check_rows asks
                                     * (ids of 1 to MTL_ID_MAX bytes, a stage
                                     * and outcome that agree, values in
-                                    * range): the CSV import's parsers give
-                                    * nothing else */
+                                    * range, dictionary codes inside their
+                                    * dictionaries): the CSV import's parsers
+                                    * give nothing else */
 mtl_status mtl__lead_append(mtl_market *m, const mtl_lead_columns *c,
                             const uint32_t *customer_slots,
                             const uint32_t *segment_slots, unsigned flags);

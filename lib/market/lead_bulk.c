@@ -99,17 +99,20 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c,
                              unsigned flags)
 {
     size_t r, n = c->count, a;
+    /* the rows whose dictionary codes are checked: none when the caller
+     * checked them */
+    size_t nc = flags & MTL__APPEND_CHECKED ? 0 : n;
     mtl_status st;
     if (!column_present(&c->ids) && !c->id_numbers)
         return mtl__error(MTL_E_INVALID_ARGUMENT, "the ids column is required");
     if (column_present(&c->ids) && c->id_numbers)
         return mtl__error(MTL_E_INVALID_ARGUMENT, "give either ids or id_numbers");
-    if ((!c->id_numbers && (st = check_column(&c->ids, n, "ids"))) ||
-        (st = check_column(&c->customers, n, "customers")) ||
-        (st = check_column(&c->segments, n, "segments")) ||
-        (st = check_column(&c->owners, n, "owners")) ||
-        (st = check_column(&c->regions, n, "regions")) ||
-        (st = check_column(&c->sources, n, "sources")))
+    if ((!c->id_numbers && (st = check_column(&c->ids, nc, "ids"))) ||
+        (st = check_column(&c->customers, nc, "customers")) ||
+        (st = check_column(&c->segments, nc, "segments")) ||
+        (st = check_column(&c->owners, nc, "owners")) ||
+        (st = check_column(&c->regions, nc, "regions")) ||
+        (st = check_column(&c->sources, nc, "sources")))
         return st;
     if (c->attribute_count && (!c->attribute_keys || !c->attributes))
         return mtl__error(MTL_E_INVALID_ARGUMENT,
@@ -124,7 +127,7 @@ static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c,
             if (strcmp(c->attribute_keys[b], key) == 0)
                 return mtl__error(MTL_E_DUPLICATE,
                                   "attribute key '%.64s' given twice", key);
-        if ((st = check_column(&c->attributes[a], n, key)))
+        if ((st = check_column(&c->attributes[a], nc, key)))
             return st;
     }
     if (flags & MTL__APPEND_CHECKED)
