@@ -278,6 +278,37 @@ static void test_blank_free(void **state)
     }
 }
 
+/* slack says that 16 bytes may be read from every field's start: true
+ * for a record whose line end is 16 or more bytes before the data's end,
+ * false closer to it (the last records of a buffer). */
+static void test_slack(void **state)
+{
+    char text[64];
+    size_t tail;
+    (void)state;
+    for (tail = 0; tail < 24; tail++) {
+        mtl__allocator a;
+        mtl__csv_reader r;
+        mtl_status st = MTL_OK;
+        size_t n;
+        memcpy(text, "ab,cd\n", 6);
+        memset(text + 6, 'x', tail); /* the next record, without a line end */
+        n = 6 + tail;
+        mtl__allocator_init(&a, NULL, NULL);
+        mtl__csv_reader_init(&r, &a, text, n, ',');
+        assert_int_equal(mtl__csv_next(&r, &st), 1);
+        /* the line end is at byte 5: n - 5 bytes from it to the end */
+        if (r.slack != (n - 5 >= 16))
+            fail_msg("%zu bytes after the record: slack %d", tail, r.slack);
+        if (tail) {
+            assert_int_equal(mtl__csv_next(&r, &st), 1);
+            assert_int_equal(r.slack, 0); /* the last record */
+            assert_int_equal(r.fields[0].len, tail);
+        }
+        mtl__csv_reader_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_many_fields),
         cmocka_unit_test(test_other_bytes_after_line_end),
         cmocka_unit_test(test_blank_free),
+        cmocka_unit_test(test_slack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -542,16 +542,24 @@ static inline void small_words(const char *p, size_t len, small_word *key)
     }
 }
 
+/* The cache slot of a key of len bytes. */
+static inline size_t small_slot(const small_word *key, size_t len, size_t entries)
+{
+    uint64_t h = (key->w[0] ^ (key->w[1] * 0xff51afd7ed558ccdULL) ^ len) *
+                 0x9e3779b97f4a7c15ULL;
+    return (size_t)(h >> 52) & (entries - 1);
+}
+
+/* The key and cache slot of a value (len bytes at p); 0 when it is empty
+ * or longer than SMALL_MAX. */
 static inline int small_key(const char *p, size_t len, size_t entries,
                             small_word *key, size_t *slot)
 {
-    uint64_t h;
     key->w[0] = key->w[1] = 0;
     if (len == 0 || len > SMALL_MAX)
         return 0;
     small_words(p, len, key);
-    h = (key->w[0] ^ (key->w[1] * 0xff51afd7ed558ccdULL) ^ len) * 0x9e3779b97f4a7c15ULL;
-    *slot = (size_t)(h >> 52) & (entries - 1);
+    *slot = small_slot(key, len, entries);
     return 1;
 }
 
@@ -1096,13 +1104,24 @@ static mtl_status check_field_count(const mtl__csv_reader *rd, size_t ncols)
 }
 
 /* The code of a value of at most SMALL_MAX bytes that the column's cache
- * holds, else MTL_CODE_NONE (the common case, inline). */
-static inline uint32_t text_cached(const text_column *t, const mtl__csv_field *f)
+ * holds, else MTL_CODE_NONE (the common case, inline).  slack: 16 bytes
+ * may be read from f->p (mtl__csv_reader.slack), so that a value of at
+ * most 8 bytes is one word load and a mask. */
+static inline uint32_t text_cached(const text_column *t, const mtl__csv_field *f,
+                                   int slack)
 {
     small_word key;
     size_t slot;
-    if (!t->cache || !small_key(f->p, f->len, TEXT_CACHE, &key, &slot) ||
-        !small_hit(&t->cache[slot], &key, f->len))
+    if (!t->cache)
+        return MTL_CODE_NONE;
+    if (slack && f->len <= 8) {
+        key.w[0] = mtl__load_le64(f->p) & (~UINT64_C(0) >> (64 - 8 * f->len));
+        key.w[1] = 0;
+        slot = small_slot(&key, f->len, TEXT_CACHE);
+    } else if (!small_key(f->p, f->len, TEXT_CACHE, &key, &slot)) {
+        return MTL_CODE_NONE;
+    }
+    if (!small_hit(&t->cache[slot], &key, f->len))
         return MTL_CODE_NONE;
     return t->cache[slot].code;
 }
@@ -1147,9 +1166,10 @@ static mtl_status text_intern(importer *im, text_column *t,
 }
 
 static inline mtl_status text_code(importer *im, text_column *t,
-                                   const mtl__csv_field *f, uint32_t *out, int *is_new)
+                                   const mtl__csv_field *f, int slack, uint32_t *out,
+                                   int *is_new)
 {
-    if (f->len && (*out = text_cached(t, f)) != MTL_CODE_NONE) {
+    if (f->len && (*out = text_cached(t, f, slack)) != MTL_CODE_NONE) {
         *is_new = 0;
         return MTL_OK;
     }
@@ -1547,7 +1567,7 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
                                             "no such customer (strict mode)");
         } else {
             text_column *t = step->text;
-            if ((st = text_code(im, t, f, &code, &is_new)))
+            if ((st = text_code(im, t, f, rd->slack, &code, &is_new)))
                 return st;
             if (fld == F_SEGMENT && code != MTL_CODE_NONE &&
                 (is_new ? segment_missing(im, code) : t->info[code].slot == MTL__NONE) &&

@@ -457,6 +457,7 @@ static int read_simple_record(mtl__csv_reader *r)
             r->nfields = n;
             r->pos = at;
             r->blank_free = blanks == 0;
+            r->slack = end - at >= 16;
             return 1;
         }
     }
@@ -490,7 +491,7 @@ again:
         return 0;
     r->nfields = 0;
     r->scratch_len = 0;
-    r->blank_free = 0;
+    r->blank_free = r->slack = 0;
     r->record_line = r->line;
     pos_off = (size_t)(r->pos - r->data);
     line_off = (size_t)(r->line_start - r->data);

@@ -38,6 +38,9 @@ typedef struct mtl__csv_reader {
     int64_t record_line; /* line where the current record starts */
     int blank_free; /* the current record has no space or tab outside its
                      * separators: none of its fields needs a trim */
+    int slack;      /* its fields point into [data, end) with at least 16
+                     * bytes readable from each one's start: a word load
+                     * there reads no byte outside the data */
     const char *record_end; /* just past the record's last byte, before its line end */
     int64_t end_line, end_column; /* position of record_end */
     /* Streaming from a file: [data, end) is a window of the input starting
