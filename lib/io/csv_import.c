@@ -1245,6 +1245,7 @@ static mtl_status creation_error(mtl_status st, int64_t line, int64_t column)
 #define NUMBER_PER_ROW 2
 #define NUMBER_CAP_MAX ((size_t)1 << 24)
 #define NOT_A_NUMBER UINT32_MAX
+#define NUMBER_AHEAD 16
 
 static uint32_t id_number(const char *p, size_t len)
 {
@@ -1296,12 +1297,15 @@ static mtl_status flush_customers(importer *im)
     mtl_market *m = im->j.m;
     const mtl__index *ix = &m->customers.index;
     struct deferred *d, *end = im->def + im->ndef;
-    for (d = im->def; d < end; d++) {
+    for (d = im->def; d < end; d++)
         d->number = id_number(im->defbuf + d->off, d->len);
-        if (d->number < im->number_cap)
-            mtl__prefetch(&im->number_slot[d->number]);
-    }
+    /* by number, the array's entries prefetched NUMBER_AHEAD values ahead
+     * (a burst of a whole block's prefetches would only wait for the
+     * core's miss buffers); the others hashed and their index entries
+     * prefetched */
     for (d = im->def; d < end; d++) {
+        if (d + NUMBER_AHEAD < end && d[NUMBER_AHEAD].number < im->number_cap)
+            mtl__prefetch(&im->number_slot[d[NUMBER_AHEAD].number]);
         if ((d->slot = number_get(im, d->number)) != MTL__NONE)
             continue;
         d->hash = mtl__hash(im->defbuf + d->off, d->len);
