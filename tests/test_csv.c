@@ -3111,6 +3111,40 @@ static void test_created_customers_dropped_by_slot(void **state)
     test_market_free(m, &ta);
 }
 
+/* Customer ids that are numbers: those the market has are found by
+ * number (the import learns them first), a number it lacks is a new
+ * customer, and a value with a leading zero or more than 9 digits is no
+ * number and is looked up by its text. */
+static void test_numbered_customers_of_the_market(void **state)
+{
+    static const char text[] = "id,customer\n"
+                               "a,17\n"          /* the market's */
+                               "b,99\n"          /* new */
+                               "c,017\n"         /* text: new */
+                               "d,42\n"          /* the market's */
+                               "e,99\n"          /* made by row b */
+                               "f,1234567890\n"  /* 10 digits: the market's */
+                               "g,0\n";          /* new */
+    test_alloc ta;
+    mtl_market *m = populated(&ta);
+    mtl_customer *c17, *c42, *cbig;
+    mtl_csv_result r;
+    (void)state;
+    assert_int_equal(mtl_customer_add(&c17, m, "17", NULL), MTL_OK);
+    assert_int_equal(mtl_customer_add(&c42, m, "42", NULL), MTL_OK);
+    assert_int_equal(mtl_customer_add(&cbig, m, "1234567890", NULL), MTL_OK);
+    assert_int_equal(import_leads(m, text, &r), MTL_OK);
+    assert_int_equal(r.customers_created, 3); /* 99, 017, 0 */
+    assert_int_equal(mtl_market_customer_count(m), 4 + 3);
+    assert_ptr_equal(mtl_lead_customer(lead(m, "a")), c17);
+    assert_ptr_equal(mtl_lead_customer(lead(m, "d")), c42);
+    assert_ptr_equal(mtl_lead_customer(lead(m, "f")), cbig);
+    assert_ptr_equal(mtl_lead_customer(lead(m, "e")), mtl_lead_customer(lead(m, "b")));
+    assert_string_equal(mtl_customer_id(mtl_lead_customer(lead(m, "c"))), "017");
+    assert_string_equal(mtl_customer_id(mtl_lead_customer(lead(m, "g"))), "0");
+    test_market_free(m, &ta);
+}
+
 static void test_batches_undo_and_join(void **state)
 {
     test_alloc ta;
@@ -3481,6 +3515,7 @@ int main(void)
         test_case(test_real_bank_marketing),
         /* 3 */
         test_case(test_repeated_id_positions),
+        test_case(test_numbered_customers_of_the_market),
         test_case(test_text_value_limits),
         test_case(test_created_customers_dropped_by_slot),
         test_case(test_blanks_trimmed_in_plain_records),
