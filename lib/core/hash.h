@@ -172,6 +172,11 @@ static inline uint32_t mtl__arena_payload(const mtl__arena *ar, uint32_t ref)
     memcpy(&v, mtl__arena_at(ar, ref) - 4, 4);
     return v;
 }
+static inline void mtl__arena_set_payload(mtl__arena *ar, uint32_t ref,
+                                          uint32_t payload)
+{
+    memcpy((char *)mtl__arena_at(ar, ref) - 4, &payload, 4);
+}
 /* mtl__arena_store, reusing a released entry of the same size if there is
  * one.  For single adds only: a mark/rollback does not undo a reuse (the
  * bulk paths use mtl__arena_store). */

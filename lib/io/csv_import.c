@@ -633,8 +633,8 @@ typedef struct {
     size_t batch;          /* rows per batch */
     size_t appended;       /* rows of the batches appended so far */
     mtl__leads_mark start; /* the leads before the first batch */
-    mtl__arena ids;         /* lead ids with their row as payload */
-    uint32_t *id_ref;
+    uint32_t *id_ref;       /* per row: its id in the market's arena (the
+                             * append sets the payload, the lead's slot) */
     uint32_t *row_line;     /* per row: line of the record (error reports) */
     uint32_t *row_id_col;   /* per row: column of the id field */
     /* the plan: every column (checked, trimmed) for any record; the
@@ -794,7 +794,6 @@ static int alloc_rows(importer *im)
 static void importer_free(importer *im)
 {
     size_t f, k;
-    mtl__arena_free(&im->ids, im->j.a);
     mtl__free(im->j.a, im->id_ref, im->cap * sizeof *im->id_ref);
     mtl__free(im->j.a, im->row_line, im->cap * sizeof *im->row_line);
     mtl__free(im->j.a, im->row_id_col, im->cap * sizeof *im->row_id_col);
@@ -1438,6 +1437,8 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     mtl__csv_field *idf, generated, *cust = NULL;
     uint32_t cust_slot = MTL__NONE;
     char number[24];
+    mtl_market *m = im->j.m;
+    uint64_t h;
     int trim; /* a field may have blanks around it */
     const plan_step *step, *end;
     size_t nsteps;
@@ -1584,35 +1585,37 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
     if (im->j.o->skip_bad_rows) {
         /* an id already in the market or earlier in the file is refused
          * here, so that the bulk append cannot fail on it */
-        uint64_t h = mtl__hash(idf->p, idf->len);
+        h = mtl__hash(idf->p, idf->len);
         /* the ids of this input first: those of earlier batches are in the
          * market too, and are still "given twice" */
-        if (mtl__index_find(&im->seen_ids, &im->ids, h, idf->p, idf->len) != MTL__NONE)
+        if (mtl__index_find(&im->seen_ids, &m->ids, h, idf->p, idf->len) != MTL__NONE)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
                                         "lead id given twice in the input");
-        if (mtl__index_find(&im->j.m->lead_index, &im->j.m->ids, h, idf->p, idf->len) !=
-            MTL__NONE)
+        if (mtl__index_find(&m->lead_index, &m->ids, h, idf->p, idf->len) != MTL__NONE)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
-        if (!mtl__index_reserve(&im->seen_ids, im->j.a, im->seen_ids.count + 1) ||
-            !mtl__arena_store(&im->ids, im->j.a, idf->p, idf->len, (uint32_t)row,
-                              &im->id_ref[row]))
+        if (!mtl__index_reserve(&im->seen_ids, im->j.a, im->seen_ids.count + 1))
             return mtl__error_oom();
-        mtl__index_insert(&im->seen_ids, &im->ids, h, idf->p, idf->len, im->id_ref[row]);
-    } else if (!mtl__arena_store(&im->ids, im->j.a, idf->p, idf->len, (uint32_t)row,
-                                 &im->id_ref[row]) ||
-               (im->defer_index &&
-                !mtl__grow(im->j.a, (void **)&im->frags, &im->cap_frags, im->nfrags + 1,
-                           sizeof *im->frags))) {
-        return mtl__error_oom();
-    } else if (im->defer_index) {
+    } else {
         /* hashed while its bytes are at hand, for the index at the end */
-        im->frags[im->nfrags++] = (uint32_t)(mtl__hash(idf->p, idf->len) >> 32);
+        h = mtl__hash(idf->p, idf->len);
+        if (!mtl__grow(im->j.a, (void **)&im->frags, &im->cap_frags, im->nfrags + 1,
+                       sizeof *im->frags))
+            return mtl__error_oom();
     }
     if (cust) {
         im->customer[row] = cust_slot;
         if (cust->len && !im->j.o->strict && (st = defer_customer(im, cust, row)))
             return st;
     }
+    /* the id into the market's arena, the last step that can fail: the
+     * bulk append takes it from there (its payload, the lead's slot, is
+     * set then) */
+    if (!mtl__arena_store(&m->ids, im->j.a, idf->p, idf->len, MTL__NONE, &im->id_ref[row]))
+        return mtl__error_oom();
+    if (im->j.o->skip_bad_rows)
+        mtl__index_insert(&im->seen_ids, &m->ids, h, idf->p, idf->len, im->id_ref[row]);
+    else
+        im->frags[im->nfrags++] = (uint32_t)(h >> 32);
     im->row_line[row] = (uint32_t)idf->line;
     im->row_id_col[row] = (uint32_t)idf->column;
     if (im->stage) {
@@ -1734,13 +1737,13 @@ static void at_row(mtl_status st, uint32_t line, uint32_t column)
 static mtl_status append_leads(importer *im)
 {
     mtl_lead_columns c;
+    mtl__append_given given;
     mtl_string_column *attrs = NULL;
-    const char **ids = NULL, **dicts = NULL, **attr_keys = NULL;
+    const char **dicts = NULL, **attr_keys = NULL;
     size_t ndict = 0, k, f, off;
     mtl_status st;
     if (im->n == 0)
         return MTL_OK;
-    ids = mtl__alloc_array(im->j.a, im->n, sizeof *ids);
     /* dictionaries for the columns of strings (customers and segments go
      * as slots): owners, regions, sources and attributes */
     for (f = 0; f < F_COUNT; f++)
@@ -1751,15 +1754,12 @@ static mtl_status append_leads(importer *im)
     dicts = mtl__alloc_array(im->j.a, ndict ? ndict : 1, sizeof *dicts);
     attrs = mtl__alloc_array(im->j.a, im->nattr ? im->nattr : 1, sizeof *attrs);
     attr_keys = mtl__alloc_array(im->j.a, im->nattr ? im->nattr : 1, sizeof *attr_keys);
-    if (!ids || !dicts || !attrs || !attr_keys) {
+    if (!dicts || !attrs || !attr_keys) {
         st = mtl__error_oom();
         goto done;
     }
-    for (k = 0; k < im->n; k++)
-        ids[k] = mtl__arena_at(&im->ids, im->id_ref[k]);
     mtl_lead_columns_init(&c, sizeof c);
     c.count = im->n;
-    c.ids.values = ids;
     off = 0;
 #define TEXT(fld, member)                                                       \
     if (im->text[fld].codes) {                                                  \
@@ -1792,7 +1792,11 @@ static mtl_status append_leads(importer *im)
      * an empty cell means none (export writes every lead's own value) */
     c.keep_absent = (im->j.h.field_col[F_SEGMENT] >= 0 ? MTL_KEEP_SEGMENT : 0) |
                     (im->j.h.field_col[F_REGION] >= 0 ? MTL_KEEP_REGION : 0);
-    st = mtl__lead_append(im->j.m, &c, im->customer, segment_slots(im),
+    /* the ids are in the market's arena already (parse_lead_row) */
+    given.customer_slots = im->customer;
+    given.segment_slots = segment_slots(im);
+    given.id_refs = im->id_ref;
+    st = mtl__lead_append(im->j.m, &c, &given,
                           MTL__APPEND_CHECKED |
                               (im->defer_index ? MTL__APPEND_DEFER_INDEX : 0));
     if (st) {
@@ -1802,7 +1806,6 @@ static mtl_status append_leads(importer *im)
             at_row(st, im->row_line[row], im->row_id_col[row]);
     }
 done:
-    mtl__free(im->j.a, ids, im->n * sizeof *ids);
     mtl__free(im->j.a, dicts, (ndict ? ndict : 1) * sizeof *dicts);
     mtl__free(im->j.a, attrs, (im->nattr ? im->nattr : 1) * sizeof *attrs);
     mtl__free(im->j.a, attr_keys, (im->nattr ? im->nattr : 1) * sizeof *attr_keys);
@@ -2261,19 +2264,16 @@ static mtl_status append_batch(importer *im)
 {
     mtl_status st;
     if ((im->ndef && (st = flush_customers(im))) ||
-        (st = create_segments(im)) ||
-        (st = append_leads(im)))
+        (st = create_segments(im)))
         return st;
-    im->appended += im->n; /* the undo takes them out from here on */
     if (im->defer_index && !keep_places(im))
         return mtl__error_oom();
+    if ((st = append_leads(im)))
+        return st;
+    /* the undo takes the batch's leads, and with them their ids, out from
+     * here on */
+    im->appended += im->n;
     im->n = 0;
-    /* the lead ids: kept in skip-bad-rows mode, where they find the ids
-     * given twice in the input */
-    if (!im->j.o->skip_bad_rows) {
-        mtl__arena_mark empty = {0, 0};
-        mtl__arena_rollback(&im->ids, im->j.a, empty);
-    }
     return MTL_OK;
 }
 
@@ -2321,6 +2321,10 @@ static void records_undo(void *ctx)
     /* the leads of the appended batches first: they name the records */
     if (im->j.kind == MTL_KIND_LEADS && im->appended)
         mtl__leads_truncate(im->j.m, im->start);
+    /* the ids of the rows not appended: no lead holds them */
+    if (im->j.kind == MTL_KIND_LEADS)
+        for (k = 0; k < im->n; k++)
+            mtl__arena_release(&im->j.m->ids, im->id_ref[k]);
     drop_created(im);
 }
 

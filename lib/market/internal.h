@@ -339,10 +339,19 @@ mtl_lead *mtl__lead_at(const mtl_market *m, uint32_t slot);
 uint32_t mtl__lead_chunk_capacity(size_t k);
 /* Make room for n more slots at the end; new chunks are zero-filled. */
 mtl_status mtl__leads_reserve(mtl_market *m, size_t n);
-/* mtl_lead_append_columns with the customers and/or the segments given
- * as slots of existing records, one per row (MTL__NONE: none; the
- * column of strings is then ignored), for an importer that resolved them
- * once per distinct value.  NULL: from the columns.  Flags: */
+/* What an importer hands mtl__lead_append besides the columns, one per
+ * row, each NULL when it comes from the columns: the customers and
+ * segments as slots of existing records (MTL__NONE: none), resolved once
+ * per distinct value; the ids already stored in the market's id arena
+ * (their payload is set to the lead's slot; on a failure they stay in the
+ * arena, the importer's to release). */
+typedef struct mtl__append_given {
+    const uint32_t *customer_slots, *segment_slots;
+    const uint32_t *id_refs;
+} mtl__append_given;
+
+/* mtl_lead_append_columns with what the importer gives (NULL: nothing).
+ * Flags: */
 #define MTL__APPEND_DEFER_INDEX 1u /* the ids are stored, not indexed or
                                     * checked for repeats: the caller calls
                                     * mtl__leads_index before the market is
@@ -354,8 +363,7 @@ mtl_status mtl__leads_reserve(mtl_market *m, size_t n);
                                     * dictionaries): the CSV import's parsers
                                     * give nothing else */
 mtl_status mtl__lead_append(mtl_market *m, const mtl_lead_columns *c,
-                            const uint32_t *customer_slots,
-                            const uint32_t *segment_slots, unsigned flags);
+                            const mtl__append_given *given, unsigned flags);
 /* The leads as they are, to undo appends committed since
  * (mtl__leads_truncate): between the two, leads may only have been added
  * by the bulk append, and records by single adds. */

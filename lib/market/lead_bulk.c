@@ -96,14 +96,14 @@ static const char *id_of(const mtl_lead_columns *c, size_t r, char *buf)
 /* Phase 1: everything that can be checked without the market's records
  * (the columns only, when the caller checked the rows: flags). */
 static mtl_status check_rows(const mtl_market *m, const mtl_lead_columns *c,
-                             unsigned flags)
+                             const uint32_t *id_refs, unsigned flags)
 {
     size_t r, n = c->count, a;
     /* the rows whose dictionary codes are checked: none when the caller
      * checked them */
     size_t nc = flags & MTL__APPEND_CHECKED ? 0 : n;
     mtl_status st;
-    if (!column_present(&c->ids) && !c->id_numbers)
+    if (!column_present(&c->ids) && !c->id_numbers && !id_refs)
         return mtl__error(MTL_E_INVALID_ARGUMENT, "the ids column is required");
     if (column_present(&c->ids) && c->id_numbers)
         return mtl__error(MTL_E_INVALID_ARGUMENT, "give either ids or id_numbers");
@@ -373,12 +373,23 @@ static void inherit_from_customer(mtl_market *m, bulk_state *b,
     }
 }
 
-/* Store the ids in the arena, in row order (each lead's id_ref). */
-static mtl_status store_ids(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
+/* Store the ids in the arena, in row order (each lead's id_ref), or take
+ * those the importer stored (refs). */
+static mtl_status store_ids(mtl_market *m, bulk_state *b, const mtl_lead_columns *c,
+                            const uint32_t *refs)
 {
     size_t j;
     run r;
     char num[MTL__ID_NUMBER_MAX];
+    if (refs) {
+        FOR_RUNS(m, b, c->count, r)
+            for (j = 0; j < r.len; j++) {
+                r.c->id_ref[r.i + j] = refs[r.row + j];
+                mtl__arena_set_payload(&m->ids, refs[r.row + j],
+                                       mtl__lead_slot(r.c, r.i + (uint32_t)j));
+            }
+        return MTL_OK;
+    }
     FOR_RUNS(m, b, c->count, r) {
         for (j = 0; j < r.len; j++) {
             const char *id = id_of(c, r.row + j, num);
@@ -570,9 +581,10 @@ static void rollback(mtl_market *m, bulk_state *b)
 }
 
 static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c,
-                         const uint32_t *customer_slots, const uint32_t *segment_slots,
-                         unsigned flags)
+                         const mtl__append_given *given, unsigned flags)
 {
+    static const mtl__append_given nothing = {NULL, NULL, NULL};
+    const uint32_t *customer_slots, *segment_slots;
     mtl_status st;
     size_t a;
     uint32_t ci, i;
@@ -580,6 +592,10 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
     mtl__leads_end(m, &ci, &i);
     if ((st = mtl__leads_reserve(m, c->count)) != MTL_OK)
         return st;
+    if (!given)
+        given = &nothing;
+    customer_slots = given->customer_slots;
+    segment_slots = given->segment_slots;
     b->chunk0 = ci;
     b->i0 = i;
     b->reserved = 1;
@@ -601,7 +617,7 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
                                 NULL, k)))
             return st;
     }
-    if ((st = store_ids(m, b, c)))
+    if ((st = store_ids(m, b, c, given->id_refs)))
         return st;
     write_scalars(m, b, c);
     /* last: nothing fails after it, so the undo never takes ids out */
@@ -611,12 +627,11 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
 MTL_API mtl_status mtl_lead_append_columns(mtl_market *market,
                                            const mtl_lead_columns *columns)
 {
-    return mtl__lead_append(market, columns, NULL, NULL, 0);
+    return mtl__lead_append(market, columns, NULL, 0);
 }
 
 mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
-                            const uint32_t *customer_slots, const uint32_t *segment_slots,
-                            unsigned flags)
+                            const mtl__append_given *given, unsigned flags)
 {
     mtl_market *m = market;
     const mtl_lead_columns *c = columns;
@@ -638,7 +653,7 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     if (c->keep_absent & ~(MTL_KEEP_SEGMENT | MTL_KEEP_REGION))
         return mtl__error(MTL_E_RANGE, "keep_absent %d: MTL_KEEP_* bits only",
                           (int)c->keep_absent);
-    if ((st = check_rows(m, c, flags)) != MTL_OK)
+    if ((st = check_rows(m, c, given ? given->id_refs : NULL, flags)) != MTL_OK)
         return st;
 
     memset(&b, 0, sizeof b);
@@ -646,7 +661,7 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     b.nattrs0 = m->nattrs;
     b.ids = mtl__arena_get_mark(&m->ids);
     b.strings = mtl__strpool_get_mark(&m->strings);
-    st = append(m, &b, c, customer_slots, segment_slots, flags);
+    st = append(m, &b, c, given, flags);
     mtl__free(&m->alloc, b.tmp, b.tmp_cap * sizeof *b.tmp);
     if (st != MTL_OK) {
         rollback(m, &b);
