@@ -1194,29 +1194,91 @@ static void test_amounts_exact(void **state)
         {100, "1.5.", MTL_E_PARSE, 0},
         {1, "7", MTL_OK, 7},
         {1, "7.", MTL_OK, 7},
+        {1, "7.0", MTL_OK, 7},
+        /* the one-word form (8 bytes at most, read with a word load when
+         * the record has 16 bytes of data after it) */
+        {100, "23438.98", MTL_OK, 2343898},
+        {100, "12345678", MTL_OK, 1234567800},
+        {100, "1234567.", MTL_OK, 123456700},
+        {100, "1234567.8", MTL_OK, 123456780},
+        {100, "9.9", MTL_OK, 990},
+        {100, "0.5", MTL_OK, 50},
+        {100, "1.2.", MTL_E_PARSE, 0},
+        {100, "12.3x", MTL_E_PARSE, 0},
+        {100, "12:4", MTL_E_PARSE, 0},
+        {100, "1/2", MTL_E_PARSE, 0},
+        {100, "1.005", MTL_E_RANGE, 0},
+        {1000, "98765.43", MTL_OK, 98765430},
+        {1000, "9876.543", MTL_OK, 9876543},
     };
-    size_t k;
+    size_t k, tail;
     char text[128];
     (void)state;
-    for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    /* each value in the last record of the data, then in a record with a
+     * longer one after it */
+    for (k = 0; k < 2 * (sizeof cases / sizeof cases[0]); k++) {
         test_alloc ta;
-        mtl_market *m = test_market_new(&ta, cases[k].minor, NULL);
+        mtl_market *m = test_market_new(&ta, cases[k / 2].minor, NULL);
         mtl_status st;
-        snprintf(text, sizeof text, "id,amount\na,%s\n", cases[k].text);
+        tail = k % 2;
+        snprintf(text, sizeof text, "id,amount\na,%s\n%s", cases[k / 2].text,
+                 tail ? "the-next-record-is-long,1\n" : "");
         st = import_leads(m, text, NULL);
-        if (st != cases[k].st)
-            test_note("minor %lld, '%s': %s, expected %s", (long long)cases[k].minor,
-                      cases[k].text, mtl_status_string(st), mtl_status_string(cases[k].st));
-        else if (st == MTL_OK && mtl_lead_amount(lead(m, "a")) != cases[k].value)
-            test_note("minor %lld, '%s': %lld, expected %lld", (long long)cases[k].minor,
-                      cases[k].text, (long long)mtl_lead_amount(lead(m, "a")),
-                      (long long)cases[k].value);
+        if (st != cases[k / 2].st)
+            test_note("minor %lld, '%s': %s, expected %s", (long long)cases[k / 2].minor,
+                      cases[k / 2].text, mtl_status_string(st), mtl_status_string(cases[k / 2].st));
+        else if (st == MTL_OK && mtl_lead_amount(lead(m, "a")) != cases[k / 2].value)
+            test_note("minor %lld, '%s': %lld, expected %lld", (long long)cases[k / 2].minor,
+                      cases[k / 2].text, (long long)mtl_lead_amount(lead(m, "a")),
+                      (long long)cases[k / 2].value);
         else if (st != MTL_OK && (mtl_last_error_line() != 2 || mtl_last_error_column() != 3))
-            test_note("'%s': error at %lld:%lld, expected 2:3", cases[k].text,
+            test_note("'%s': error at %lld:%lld, expected 2:3", cases[k / 2].text,
                       (long long)mtl_last_error_line(), (long long)mtl_last_error_column());
         test_market_free(m, &ta);
     }
     test_notes_assert_none();
+}
+
+/* The one-word amount reader against the checked loop: 3,000 random
+ * values of 1 to 8 bytes from digits, points and a few other bytes, each
+ * in the data's last record (the loop reads it) and with a long record
+ * after it (the word): the same status and value, for minor units of 1,
+ * 100 and 1,000. */
+static void test_amount_paths_agree(void **state)
+{
+    static const char alphabet[] = "0123456789012345678901234567.9.+-x";
+    static const int64_t minors[] = {1, 100, 1000};
+    uint32_t seed = 2024;
+    int t;
+    (void)state;
+    for (t = 0; t < 3000; t++) {
+        char value[9], text[128];
+        size_t n, i;
+        mtl_status st[2];
+        int64_t got[2] = {-1, -1};
+        int v;
+        seed = seed * 1103515245u + 12345u;
+        n = 1 + (seed >> 16) % 8;
+        for (i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            value[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        value[n] = '\0';
+        for (v = 0; v < 2; v++) {
+            test_alloc ta;
+            mtl_market *m = test_market_new(&ta, minors[t % 3], NULL);
+            snprintf(text, sizeof text, "id,amount\na,%s\n%s", value,
+                     v ? "the-next-record-is-long,1\n" : "");
+            st[v] = import_leads(m, text, NULL);
+            if (st[v] == MTL_OK)
+                got[v] = mtl_lead_amount(lead(m, "a"));
+            test_market_free(m, &ta);
+        }
+        if (st[0] != st[1] || got[0] != got[1])
+            fail_msg("'%s' (minor %lld): %s %lld alone, %s %lld with a record after",
+                     value, (long long)minors[t % 3], mtl_status_string(st[0]),
+                     (long long)got[0], mtl_status_string(st[1]), (long long)got[1]);
+    }
 }
 
 static void test_probabilities(void **state)
@@ -3540,6 +3602,7 @@ int main(void)
         test_case(test_trimming_unquoted),
         test_case(test_quoted_spaces_kept),
         test_case(test_amounts_exact),
+        test_case(test_amount_paths_agree),
         test_case(test_probabilities),
         test_case(test_dates),
         test_case(test_dates_of_cached_months),
