@@ -387,7 +387,10 @@ void mtl__leads_free(mtl_market *m);
 /* Attribute key column for key (created if asked); index or MTL__NONE. */
 uint32_t mtl__attr_find(const mtl_market *m, uint32_t key_id);
 mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out);
-/* The value column of attribute k in chunk c, allocated on demand. */
+/* The value column of attribute k in chunk c, allocated on demand: create
+ * 0 finds it (NULL: none), 1 creates it zeroed (no value) when missing,
+ * MTL__ATTR_FILL creates it unzeroed for a caller that writes every slot. */
+#define MTL__ATTR_FILL 2
 uint32_t *mtl__attr_values(mtl_market *m, uint32_t k, uint32_t c, int create);
 mtl_status mtl__check_stage_outcome(const mtl_market *m, int32_t stage,
                                     int32_t outcome);

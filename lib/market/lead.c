@@ -195,7 +195,9 @@ uint32_t *mtl__attr_values(mtl_market *m, uint32_t k, uint32_t c, int create)
             ac->chunk = nc;
             ac->nchunk = n;
         }
-        v = mtl__alloc_zero(&m->alloc, (size_t)mtl__lead_chunk_capacity(c) * sizeof *v);
+        v = create == MTL__ATTR_FILL
+                ? mtl__alloc_array(&m->alloc, mtl__lead_chunk_capacity(c), sizeof *v)
+                : mtl__alloc_zero(&m->alloc, (size_t)mtl__lead_chunk_capacity(c) * sizeof *v);
         if (!v)
             return NULL;
         ac->chunk[c] = v;

@@ -320,7 +320,10 @@ static mtl_status intern_column(mtl_market *m, bulk_state *b,
             dst = dst_of(r.c);
         else if (!column_present(col))
             continue; /* absent attribute values need no column */
-        else if (!(dst = mtl__attr_values(m, attr, r.c->index, 1)))
+        else if (!(dst = mtl__attr_values(m, attr, r.c->index,
+                                          r.i == 0 && r.len == r.c->capacity
+                                              ? MTL__ATTR_FILL /* every slot below */
+                                              : 1)))
             return mtl__error_oom();
         dst += r.i;
         if (map) {

@@ -93,11 +93,12 @@ mtl_status mtl__recs_create(mtl__recs *r, mtl_market *m, const char *id, size_t 
         return mtl__error_oom();
     }
     rec = mtl__recs_at(r, slot);
-    if (slot == r->free_head)
+    if (slot == r->free_head) {
         r->free_head = rec->next_free;
-    else
+        memset(rec, 0, r->rec_size); /* a fresh slot is zero: its chunk was */
+    } else {
         r->high++;
-    memset(rec, 0, r->rec_size);
+    }
     rec->market = m;
     rec->slot = slot;
     rec->next_free = MTL__NONE;
