@@ -85,15 +85,28 @@ void mtl__funnel_cell_visits(const mtl_market *m, mtl__funnel_cell *cells,
             cells[k].visit[o] += sign;
 }
 
+/* The cells of the segment at slot seg (MTL__NONE: the leads without). */
+static inline mtl__funnel_cell *cells_of(mtl_market *m, uint32_t seg)
+{
+    return seg == MTL__NONE ? m->funnel_none
+                            : m->funnel_segments + (size_t)seg * (size_t)m->stage_count;
+}
+
 void mtl__funnel_account(mtl_market *m, const mtl__lead_chunk *c, uint32_t i,
                          int64_t sign)
 {
-    uint32_t seg = c->segment[i];
-    mtl__funnel_cell *cells =
-        seg == MTL__NONE ? m->funnel_none
-                         : m->funnel_segments + (size_t)seg * (size_t)m->stage_count;
-    mtl__funnel_cell_add(m, cells, c, i, sign);
+    mtl__funnel_cell_add(m, cells_of(m, c->segment[i]), c, i, sign);
     mtl__funnel_cell_add(m, m->funnel_total, c, i, sign);
+}
+
+void mtl__funnel_account_run(mtl_market *m, const mtl__lead_chunk *c, uint32_t from,
+                             uint32_t to)
+{
+    uint32_t i;
+    for (i = from; i < to; i++) {
+        mtl__funnel_cell_add(m, cells_of(m, c->segment[i]), c, i, 1);
+        mtl__funnel_cell_add(m, m->funnel_total, c, i, 1);
+    }
 }
 
 mtl_status mtl__funnel_segment_init(mtl_market *m, const mtl_segment *s)

@@ -429,6 +429,10 @@ static inline void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *c
 /* The live counters: account a lead in its segment's cells and the total. */
 void mtl__funnel_account(mtl_market *m, const mtl__lead_chunk *c, uint32_t i,
                          int64_t sign);
+/* Add the leads of slots from to to - 1 of chunk c (a bulk append's run:
+ * one call instead of one per lead). */
+void mtl__funnel_account_run(mtl_market *m, const mtl__lead_chunk *c, uint32_t from,
+                             uint32_t to);
 /* Make room for a new segment's (zeroed) cells; MTL_E_NO_MEMORY reported. */
 mtl_status mtl__funnel_segment_init(mtl_market *m, const mtl_segment *s);
 /* The market's funnel counters, at its release. */

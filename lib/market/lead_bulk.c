@@ -672,10 +672,8 @@ mtl_status mtl__lead_append(mtl_market *market, const mtl_lead_columns *columns,
     }
     /* commit: the new slots become visible */
     FOR_RUNS(m, &b, c->count, r) {
-        uint32_t j;
         r.c->used = r.i + (uint32_t)r.len;
-        for (j = r.i; j < r.c->used; j++)
-            mtl__funnel_account(m, r.c, j, 1);
+        mtl__funnel_account_run(m, r.c, r.i, r.c->used);
     }
     m->lead_count += c->count;
     return MTL_OK;
