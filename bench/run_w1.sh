@@ -5,6 +5,9 @@
 # The CSV defaults to /tmp/bench/data/leads_1e7.csv
 # (../shared/bench/gen_leads.py --rows 10000000 --seed 42).
 set -eu
+# the core libmtl and the one-core peers run on (BENCH_CPU, default 1): on
+# a shared VM one core can be much slower than the other for minutes
+cpu=${BENCH_CPU:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 csv=${1:-/tmp/bench/data/leads_1e7.csv}
@@ -13,10 +16,10 @@ bin=${MTL_BENCH:-$root/build/bench/mtl-bench}
 [ -x "$bin" ] || { echo "build it first: ninja -C build bench/mtl-bench" >&2; exit 2; }
 cat "$csv" > /dev/null   # page cache, as the peers' runner does
 echo "== libmtl (one core)"
-taskset -c 1 "$bin" import "$csv" 3   # cold, then three warm runs and their least
+taskset -c "$cpu" "$bin" import "$csv" 3   # cold, then three warm runs and their least
 if [ -f "$peers/pandas_peer.py" ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
   echo "== pandas, category dtypes (W1 only)"
-  BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 -c '
+  BENCH_OUT=${TMPDIR:-/tmp} taskset -c "$cpu" /usr/bin/python3 -c '
 import sys, time
 sys.path.insert(0, sys.argv[1])
 import pandas_peer

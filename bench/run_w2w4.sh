@@ -7,6 +7,9 @@
 # Data: ../shared/bench/gen_leads.py --rows 10000000 (and 1000000) --seed 42,
 # by default /tmp/bench/data/leads_1e7.csv and leads_1e6.csv.
 set -eu
+# the core libmtl and the one-core peers run on (BENCH_CPU, default 1): on
+# a shared VM one core can be much slower than the other for minutes
+cpu=${BENCH_CPU:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 csv7=${1:-/tmp/bench/data/leads_1e7.csv}
@@ -16,10 +19,10 @@ bin=${MTL_BENCH:-$root/build/bench/mtl-bench}
 [ -x "$bin" ] || { echo "build it first: ninja -C build bench/mtl-bench" >&2; exit 2; }
 cat "$csv7" "$csv6" > /dev/null   # page cache, as the peers' runner does
 echo "== libmtl W2 (10,000,000 leads, one core)"
-taskset -c 1 "$bin" funnel "$csv7"
+taskset -c "$cpu" "$bin" funnel "$csv7"
 if [ -f "$peers/pandas_peer.py" ] && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
   echo "== pandas W2, category dtypes (loading not timed)"
-  BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 -c '
+  BENCH_OUT=${TMPDIR:-/tmp} taskset -c "$cpu" /usr/bin/python3 -c '
 import sys, time
 sys.path.insert(0, sys.argv[1])
 import pandas_peer
@@ -48,10 +51,10 @@ else
   echo "DuckDB: skipped (cd /tmp/bench/node && npm install @duckdb/node-api@1.5.6-r.1)"
 fi
 echo "== libmtl W4 (first 100,000 open deals of the 1e6 file, one core)"
-taskset -c 1 "$bin" forecast "$csv6"
+taskset -c "$cpu" "$bin" forecast "$csv6"
 if [ -f "$peers/w4_numpy.py" ] && /usr/bin/python3 -c 'import numpy, pandas' 2>/dev/null; then
   echo "== numpy W4 (Monte Carlo 10,000 draws, exact on 1,000 and 100 grids)"
-  BENCH_OUT=${TMPDIR:-/tmp} taskset -c 1 /usr/bin/python3 "$peers/w4_numpy.py" "$csv6" 100000 1 \
+  BENCH_OUT=${TMPDIR:-/tmp} taskset -c "$cpu" /usr/bin/python3 "$peers/w4_numpy.py" "$csv6" 100000 1 \
     --delta 1000,100 | /usr/bin/python3 -c '
 import json, sys
 for line in sys.stdin:
