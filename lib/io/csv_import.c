@@ -487,8 +487,11 @@ static mtl_status parse_grade(const mtl__csv_field *f, int32_t *out)
  * importer's arrays, their missing customers and segments created, then
  * appended.  The arrays (about 80 bytes a row) are reused batch after
  * batch, so a file of any size costs about 5 MB of them, which stay in the
- * cache, instead of 80 bytes per row of the whole file.  A failure undoes
- * the batches already appended (mtl__leads_truncate). */
+ * cache, instead of 80 bytes per row of the whole file.  Each row's id
+ * goes straight into the market's id arena; the ids go into the lead index
+ * once every batch is in, by one bulk fill (mtl__leads_index), which finds
+ * an id given twice.  A failure undoes the batches already appended
+ * (mtl__leads_truncate) and releases the ids of the rows not appended. */
 #define IMPORT_BATCH ((size_t)1 << 16)
 
 /* What the import knows of one distinct value of a text column. */
