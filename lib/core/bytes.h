@@ -20,6 +20,21 @@ static inline uint64_t mtl__load_le64(const void *at)
     return mtl__load_le32(p) | mtl__load_le32(p + 4) << 32;
 }
 
+/* The len bytes at p (1 to 8) as a zero-padded little-endian word, by
+ * fixed-size loads that stay inside [p, p + len) (overlapping where len is
+ * not a power of two): no byte-wise copy and no memcpy call of run-time
+ * length, and no read past the bytes. */
+static inline uint64_t mtl__load_le_short(const void *at, size_t len)
+{
+    const unsigned char *p = at;
+    if (len >= 8)
+        return mtl__load_le64(p);
+    if (len >= 4)
+        return mtl__load_le32(p) | mtl__load_le32(p + len - 4) << (8 * (len - 4));
+    return (uint64_t)p[0] | (uint64_t)p[len / 2] << (8 * (len / 2)) |
+           (uint64_t)p[len - 1] << (8 * (len - 1));
+}
+
 /* Copy n bytes; ids and values are mostly shorter than 16 bytes, which go
  * by two overlapping fixed-size copies (or three bytes) instead of a call
  * to memcpy with a length known only at run time. */

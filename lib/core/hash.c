@@ -24,26 +24,19 @@ static inline uint64_t load64(const unsigned char *p)
     return v;
 }
 
-/* The last 1 to 7 bytes as memcpy would put them into a zeroed word.  On
- * a little-endian host by two overlapping fixed-size loads (or three bytes)
- * instead of a copy of variable length, which costs a call: most ids are
- * shorter than a word. */
+/* The last 1 to 7 bytes as memcpy would put them into a zeroed word: on
+ * a little-endian host by fixed-size loads (mtl__load_le_short) instead
+ * of a copy of variable length, which costs a call (most ids are shorter
+ * than a word). */
 static inline uint64_t tail(const unsigned char *p, size_t len)
 {
-    uint64_t t = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (len >= 4) {
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + len - 4, 4);
-        return (uint64_t)a | (uint64_t)b << (8 * (len - 4));
-    }
-    t = (uint64_t)p[0] | (uint64_t)p[len / 2] << (8 * (len / 2)) |
-        (uint64_t)p[len - 1] << (8 * (len - 1));
+    return mtl__load_le_short(p, len);
 #else
+    uint64_t t = 0;
     memcpy(&t, p, len);
-#endif
     return t;
+#endif
 }
 
 uint64_t mtl__hash(const void *data, size_t len)

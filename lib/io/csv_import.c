@@ -527,23 +527,12 @@ typedef struct {
     uint64_t w[2];
 } small_word;
 
-/* The len bytes at p (1 to 16) as two zero-padded little-endian words, by
- * fixed-size loads that stay inside [p, p + len) (overlapping where len is
- * not a power of two): no byte-wise copy, no read past the field. */
+/* The len bytes at p (1 to 16) as two zero-padded little-endian words
+ * (mtl__load_le_short: no read past the field). */
 static inline void small_words(const char *p, size_t len, small_word *key)
 {
-    const unsigned char *u = (const unsigned char *)p;
-    if (len >= 8) {
-        key->w[0] = mtl__load_le64(p);
-        key->w[1] = len == 8 ? 0 : mtl__load_le64(p + len - 8) >> (8 * (16 - len));
-    } else if (len >= 4) {
-        key->w[0] = mtl__load_le32(p) | mtl__load_le32(p + len - 4) << (8 * (len - 4));
-        key->w[1] = 0;
-    } else {
-        key->w[0] = (uint64_t)u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
-                    (uint64_t)u[len - 1] << (8 * (len - 1));
-        key->w[1] = 0;
-    }
+    key->w[0] = mtl__load_le_short(p, len < 8 ? len : 8);
+    key->w[1] = len > 8 ? mtl__load_le_short(p + 8, len - 8) : 0;
 }
 
 /* The cache slot of a key of len bytes. */
