@@ -131,21 +131,32 @@ uint32_t mtl__index_find(const mtl__index *ix, const mtl__arena *ar,
     }
 }
 
-uint32_t mtl__index_insert(mtl__index *ix, const mtl__arena *ar, uint64_t hash,
-                           const char *k, size_t len, uint32_t ref)
+/* Insert entry e unless its key is there: MTL__NONE, or the reference of
+ * the key there.  The key is len bytes at k, or (k NULL) e's own string in
+ * the arena, read only when a fragment matches (a bulk fill has no key at
+ * hand, and reading each one would cost a miss). */
+static inline uint32_t insert_entry(mtl__index *ix, const mtl__arena *ar, uint64_t e,
+                                    const char *k, size_t len)
 {
     size_t j;
-    uint32_t frag = FRAG(hash);
-    for (j = home_of(frag, ix->shift);; j = (j + 1) & ix->mask) {
-        uint64_t e = ix->slots[j];
-        if (e == EMPTY) {
-            ix->slots[j] = SLOT(frag, ref);
+    for (j = home_of(FRAG(e), ix->shift);; j = (j + 1) & ix->mask) {
+        uint64_t t = ix->slots[j];
+        if (t == EMPTY) {
+            ix->slots[j] = e;
             ix->count++;
             return MTL__NONE;
         }
-        if ((uint32_t)(e >> 32) == frag && key_equal(mtl__arena_at(ar, VALUE(e)), k, len))
-            return VALUE(e);
+        if (t >> 32 == e >> 32 &&
+            (k ? key_equal(mtl__arena_at(ar, VALUE(t)), k, len)
+               : strcmp(mtl__arena_at(ar, VALUE(t)), mtl__arena_at(ar, VALUE(e))) == 0))
+            return VALUE(t);
     }
+}
+
+uint32_t mtl__index_insert(mtl__index *ix, const mtl__arena *ar, uint64_t hash,
+                           const char *k, size_t len, uint32_t ref)
+{
+    return insert_entry(ix, ar, SLOT(FRAG(hash), ref), k, len);
 }
 
 void mtl__index_prefetch_key(const mtl__index *ix, const mtl__arena *ar,
@@ -197,24 +208,6 @@ void mtl__index_find_many(const mtl__index *ix, const mtl__arena *ar,
     }
 }
 
-/* Insert entry e (its id in the arena) unless an equal id is there:
- * MTL__NONE, or the reference of that id. */
-static uint32_t put_entry(mtl__index *ix, const mtl__arena *ar, uint64_t e)
-{
-    size_t j;
-    for (j = home_of(FRAG(e), ix->shift);; j = (j + 1) & ix->mask) {
-        uint64_t t = ix->slots[j];
-        if (t == EMPTY) {
-            ix->slots[j] = e;
-            ix->count++;
-            return MTL__NONE;
-        }
-        if (t >> 32 == e >> 32 &&
-            strcmp(mtl__arena_at(ar, VALUE(t)), mtl__arena_at(ar, VALUE(e))) == 0)
-            return VALUE(t);
-    }
-}
-
 int mtl__index_fill_begin(mtl__index_fill *f, mtl__index *ix, const mtl__arena *ar,
                           mtl__allocator *a, size_t n)
 {
@@ -247,7 +240,7 @@ uint32_t mtl__index_fill_add(mtl__index_fill *f, uint64_t hash, uint32_t ref)
         f->entries[p * f->cap + f->fill[p]++] = e;
         return MTL__NONE;
     }
-    return put_entry(f->ix, f->ar, e) == MTL__NONE ? MTL__NONE : ref;
+    return insert_entry(f->ix, f->ar, e, NULL, 0) == MTL__NONE ? MTL__NONE : ref;
 }
 
 uint32_t mtl__index_fill_end(mtl__index_fill *f)
@@ -260,7 +253,7 @@ uint32_t mtl__index_fill_end(mtl__index_fill *f)
         for (e = 0; e < f->fill[p]; e++) {
             if (e + 16 < f->fill[p])
                 mtl__prefetch(&ix->slots[mtl__index_place(part[e + 16]) >> ix->shift]);
-            if (put_entry(ix, f->ar, part[e]) != MTL__NONE) {
+            if (insert_entry(ix, f->ar, part[e], NULL, 0) != MTL__NONE) {
                 dup = VALUE(part[e]);
                 break;
             }
