@@ -1186,7 +1186,7 @@ static void test_amounts_exact(void **state)
         {1000000, "1.000001", MTL_OK, 1000001},
         {1000000, "9223372036854.775807", MTL_OK, INT64_MAX},
         {1000000, "9223372036854.775808", MTL_E_RANGE, 0},
-        /* the short form read without a check per digit (15 bytes at most) */
+        /* long and short digit runs, 16 bytes and points in odd places */
         {100, "999999999999999", MTL_OK, 99999999999999900},
         {1000, "99999999999.999", MTL_OK, 99999999999999},
         {100, "1234567890123.45", MTL_OK, 123456789012345}, /* 16 bytes */

@@ -277,25 +277,6 @@ mtl_status mtl__csv_amount(const mtl__csv_field *f, int digits, const char *name
     const char *p = f->p, *end = f->p + f->len;
     int64_t v = 0;
     int frac = -1, any = 0;
-    if (f->len <= 15 && digits <= 3) {
-        /* the common form, without a check per digit: at most 15 bytes of
-         * digits, perhaps a point and at most digits decimals, cannot
-         * overflow; anything else takes the loop below */
-        size_t k = 0, n = f->len;
-        int dec = 0;
-        uint64_t u = 0;
-        while (k < n && (unsigned)(p[k] - '0') <= 9)
-            u = u * 10 + (unsigned)(p[k++] - '0');
-        if (k > 0 && k < n && p[k] == '.')
-            for (k++; k < n && dec < digits && (unsigned)(p[k] - '0') <= 9; k++, dec++)
-                u = u * 10 + (unsigned)(p[k] - '0');
-        if (k > 0 && k == n) {
-            for (; dec < digits; dec++)
-                u *= 10;
-            *out = (int64_t)u;
-            return MTL_OK;
-        }
-    }
     if (p < end && *p == '+')
         p++;
     if (p < end && *p == '-')
