@@ -61,6 +61,14 @@ static uint32_t rnd(void)
     return rnd_state >> 16;
 }
 
+/* A reader over the n bytes at text, on the default allocator. */
+static void open_reader(mtl__csv_reader *r, const char *text, size_t n, char sep)
+{
+    static mtl__allocator a;
+    mtl__allocator_init(&a, NULL, NULL);
+    mtl__csv_reader_init(r, &a, text, n, sep);
+}
+
 static void check_block(const unsigned char *b, char sep)
 {
     mtl__csv_masks want, w;
@@ -119,14 +127,12 @@ static void test_scan_masks(void **state)
  * records by '/' must be want. */
 static void read_all(const char *text, size_t len, const char *want)
 {
-    mtl__allocator a;
     mtl__csv_reader r;
     mtl_status st = MTL_OK;
     char got[8192];
     size_t n = 0, f;
     int k;
-    mtl__allocator_init(&a, NULL, NULL);
-    mtl__csv_reader_init(&r, &a, text, len, ',');
+    open_reader(&r, text, len, ',');
     while ((k = mtl__csv_next(&r, &st)) == 1) {
         for (f = 0; f < r.nfields; f++) {
             assert_true(n + r.fields[f].len + 2 < sizeof got);
@@ -213,14 +219,12 @@ static void test_other_bytes_after_line_end(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < 100; i++) {
-        mtl__allocator a;
         mtl__csv_reader r;
         mtl_status st = MTL_OK;
         memset(text, 'q', sizeof text);
         memcpy(text, "ab,cd\n", 6);
         text[6 + i] = '"'; /* a stray quote in the second record */
-        mtl__allocator_init(&a, NULL, NULL);
-        mtl__csv_reader_init(&r, &a, text, 6 + 120, ',');
+        open_reader(&r, text, 6 + 120, ',');
         assert_int_equal(mtl__csv_next(&r, &st), 1);
         assert_int_equal(r.nfields, 2);
         assert_int_equal(r.fields[1].len, 2);
@@ -240,11 +244,9 @@ static void test_other_bytes_after_line_end(void **state)
  * separator; false for a record the field-by-field reader read. */
 static void blank_flag(const char *text, char sep, int want)
 {
-    mtl__allocator a;
     mtl__csv_reader r;
     mtl_status st = MTL_OK;
-    mtl__allocator_init(&a, NULL, NULL);
-    mtl__csv_reader_init(&r, &a, text, strlen(text), sep);
+    open_reader(&r, text, strlen(text), sep);
     assert_int_equal(mtl__csv_next(&r, &st), 1);
     if (r.blank_free != want)
         fail_msg("blank_free %d, expected %d: '%s'", r.blank_free, want, text);
@@ -287,15 +289,13 @@ static void test_slack(void **state)
     size_t tail;
     (void)state;
     for (tail = 0; tail < 24; tail++) {
-        mtl__allocator a;
         mtl__csv_reader r;
         mtl_status st = MTL_OK;
         size_t n;
         memcpy(text, "ab,cd\n", 6);
         memset(text + 6, 'x', tail); /* the next record, without a line end */
         n = 6 + tail;
-        mtl__allocator_init(&a, NULL, NULL);
-        mtl__csv_reader_init(&r, &a, text, n, ',');
+        open_reader(&r, text, n, ',');
         assert_int_equal(mtl__csv_next(&r, &st), 1);
         /* the line end is at byte 5: n - 5 bytes from it to the end */
         if (r.slack != (n - 5 >= 16))
