@@ -1603,12 +1603,14 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             t->codes[row] = code;
         }
     }
+    /* hashed while its bytes are at hand: for the look-ups of skip mode,
+     * or for the index at the end */
+    h = mtl__hash(idf->p, idf->len);
     if (im->j.o->skip_bad_rows) {
         /* an id already in the market or earlier in the file is refused
-         * here, so that the bulk append cannot fail on it */
-        h = mtl__hash(idf->p, idf->len);
-        /* the ids of this input first: those of earlier batches are in the
-         * market too, and are still "given twice" */
+         * here, so that the bulk append cannot fail on it; the ids of this
+         * input first: those of earlier batches are in the market too, and
+         * are still "given twice" */
         if (mtl__index_find(&im->seen_ids, &m->ids, h, idf->p, idf->len) != MTL__NONE)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE,
                                         "lead id given twice in the input");
@@ -1616,12 +1618,9 @@ static mtl_status parse_lead_row(importer *im, mtl__csv_reader *rd)
             return mtl__csv_field_error(idf, MTL_E_DUPLICATE, "lead exists already");
         if (!mtl__index_reserve(&im->seen_ids, im->j.a, im->seen_ids.count + 1))
             return mtl__error_oom();
-    } else {
-        /* hashed while its bytes are at hand, for the index at the end */
-        h = mtl__hash(idf->p, idf->len);
-        if (!mtl__grow(im->j.a, (void **)&im->frags, &im->cap_frags, im->nfrags + 1,
-                       sizeof *im->frags))
-            return mtl__error_oom();
+    } else if (!mtl__grow(im->j.a, (void **)&im->frags, &im->cap_frags, im->nfrags + 1,
+                          sizeof *im->frags)) {
+        return mtl__error_oom();
     }
     if (cust) {
         im->customer[row] = cust_slot;
