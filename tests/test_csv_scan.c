@@ -309,6 +309,54 @@ static void test_slack(void **state)
     }
 }
 
+/* A quoted record (fields quoted, one unescaped into the scratch buffer)
+ * followed by plain ones, on the two paths of the reader: the plain
+ * records' fields are neither quoted nor in the scratch buffer, also after
+ * the field array grew (a reader that reused the field entries without
+ * resetting those two would trim nothing and point into old scratch). */
+static void test_flags_of_plain_after_quoted(void **state)
+{
+    static const char text[] = "\"a\"\"b\",\" c \",\"d\"\nxy,  z  ,w\n"
+                               "\"q\",\"r\"\"\",\"s\",\"t\",\"u\"\n"
+                               "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18\n"
+                               "k,l,m,n,o,p\n";
+    mtl__csv_reader r;
+    mtl_status st = MTL_OK;
+    size_t i;
+    (void)state;
+    open_reader(&r, text, sizeof text - 1, ',');
+    assert_int_equal(mtl__csv_next(&r, &st), 1);
+    assert_int_equal(r.nfields, 3);
+    assert_int_equal(r.fields[0].quoted, 1);
+    assert_int_equal(r.fields[0].len, 3);
+    assert_memory_equal(r.fields[0].p, "a\"b", 3);
+    assert_int_equal(mtl__csv_next(&r, &st), 1);
+    assert_int_equal(r.nfields, 3);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(r.fields[i].quoted, 0);
+        assert_int_equal(r.fields[i].scratch_off, 0);
+    }
+    /* "  z  " is unquoted: a trim drops its blanks */
+    assert_int_equal(r.fields[1].len, 5);
+    assert_ptr_equal(r.fields[1].p, text + 20);
+    assert_int_equal(mtl__csv_next(&r, &st), 1);
+    assert_int_equal(r.nfields, 5);
+    assert_int_equal(r.fields[4].quoted, 1);
+    assert_memory_equal(r.fields[1].p, "r\"", 2);
+    assert_int_equal(mtl__csv_next(&r, &st), 1); /* 18 fields: the array grows */
+    assert_int_equal(r.nfields, 18);
+    for (i = 0; i < 18; i++) {
+        assert_int_equal(r.fields[i].quoted, 0);
+        assert_int_equal(r.fields[i].scratch_off, 0);
+    }
+    assert_int_equal(mtl__csv_next(&r, &st), 1);
+    assert_int_equal(r.nfields, 6);
+    assert_int_equal(r.fields[1].quoted, 0);
+    assert_int_equal(r.fields[1].p[0], 'l');
+    assert_int_equal(mtl__csv_next(&r, &st), 0);
+    mtl__csv_reader_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_other_bytes_after_line_end),
         cmocka_unit_test(test_blank_free),
         cmocka_unit_test(test_slack),
+        cmocka_unit_test(test_flags_of_plain_after_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
