@@ -1068,6 +1068,169 @@ static void test_id_numbers(void **state)
     test_market_free(m, &ta);
 }
 
+/* ---- probability and expected close: columns on demand ---------------- */
+
+#define SPARSE_N 1000
+
+/* Append SPARSE_N leads p0..p999 (chunks 0, 1 and 2: slots 0-255, 256-767
+ * and 768-1791), with the given probability and expected-close columns
+ * (NULL: none). */
+static void sparse_append(mtl_market *m, const double *prob, const int32_t *close)
+{
+    static char text[SPARSE_N][8];
+    static const char *ids[SPARSE_N];
+    mtl_lead_columns c;
+    size_t r;
+    for (r = 0; r < SPARSE_N; r++) {
+        snprintf(text[r], sizeof text[r], "p%zu", r);
+        ids[r] = text[r];
+    }
+    assert_int_equal(mtl_lead_columns_init(&c, sizeof c), MTL_OK);
+    c.count = SPARSE_N;
+    c.ids = values_col(ids);
+    c.probabilities = prob;
+    c.expected_close = close;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_OK);
+}
+
+static double open_weighted(const mtl_market *m)
+{
+    mtl_funnel_stage rows[MTL_STAGE_MAX];
+    int32_t s, n = mtl_market_stage_count(m);
+    double w = 0;
+    for (s = 0; s < n; s++)
+        rows[s].struct_size = sizeof rows[s];
+    assert_int_equal(mtl_funnel_stages(m, NULL, rows, n), MTL_OK);
+    for (s = 0; s < n; s++)
+        w += rows[s].weighted_amount;
+    return w;
+}
+
+/* The snapshot of m read back into a market on ta. */
+static mtl_market *sparse_round_trip(const mtl_market *m, test_alloc *ta)
+{
+    test_sink snap;
+    mtl_market_options o;
+    mtl_market *r = NULL;
+    memset(&snap, 0, sizeof snap);
+    snap.refuse_after = -1;
+    assert_int_equal(mtl_market_write(m, test_sink_write, &snap), MTL_OK);
+    test_alloc_init(ta);
+    assert_int_equal(mtl_market_options_init(&o, sizeof o), MTL_OK);
+    o.alloc = test_alloc_fn;
+    o.alloc_user_data = ta;
+    assert_int_equal(mtl_market_read(&r, snap.p, snap.n, &o), MTL_OK);
+    free(snap.p);
+    return r;
+}
+
+/* A chunk holds a probability column (8 bytes a slot) and an expected-close
+ * column (4 bytes) only once one of its leads has such a value
+ * (docs/memory.md): not for a bulk append without them or with NONE
+ * alone; for the one chunk that a value lands in; never for a NONE set
+ * where there is none.  A column that cannot be allocated fails the set
+ * with the lead, the funnel and the memory as they were.  Values survive
+ * a snapshot round trip, column or not. */
+static void test_sparse_columns(void **state)
+{
+    static double prob[SPARSE_N];
+    static int32_t close[SPARSE_N];
+    test_alloc ta_a, ta_b, ta_c, ta_r;
+    mtl_market *a, *b, *cm, *r;
+    mtl_lead *l;
+    size_t mem, i;
+    double w;
+    (void)state;
+    for (i = 0; i < SPARSE_N; i++) {
+        prob[i] = MTL_PROBABILITY_NONE;
+        close[i] = MTL_DATE_NONE;
+    }
+    /* none given and NONE alone: the same memory */
+    a = test_market_new(&ta_a, 0, NULL);
+    b = test_market_new(&ta_b, 0, NULL);
+    sparse_append(a, NULL, NULL);
+    sparse_append(b, prob, close);
+    assert_int_equal(mtl_market_memory_used(b), mtl_market_memory_used(a));
+    assert_int_equal(mtl_market_memory_used(a), ta_a.live_bytes);
+
+    /* values in chunk 2 (slots 768-1791): that chunk's columns alone */
+    cm = test_market_new(&ta_c, 0, NULL);
+    prob[900] = 0.25;
+    close[901] = 20000;
+    sparse_append(cm, prob, close);
+    assert_int_equal(mtl_market_memory_used(cm),
+                     mtl_market_memory_used(a) + 1024 * sizeof(double) + 1024 * sizeof(int32_t));
+    assert_true(mtl_lead_probability(mtl_lead_find(cm, "p900")) == 0.25);
+    assert_true(mtl_lead_probability(mtl_lead_find(cm, "p901")) == MTL_PROBABILITY_NONE);
+    assert_true(mtl_lead_probability(mtl_lead_find(cm, "p10")) == MTL_PROBABILITY_NONE);
+    assert_int_equal(mtl_lead_expected_close(mtl_lead_find(cm, "p901")), 20000);
+    assert_int_equal(mtl_lead_expected_close(mtl_lead_find(cm, "p900")), MTL_DATE_NONE);
+
+    /* single sets on market a: NONE where there is none allocates nothing */
+    mem = mtl_market_memory_used(a);
+    assert_int_equal(mtl_lead_set_probability(mtl_lead_find(a, "p10"), MTL_PROBABILITY_NONE),
+                     MTL_OK);
+    assert_int_equal(mtl_lead_set_expected_close(mtl_lead_find(a, "p10"), MTL_DATE_NONE),
+                     MTL_OK);
+    assert_int_equal(mtl_market_memory_used(a), mem);
+    /* a value in chunk 1 (slots 256-767): 512 slots of the column */
+    assert_int_equal(mtl_lead_set_amount(mtl_lead_find(a, "p300"), 1000), MTL_OK);
+    w = open_weighted(a);
+    assert_int_equal(mtl_lead_set_probability(mtl_lead_find(a, "p300"), 0.5), MTL_OK);
+    assert_int_equal(mtl_market_memory_used(a), mem + 512 * sizeof(double));
+    assert_true(open_weighted(a) != w); /* the override counts in the funnel */
+    assert_int_equal(mtl_lead_set_probability(mtl_lead_find(a, "p301"), 0.75), MTL_OK);
+    assert_int_equal(mtl_market_memory_used(a), mem + 512 * sizeof(double));
+    assert_true(mtl_lead_probability(mtl_lead_find(a, "p299")) == MTL_PROBABILITY_NONE);
+    assert_true(mtl_lead_probability(mtl_lead_find(a, "p300")) == 0.5);
+    assert_true(mtl_lead_probability(mtl_lead_find(a, "p302")) == MTL_PROBABILITY_NONE);
+    assert_true(mtl_lead_probability(mtl_lead_find(a, "p768")) == MTL_PROBABILITY_NONE);
+    assert_int_equal(mtl_lead_set_expected_close(mtl_lead_find(a, "p10"), 19000), MTL_OK);
+    assert_int_equal(mtl_market_memory_used(a),
+                     mem + 512 * sizeof(double) + 256 * sizeof(int32_t));
+    assert_int_equal(mtl_lead_expected_close(mtl_lead_find(a, "p10")), 19000);
+    assert_int_equal(mtl_lead_expected_close(mtl_lead_find(a, "p11")), MTL_DATE_NONE);
+
+    /* out of memory for the columns of chunk 2: nothing changes */
+    l = mtl_lead_find(a, "p800");
+    assert_int_equal(mtl_lead_set_amount(l, 500), MTL_OK);
+    mem = mtl_market_memory_used(a);
+    w = open_weighted(a);
+    {
+        uint64_t before = test_market_fingerprint(a);
+        test_alloc_fail_nth(&ta_a, 1, 1);
+        assert_int_equal(mtl_lead_set_probability(l, 0.9), MTL_E_NO_MEMORY);
+        assert_int_equal(mtl_lead_set_expected_close(l, 19500), MTL_E_NO_MEMORY);
+        test_alloc_disarm(&ta_a);
+        assert_int_equal(test_market_fingerprint(a), before);
+    }
+    assert_true(open_weighted(a) == w);
+    assert_int_equal(mtl_market_memory_used(a), mem);
+    assert_true(mtl_lead_probability(l) == MTL_PROBABILITY_NONE);
+    assert_int_equal(mtl_lead_set_probability(l, 0.9), MTL_OK);
+    assert_true(mtl_lead_probability(l) == 0.9);
+    assert_true(open_weighted(a) != w);
+
+    /* snapshots of markets with and without the columns read back the same */
+    r = sparse_round_trip(a, &ta_r);
+    assert_int_equal(test_market_fingerprint(r), test_market_fingerprint(a));
+    assert_true(mtl_lead_probability(mtl_lead_find(r, "p300")) == 0.5);
+    assert_true(mtl_lead_probability(mtl_lead_find(r, "p12")) == MTL_PROBABILITY_NONE);
+    assert_true(open_weighted(r) == open_weighted(a));
+    test_market_free(r, &ta_r);
+    /* NONE everywhere: the loaded market has no column either */
+    r = sparse_round_trip(b, &ta_r);
+    assert_int_equal(test_market_fingerprint(r), test_market_fingerprint(b));
+    mem = mtl_market_memory_used(r);
+    assert_int_equal(mtl_lead_set_probability(mtl_lead_find(r, "p5"), 0.5), MTL_OK);
+    assert_int_equal(mtl_market_memory_used(r), mem + 256 * sizeof(double));
+    test_market_free(r, &ta_r);
+
+    test_market_free(a, &ta_a);
+    test_market_free(b, &ta_b);
+    test_market_free(cm, &ta_c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1083,6 +1246,7 @@ int main(void)
         test_case(test_mixed_with_single_ops),
         test_case(test_chunk_boundaries),
         test_case(test_failure_across_chunks),
+        test_case(test_sparse_columns),
     };
     return cmocka_run_group_tests_name("lead_bulk", tests, NULL, NULL);
 }

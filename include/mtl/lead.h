@@ -150,7 +150,9 @@ MTL_API mtl_status mtl_lead_set_stage_outcome(mtl_lead *lead, int32_t stage,
 MTL_API mtl_status mtl_lead_set_amount(mtl_lead *lead, int64_t amount);
 /**
  * Set the probability override: [0, 1], or MTL_PROBABILITY_NONE to clear;
- * anything else (NaN too) is MTL_E_RANGE.
+ * anything else (NaN too) is MTL_E_RANGE.  The first override among a
+ * block of leads allocates that block's column (8 bytes a lead,
+ * docs/memory.md): MTL_E_NO_MEMORY when that fails, the lead unchanged.
  * @since 0.1
  */
 MTL_API mtl_status mtl_lead_set_probability(mtl_lead *lead, double probability);
@@ -164,7 +166,13 @@ MTL_API mtl_status mtl_lead_set_decision_step(mtl_lead *lead, int32_t step);
  * @since 0.1
  */
 MTL_API mtl_status mtl_lead_set_created(mtl_lead *lead, int32_t day);
-/** @copydoc mtl_lead_set_created */
+/**
+ * Set the expected close date, as mtl_lead_set_created.  The first date
+ * among a block of leads allocates that block's column (4 bytes a lead,
+ * docs/memory.md).
+ * @return MTL_OK; MTL_E_RANGE; MTL_E_NO_MEMORY (the lead unchanged).
+ * @since 0.1
+ */
 MTL_API mtl_status mtl_lead_set_expected_close(mtl_lead *lead, int32_t day);
 /** @copydoc mtl_lead_set_created */
 MTL_API mtl_status mtl_lead_set_closed(mtl_lead *lead, int32_t day);

@@ -244,7 +244,7 @@ static mtl_status pick(mtl_forecast *f, const picker *pk)
                         mtl__wrap_add(s->won_to_date_amount, c->amount[i]);
                 continue;
             }
-            if (!in_period(o, c->expected_close[i]))
+            if (!in_period(o, mtl__lead_expected_close(c, i)))
                 continue;
             cat = mtl__misc_category(c->misc[i]);
             if (cat == MTL_CATEGORY_NONE)
@@ -252,7 +252,9 @@ static mtl_status pick(mtl_forecast *f, const picker *pk)
             add_category(s, cat, c->amount[i]);
             if (cat == MTL_CATEGORY_OMITTED)
                 continue;
-            p = c->probability[i] >= 0 ? c->probability[i] : pk->p_stage[c->stage[i]];
+            p = mtl__lead_probability(c, i);
+            if (!(p >= 0))
+                p = pk->p_stage[c->stage[i]];
             st = add_deal(f, mtl__arena_at(&m->ids, c->id_ref[i]), c->amount[i], p,
                           cat, c->segment[i]);
             if (st)

@@ -381,9 +381,11 @@ static mtl_status scan_leads(scan *sc)
                     c->closed[i] >= c->created[i] &&
                     !samples_push(sc->a, &sc->cycle, g, c->closed[i] - c->created[i]))
                     return mtl__error_oom();
-            } else if (out == MTL_OUTCOME_OPEN && in_period(o, c->expected_close[i])) {
-                double p = c->probability[i] >= 0 ? c->probability[i]
-                                                   : m->stages[c->stage[i]].probability;
+            } else if (out == MTL_OUTCOME_OPEN &&
+                       in_period(o, mtl__lead_expected_close(c, i))) {
+                double p = mtl__lead_probability(c, i);
+                if (!(p >= 0))
+                    p = m->stages[c->stage[i]].probability;
                 acc->period_open_amount = mtl__wrap_add(acc->period_open_amount, c->amount[i]);
                 acc->period_weighted += (double)c->amount[i] * p;
             }

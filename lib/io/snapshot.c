@@ -284,9 +284,9 @@ static size_t gather_leads(const writer *w, int field, uint32_t attr,
         case L_CATEGORY: LOOP((uint64_t)(mtl__misc_category(c->misc[i]) + 1));
         case L_DECISION: LOOP((uint64_t)mtl__misc_decision(c->misc[i]));
         case L_AMOUNT: LOOP((uint64_t)c->amount[i]);
-        case L_PROBABILITY: LOOP(double_bits(c->probability[i]));
+        case L_PROBABILITY: LOOP(double_bits(mtl__lead_probability(c, (uint32_t)i)));
         case L_CREATED: LOOP(date_code(c->created[i]));
-        case L_EXPECTED: LOOP(date_code(c->expected_close[i]));
+        case L_EXPECTED: LOOP(date_code(mtl__lead_expected_close(c, (uint32_t)i)));
         case L_CLOSED: LOOP(date_code(c->closed[i]));
         case L_EVENTS:
             if (!w->nevents) {
@@ -511,9 +511,10 @@ static int direct_of(const writer *w, int field, uint32_t attr,
         d->mask = 7;
         return 1;
     case L_AMOUNT: d->kind = K_U64; d->a = c->amount; return 1;
-    case L_PROBABILITY: d->kind = K_F64; d->a = c->probability; return 1;
+    /* the two columns a chunk may lack: gathered slot by slot then */
+    case L_PROBABILITY: d->kind = K_F64; d->a = c->probability; return d->a != NULL;
     case L_CREATED: d->kind = K_DATE; d->a = c->created; return 1;
-    case L_EXPECTED: d->kind = K_DATE; d->a = c->expected_close; return 1;
+    case L_EXPECTED: d->kind = K_DATE; d->a = c->expected_close; return d->a != NULL;
     case L_CLOSED: d->kind = K_DATE; d->a = c->closed; return 1;
     case L_ATTR:
         ac = &w->m->attrs[attr];
@@ -2129,6 +2130,18 @@ static mtl_status load_lead_column(mtl_market *m, const snapshot *s,
     for (row = 0, k = 0; row < n; row += len, k++) {
         mtl__lead_chunk *c = m->chunks[k];
         len = n - row < c->capacity ? n - row : c->capacity;
+        if (f == L_PROBABILITY || f == L_EXPECTED) {
+            /* columns a chunk has only when some lead has a value: none
+             * for a column of NONE alone (a constant one; the others are
+             * allocated whole, their NONE slots read back as such) */
+            if (col->width == 0 && col->base == (f == L_PROBABILITY
+                                                     ? double_bits(MTL_PROBABILITY_NONE)
+                                                     : date_code(MTL_DATE_NONE)))
+                continue;
+            if (f == L_PROBABILITY ? !mtl__chunk_probability(m, c)
+                                   : !mtl__chunk_expected_close(m, c))
+                return mtl__error_oom();
+        }
         for (d = 0; d < len; d += t) {
             unsigned bad = 0;
             t = len - d < BATCH ? len - d : BATCH;

@@ -193,12 +193,32 @@ typedef struct mtl__lead_chunk {
     uint32_t *owner, *region, *source;
     uint32_t *history; /* first event + 1; next free slot for free slots */
     int64_t *amount;
+    /* The two columns that bulk data seldom has are allocated on the
+     * first value of one of the chunk's leads (mtl__chunk_probability,
+     * mtl__chunk_expected_close); NULL reads as MTL_PROBABILITY_NONE and
+     * MTL_DATE_NONE in every slot (mtl__lead_probability ...). */
     double *probability;
-    int32_t *created, *expected_close, *closed;
+    int32_t *expected_close;
+    int32_t *created, *closed;
     uint8_t *stage, *outcome;
     uint8_t *misc; /* status, category + 1 and decision step: see MTL__MISC */
     char *handles; /* the handle pages (4 KiB-aligned, inside the allocation) */
 } mtl__lead_chunk;
+
+/* A lead's probability override and expected close (NONE when the
+ * chunk has no such column). */
+static inline double mtl__lead_probability(const mtl__lead_chunk *c, uint32_t i)
+{
+    return c->probability ? c->probability[i] : MTL_PROBABILITY_NONE;
+}
+static inline int32_t mtl__lead_expected_close(const mtl__lead_chunk *c, uint32_t i)
+{
+    return c->expected_close ? c->expected_close[i] : MTL_DATE_NONE;
+}
+/* The chunk's column, allocated with every slot NONE when it has none
+ * yet; NULL when out of memory (nothing changed). */
+double *mtl__chunk_probability(mtl_market *m, mtl__lead_chunk *c);
+int32_t *mtl__chunk_expected_close(mtl_market *m, mtl__lead_chunk *c);
 
 /* The handle pages (see the top of this file). */
 #define MTL__HANDLE_PAGE 4096u
@@ -384,6 +404,8 @@ mtl_status mtl__leads_index(mtl_market *m, mtl__leads_mark mark, const uint32_t 
 /* First slot that an append would use. */
 void mtl__leads_end(const mtl_market *m, uint32_t *chunk, uint32_t *i);
 void mtl__leads_free(mtl_market *m);
+/* Free a chunk with its columns allocated on demand. */
+void mtl__chunk_free(mtl_market *m, mtl__lead_chunk *c);
 /* Attribute key column for key (created if asked); index or MTL__NONE. */
 uint32_t mtl__attr_find(const mtl_market *m, uint32_t key_id);
 mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out);
@@ -419,7 +441,7 @@ static inline void mtl__funnel_cell_add(const mtl_market *m, mtl__funnel_cell *c
     cell->n[o] += sign;
     cell->amount[o] = sign > 0 ? mtl__wrap_add(cell->amount[o], amount)
                                : mtl__wrap_sub(cell->amount[o], amount);
-    if (o == MTL_OUTCOME_OPEN && c->probability[i] >= 0.0)
+    if (o == MTL_OUTCOME_OPEN && c->probability && c->probability[i] >= 0.0)
         mtl__funnel_cell_override(cell, amount, c->probability[i], sign);
     if (!c->history[i] && !(m->stages[s].flags & MTL_STAGE_FLAG_LOST))
         cell->tail[o] += sign;

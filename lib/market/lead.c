@@ -21,9 +21,9 @@ static size_t handle_bytes(uint32_t cap)
 static size_t chunk_bytes(uint32_t cap)
 {
     size_t n = align8(sizeof(mtl__lead_chunk));
-    n += (size_t)cap * (8 + 8);            /* amount, probability */
+    n += (size_t)cap * 8;                  /* amount */
     n += (size_t)cap * 4 * 7;              /* id_ref .. history */
-    n += (size_t)cap * 4 * 3;              /* dates */
+    n += (size_t)cap * 4 * 2;              /* created, closed */
     n += (size_t)cap * 3;                  /* stage, outcome, misc */
     return align8(n) + handle_bytes(cap);
 }
@@ -48,7 +48,6 @@ static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
         p += (size_t)cap * (size);                                              \
     } while (0)
     TAKE(amount, 8);
-    TAKE(probability, 8);
     TAKE(id_ref, 4);
     TAKE(customer, 4);
     TAKE(segment, 4);
@@ -57,7 +56,6 @@ static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
     TAKE(source, 4);
     TAKE(history, 4);
     TAKE(created, 4);
-    TAKE(expected_close, 4);
     TAKE(closed, 4);
     TAKE(stage, 1);
     TAKE(outcome, 1);
@@ -73,6 +71,42 @@ static mtl__lead_chunk *chunk_new(mtl_market *m, uint32_t index, uint32_t cap)
         pg->first = (uint32_t)(k * MTL__HANDLE_SLOTS);
     }
     return c;
+}
+
+/* A column of cap slots of size bytes, each a copy of none; NULL when out
+ * of memory.  (Once per chunk at most: the copies need not be fast.) */
+static void *column_new(mtl_market *m, uint32_t cap, size_t size, const void *none)
+{
+    char *v = mtl__alloc_array(&m->alloc, cap, size);
+    uint32_t i;
+    if (v)
+        for (i = 0; i < cap; i++)
+            memcpy(v + (size_t)i * size, none, size);
+    return v;
+}
+
+double *mtl__chunk_probability(mtl_market *m, mtl__lead_chunk *c)
+{
+    static const double none = MTL_PROBABILITY_NONE;
+    if (!c->probability)
+        c->probability = column_new(m, c->capacity, sizeof none, &none);
+    return c->probability;
+}
+
+int32_t *mtl__chunk_expected_close(mtl_market *m, mtl__lead_chunk *c)
+{
+    static const int32_t none = MTL_DATE_NONE;
+    if (!c->expected_close)
+        c->expected_close = column_new(m, c->capacity, sizeof none, &none);
+    return c->expected_close;
+}
+
+void mtl__chunk_free(mtl_market *m, mtl__lead_chunk *c)
+{
+    mtl__free(&m->alloc, c->probability, (size_t)c->capacity * sizeof *c->probability);
+    mtl__free(&m->alloc, c->expected_close,
+              (size_t)c->capacity * sizeof *c->expected_close);
+    mtl__free(&m->alloc, c, c->bytes);
 }
 
 uint32_t mtl__lead_chunk_capacity(size_t index)
@@ -126,7 +160,7 @@ void mtl__leads_free(mtl_market *m)
 {
     size_t k, c;
     for (k = 0; k < m->nchunks; k++)
-        mtl__free(&m->alloc, m->chunks[k], m->chunks[k]->bytes);
+        mtl__chunk_free(m, m->chunks[k]);
     mtl__free(&m->alloc, m->chunks, m->cap_chunks * sizeof *m->chunks);
     for (k = 0; k < m->nattrs; k++) {
         mtl__attr_column *ac = &m->attrs[k];
@@ -243,8 +277,11 @@ static void init_slot(mtl__lead_chunk *c, uint32_t i, uint32_t id_ref)
     c->owner[i] = c->region[i] = c->source[i] = 0;
     c->history[i] = 0;
     c->amount[i] = 0;
-    c->probability[i] = MTL_PROBABILITY_NONE;
-    c->created[i] = c->expected_close[i] = c->closed[i] = MTL_DATE_NONE;
+    if (c->probability)
+        c->probability[i] = MTL_PROBABILITY_NONE;
+    if (c->expected_close)
+        c->expected_close[i] = MTL_DATE_NONE;
+    c->created[i] = c->closed[i] = MTL_DATE_NONE;
     c->stage[i] = 0;
     c->outcome[i] = MTL_OUTCOME_OPEN;
     c->misc[i] = mtl__misc_pack(MTL_LEAD_STATUS_NEW, MTL_CATEGORY_NONE,
@@ -450,11 +487,11 @@ GETTER(int32_t, status, -1, mtl__misc_status(c->misc[i]))
 GETTER(int32_t, stage, -1, c->stage[i])
 GETTER(int32_t, outcome, -1, c->outcome[i])
 GETTER(int64_t, amount, 0, c->amount[i])
-GETTER(double, probability, MTL_PROBABILITY_NONE, c->probability[i])
+GETTER(double, probability, MTL_PROBABILITY_NONE, mtl__lead_probability(c, i))
 GETTER(int32_t, category, MTL_CATEGORY_NONE, mtl__misc_category(c->misc[i]))
 GETTER(int32_t, decision_step, MTL_DECISION_NONE, mtl__misc_decision(c->misc[i]))
 GETTER(int32_t, created, MTL_DATE_NONE, c->created[i])
-GETTER(int32_t, expected_close, MTL_DATE_NONE, c->expected_close[i])
+GETTER(int32_t, expected_close, MTL_DATE_NONE, mtl__lead_expected_close(c, i))
 GETTER(int32_t, closed, MTL_DATE_NONE, c->closed[i])
 
 /* ---- changing --------------------------------------------------------- */
@@ -576,6 +613,10 @@ MTL_API mtl_status mtl_lead_set_probability(mtl_lead *lead, double probability)
                           probability);
     {
         LEAD_VARS(lead);
+        if (!c->probability && probability == MTL_PROBABILITY_NONE)
+            return MTL_OK; /* none already */
+        if (!mtl__chunk_probability(m, c))
+            return mtl__error_oom();
         mtl__funnel_account(m, c, i, -1);
         c->probability[i] = probability;
         mtl__funnel_account(m, c, i, 1);
@@ -635,8 +676,24 @@ static int valid_day(int32_t day)
     }
 
 DATE_SETTER(created)
-DATE_SETTER(expected_close)
 DATE_SETTER(closed)
+
+MTL_API mtl_status mtl_lead_set_expected_close(mtl_lead *lead, int32_t day)
+{
+    if (!lead)
+        return mtl__error_null("lead");
+    if (!valid_day(day))
+        return mtl__error(MTL_E_RANGE, "expected_close day %ld is not a date", (long)day);
+    {
+        LEAD_VARS(lead);
+        if (!c->expected_close && day == MTL_DATE_NONE)
+            return MTL_OK; /* none already */
+        if (!mtl__chunk_expected_close(m, c))
+            return mtl__error_oom();
+        c->expected_close[i] = day;
+    }
+    return MTL_OK;
+}
 
 /* ---- attributes ------------------------------------------------------- */
 

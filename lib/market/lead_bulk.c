@@ -504,9 +504,12 @@ static void write_scalars(mtl_market *m, bulk_state *b, const mtl_lead_columns *
         uint32_t i = r.i;
         memset(k->history + i, 0, r.len * sizeof *k->history);
         COPY_OR(k->amount + i, c->amounts, 0);
-        COPY_OR(k->probability + i, c->probabilities, MTL_PROBABILITY_NONE);
+        /* the chunk has these two when a value needs them (sparse_columns) */
+        if (k->probability)
+            COPY_OR(k->probability + i, c->probabilities, MTL_PROBABILITY_NONE);
         COPY_OR(k->created + i, c->created, MTL_DATE_NONE);
-        COPY_OR(k->expected_close + i, c->expected_close, MTL_DATE_NONE);
+        if (k->expected_close)
+            COPY_OR(k->expected_close + i, c->expected_close, MTL_DATE_NONE);
         COPY_OR(k->closed + i, c->closed, MTL_DATE_NONE);
         for (j = 0; j < r.len; j++) {
             size_t row = r.row + j;
@@ -519,6 +522,27 @@ static void write_scalars(mtl_market *m, bulk_state *b, const mtl_lead_columns *
                 c->decision_steps ? c->decision_steps[row] : MTL_DECISION_NONE);
         }
     }
+}
+
+/* The probability and expected-close columns of the chunks that a run of
+ * rows with a value other than NONE lands in (the others keep none). */
+static mtl_status sparse_columns(mtl_market *m, bulk_state *b, const mtl_lead_columns *c)
+{
+    size_t j;
+    run r;
+    if (!c->probabilities && !c->expected_close)
+        return MTL_OK;
+    FOR_RUNS(m, b, c->count, r) {
+        int prob = 0, close = 0;
+        for (j = 0; c->probabilities && !r.c->probability && !prob && j < r.len; j++)
+            prob = c->probabilities[r.row + j] != MTL_PROBABILITY_NONE;
+        for (j = 0; c->expected_close && !r.c->expected_close && !close && j < r.len; j++)
+            close = c->expected_close[r.row + j] != MTL_DATE_NONE;
+        if ((prob && !mtl__chunk_probability(m, r.c)) ||
+            (close && !mtl__chunk_expected_close(m, r.c)))
+            return mtl__error_oom();
+    }
+    return MTL_OK;
 }
 
 /* Attribute values of existing keys must read as absent in the new slots
@@ -566,8 +590,7 @@ static void drop_attributes(mtl_market *m, size_t chunk0, size_t i0, size_t nchu
 static void drop_chunks(mtl_market *m, size_t nchunks0)
 {
     while (m->nchunks > nchunks0) {
-        mtl__lead_chunk *last = m->chunks[--m->nchunks];
-        mtl__free(&m->alloc, last, last->bytes);
+        mtl__chunk_free(m, m->chunks[--m->nchunks]);
     }
 }
 
@@ -620,7 +643,7 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
                                 NULL, k)))
             return st;
     }
-    if ((st = store_ids(m, b, c, given->id_refs)))
+    if ((st = sparse_columns(m, b, c)) || (st = store_ids(m, b, c, given->id_refs)))
         return st;
     write_scalars(m, b, c);
     /* last: nothing fails after it, so the undo never takes ids out */
