@@ -1231,6 +1231,152 @@ static void test_sparse_columns(void **state)
     test_market_free(cm, &ta_c);
 }
 
+/* ---- attribute columns: 16 bits while the ids allow -------------------- */
+
+/* Append n leads "<prefix><row>" with nattrs attributes (0 to 2): "size"
+ * from a dictionary (dict, ndict; row r takes entry r % ndict), then "tag"
+ * with a string of its own per row ("<prefix>t<row>"). */
+static void width_append(mtl_market *m, const char *prefix, size_t n,
+                         const char *const *dict, size_t ndict, int nattrs)
+{
+    char (*text)[24] = calloc(n, sizeof *text);
+    char (*tag)[24] = calloc(n, sizeof *tag);
+    const char **ids = calloc(n, sizeof *ids), **tagv = calloc(n, sizeof *tagv);
+    uint32_t *codes = calloc(n, sizeof *codes);
+    static const char *const keys[2] = {"size", "tag"};
+    mtl_string_column attrs[2];
+    mtl_lead_columns c;
+    size_t r;
+    assert_non_null(text);
+    assert_non_null(tag);
+    assert_non_null(ids);
+    assert_non_null(tagv);
+    assert_non_null(codes);
+    for (r = 0; r < n; r++) {
+        snprintf(text[r], sizeof text[r], "%s%zu", prefix, r);
+        snprintf(tag[r], sizeof tag[r], "%st%zu", prefix, r);
+        ids[r] = text[r];
+        tagv[r] = tag[r];
+        codes[r] = (uint32_t)(r % ndict);
+    }
+    assert_int_equal(mtl_lead_columns_init(&c, sizeof c), MTL_OK);
+    c.count = n;
+    c.ids = values_col(ids);
+    attrs[0] = codes_col(codes, dict, ndict);
+    attrs[1] = values_col(tagv);
+    c.attribute_count = (size_t)nattrs;
+    c.attribute_keys = keys;
+    c.attributes = attrs;
+    assert_int_equal(mtl_lead_append_columns(m, &c), MTL_OK);
+    free(text);
+    free(tag);
+    free(ids);
+    free(tagv);
+    free(codes);
+}
+
+static void expect_attr(const mtl_market *m, const char *id, const char *key,
+                        const char *want)
+{
+    const mtl_lead *l = mtl_lead_find(m, id);
+    const char *got;
+    assert_non_null(l);
+    got = mtl_lead_attribute(l, key);
+    if (want ? !got || strcmp(got, want) != 0 : got != NULL)
+        fail_msg("lead %s, %s: '%s', expected '%s'", id, key, got ? got : "(none)",
+                 want ? want : "(none)");
+}
+
+/* An attribute column holds 16-bit string-pool ids in a chunk until an id
+ * of 65,536 or more lands there, then 32-bit ones (docs/memory.md): memory
+ * to the slot's width, values kept through every widening (a bulk append
+ * of strings, of a dictionary, a single set, a snapshot round trip), and a
+ * widening that cannot allocate leaves the market as it was. */
+static void test_attribute_widths(void **state)
+{
+    static const char *const small[3] = {"S", "M", "L"};
+    static const char *const big[2] = {"S", "XL"};
+    test_alloc ta_a, ta_b, ta_w, ta_r;
+    mtl_market *a, *b, *w, *r;
+    size_t i;
+    char id[32], want[32];
+    (void)state;
+
+    /* 5,000 leads after 1,000 (slots 1,000 to 5,999: chunk 2's column is
+     * there, chunks 3 and 4 get one), with a three-valued attribute and
+     * without: two bytes a slot of the new columns */
+    a = test_market_new(&ta_a, 0, NULL);
+    b = test_market_new(&ta_b, 0, NULL);
+    width_append(a, "p", 1000, small, 3, 1);
+    width_append(b, "p", 1000, small, 3, 1);
+    {
+        size_t ma = mtl_market_memory_used(a), mb = mtl_market_memory_used(b);
+        width_append(a, "q", 5000, small, 3, 0);
+        width_append(b, "q", 5000, small, 3, 1);
+        assert_int_equal((mtl_market_memory_used(b) - mb) - (mtl_market_memory_used(a) - ma),
+                         (2048 + 4096) * 2);
+    }
+    expect_attr(b, "p4", "size", "M");
+    expect_attr(b, "q4", "size", "M");
+    expect_attr(a, "q4", "size", NULL);
+    test_market_free(a, &ta_a);
+    test_market_free(b, &ta_b);
+
+    /* a string of its own per row: ids pass 65,535 in chunk 8 (rows
+     * 65,280 on), which widens in the middle of the run; chunks 0-7 stay
+     * narrow */
+    w = test_market_new(&ta_w, 0, NULL);
+    width_append(w, "w", 10, small, 3, 1); /* chunk 0: narrow, partly used */
+    width_append(w, "v", 70000, small, 3, 2);
+    for (i = 0; i < 70000; i += 997) {
+        snprintf(id, sizeof id, "v%zu", i);
+        snprintf(want, sizeof want, "vt%zu", i);
+        expect_attr(w, id, "tag", want);
+        expect_attr(w, id, "size", small[i % 3]);
+    }
+    expect_attr(w, "v69999", "tag", "vt69999");
+    expect_attr(w, "v65269", "tag", "vt65269"); /* the last row of chunk 7 */
+    expect_attr(w, "v65270", "tag", "vt65270"); /* the first of chunk 8 */
+    expect_attr(w, "w7", "size", "M");
+    expect_attr(w, "w7", "tag", NULL);
+
+    /* a dictionary with a new string (an id past 65,535) into chunk 8 and
+     * a single set of a new string on a lead of narrow chunk 0 */
+    width_append(w, "x", 20, big, 2, 1);
+    expect_attr(w, "x1", "size", "XL");
+    expect_attr(w, "x0", "size", "S");
+    expect_attr(w, "v69990", "size", small[69990 % 3]);
+    {
+        size_t mem = mtl_market_memory_used(w);
+        uint64_t before = test_market_fingerprint(w);
+        mtl_lead *l = mtl_lead_find(w, "w3");
+        /* out of memory for the wider column: nothing changes */
+        test_alloc_fail_nth(&ta_w, 1, 1);
+        assert_int_equal(mtl_lead_set_attribute(l, "size", "XXL"), MTL_E_NO_MEMORY);
+        test_alloc_disarm(&ta_w);
+        assert_int_equal(test_market_fingerprint(w), before);
+        assert_int_equal(mtl_market_memory_used(w), mem);
+        /* then it widens: chunk 0's 256 slots take 2 bytes more each (the
+         * new string's bytes come with it) */
+        assert_int_equal(mtl_lead_set_attribute(l, "size", "XXL"), MTL_OK);
+        assert_true(mtl_market_memory_used(w) >= mem + 256 * 2);
+        expect_attr(w, "w3", "size", "XXL");
+        for (i = 0; i < 10; i++) {
+            snprintf(id, sizeof id, "w%zu", i);
+            expect_attr(w, id, "size", i == 3 ? "XXL" : small[i % 3]);
+        }
+        expect_attr(w, "v5", "size", small[5 % 3]); /* chunk 0 too */
+    }
+
+    /* a snapshot of narrow and wide columns reads back the same */
+    r = sparse_round_trip(w, &ta_r);
+    assert_int_equal(test_market_fingerprint(r), test_market_fingerprint(w));
+    expect_attr(r, "w3", "size", "XXL");
+    expect_attr(r, "v69999", "tag", "vt69999");
+    test_market_free(r, &ta_r);
+    test_market_free(w, &ta_w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1247,6 +1393,7 @@ int main(void)
         test_case(test_chunk_boundaries),
         test_case(test_failure_across_chunks),
         test_case(test_sparse_columns),
+        test_case(test_attribute_widths),
     };
     return cmocka_run_group_tests_name("lead_bulk", tests, NULL, NULL);
 }

@@ -132,9 +132,8 @@ static void export_leads(const mtl_market *m, out *o)
             uint32_t i;
             const mtl__lead_chunk *ch = mtl__lead_chunk_of(l, &i);
             for (k = 0; k < m->nattrs; k++) {
-                const uint32_t *v =
-                    mtl__attr_values((mtl_market *)m, (uint32_t)k, ch->index, 0);
-                mtl__csv_put(o, v ? mtl__strpool_get(&m->strings, v[i]) : "", 0);
+                uint32_t v = mtl__attr_get(m, (uint32_t)k, ch->index, i);
+                mtl__csv_put(o, v ? mtl__strpool_get(&m->strings, v) : "", 0);
             }
         }
         mtl__csv_end_line(o);

@@ -294,10 +294,8 @@ static size_t gather_leads(const writer *w, int field, uint32_t attr,
             }
             LOOP(event_count(m, c->history[i]));
         default: { /* L_ATTR */
-            const mtl__attr_column *ac = &m->attrs[attr];
-            const uint32_t *v = cur->k < ac->nchunk ? ac->chunk[cur->k] : NULL;
-            if (v) {
-                LOOP(v[i]);
+            if (mtl__attr_present(m, attr, (uint32_t)cur->k)) {
+                LOOP(mtl__attr_get(m, attr, (uint32_t)cur->k, (uint32_t)i));
             }
             LOOP(0);
         }
@@ -467,7 +465,7 @@ static void min_max(const uint64_t *v, size_t n, uint64_t *lo, uint64_t *hi)
 /* Most lead columns are an array per chunk: on a run of live slots (no
  * removed lead in the chunk) and without a slot map, their values are
  * read, measured and encoded in place, with no staging copy. */
-enum { K_U32, K_REF, K_U8, K_U64, K_F64, K_DATE };
+enum { K_U32, K_U16, K_REF, K_U8, K_U64, K_F64, K_DATE };
 
 typedef struct {
     int kind;
@@ -518,9 +516,11 @@ static int direct_of(const writer *w, int field, uint32_t attr,
     case L_CLOSED: d->kind = K_DATE; d->a = c->closed; return 1;
     case L_ATTR:
         ac = &w->m->attrs[attr];
-        d->kind = K_U32;
-        d->a = k < ac->nchunk ? ac->chunk[k] : NULL;
-        return d->a != NULL;
+        if (k >= ac->nchunk || !ac->chunk[k])
+            return 0;
+        d->kind = ac->wide[k] ? K_U32 : K_U16;
+        d->a = ac->chunk[k];
+        return 1;
     default:
         return 0; /* L_EVENTS */
     }
@@ -535,6 +535,7 @@ static inline uint64_t f64_at(const double *a, size_t j)
 
 /* The value of slot j of a direct column, as in gather_leads. */
 #define D_U32(j) ((uint64_t)a32[j])
+#define D_U16(j) ((uint64_t)a16[j])
 #define D_REF(j) ((uint64_t)(uint32_t)(a32[j] + 1u)) /* MTL__NONE + 1 wraps to 0 */
 #define D_U8(j) ((uint64_t)((a8[j] >> sh) & mk))
 #define D_U64(j) ((uint64_t)a64[j])
@@ -543,16 +544,18 @@ static inline uint64_t f64_at(const double *a, size_t j)
 
 #define DIRECT_VARS(d)                                                          \
     const uint32_t *a32 = (const uint32_t *)(d)->a;                             \
+    const uint16_t *a16 = (const uint16_t *)(d)->a;                             \
     const uint8_t *a8 = (const uint8_t *)(d)->a;                                \
     const int64_t *a64 = (const int64_t *)(d)->a;                               \
     const double *af = (const double *)(d)->a;                                  \
     const int32_t *ad = (const int32_t *)(d)->a;                                \
     unsigned sh = (d)->shift, mk = (d)->mask;                                   \
-    (void)a32, (void)a8, (void)a64, (void)af, (void)ad, (void)sh, (void)mk
+    (void)a32, (void)a16, (void)a8, (void)a64, (void)af, (void)ad, (void)sh, (void)mk
 
 #define DIRECT_SWITCH(d, BODY)                                                  \
     switch ((d)->kind) {                                                        \
     case K_U32: BODY(D_U32); break;                                             \
+    case K_U16: BODY(D_U16); break;                                             \
     case K_REF: BODY(D_REF); break;                                             \
     case K_U8: BODY(D_U8); break;                                               \
     case K_U64: BODY(D_U64); break;                                             \
@@ -2240,7 +2243,7 @@ static mtl_status load_attributes(mtl_market *m, const snapshot *s)
     size_t n = s->nleads, a;
     mtl_status st;
     for (a = 0; a < s->nkeys; a++) {
-        uint64_t key = 0;
+        uint64_t key = 0, top;
         uint32_t idx;
         column col;
         size_t row, len, k, d;
@@ -2256,8 +2259,13 @@ static mtl_status load_attributes(mtl_market *m, const snapshot *s)
             return st;
         if (col.width == 0 && col.base == 0)
             continue; /* no lead has this attribute */
+        /* the largest value the column can hold (and the pool allows):
+         * whether the chunks' columns can be 16 bits wide */
+        top = col.width >= 4 ? UINT64_MAX : col.base + (((uint64_t)1 << (8 * col.width)) - 1);
+        top = top < pool - 1 ? top : pool - 1;
         for (row = 0, k = 0; row < n; row += len, k++) {
-            uint32_t *dst = NULL;
+            uint32_t *wide = NULL;
+            uint16_t *narrow = NULL;
             len = n - row < m->chunks[k]->capacity ? n - row : m->chunks[k]->capacity;
             for (d = 0; d < len; d += BATCH) {
                 size_t t = len - d < BATCH ? len - d : BATCH, q;
@@ -2269,9 +2277,18 @@ static mtl_status load_attributes(mtl_market *m, const snapshot *s)
                         return CORRUPT("section ATTR: lead %zu: value %llu of %llu",
                                        row + d + q, (unsigned long long)v[q],
                                        (unsigned long long)pool);
-                    if (!dst && !(dst = mtl__attr_values(m, idx, (uint32_t)k, 1)))
-                        return mtl__error_oom();
-                    dst[d + q] = (uint32_t)v[q];
+                    if (!wide && !narrow) {
+                        if ((st = mtl__attr_reserve(m, idx, (uint32_t)k, (uint32_t)top, 0)))
+                            return st;
+                        if (m->attrs[idx].wide[k])
+                            wide = m->attrs[idx].chunk[k];
+                        else
+                            narrow = m->attrs[idx].chunk[k];
+                    }
+                    if (wide)
+                        wide[d + q] = (uint32_t)v[q];
+                    else
+                        narrow[d + q] = (uint16_t)v[q];
                 }
             }
         }

@@ -230,9 +230,17 @@ typedef struct mtl__handle_page {
     uint32_t first; /* slot of the page's first handle */
 } mtl__handle_page;
 
+/* An attribute key's values: per lead chunk, NULL (no lead of the chunk
+ * has the key) or one string-pool id per slot (0 = none), 16 bits wide
+ * while every id there is below 65,536 (the string pool's first 65,535
+ * strings: owners, regions, sources, attribute values of a market of
+ * categories), 32 bits from the first that is not (mtl__attr_reserve). */
+#define MTL__ATTR_NARROW_MAX 0xffffu
+
 typedef struct mtl__attr_column {
-    uint32_t key;     /* strpool id of the key */
-    uint32_t **chunk; /* per lead chunk: values (strpool ids) or NULL */
+    uint32_t key;   /* strpool id of the key */
+    void **chunk;   /* per lead chunk: values or NULL */
+    uint8_t *wide;  /* per lead chunk: 1 when its values are uint32_t, else uint16_t */
     size_t nchunk;
 } mtl__attr_column;
 
@@ -297,6 +305,32 @@ static inline const mtl__answers *mtl__answers_at(const mtl_market *m, uint32_t 
 {
     return c < m->answer_chunks && m->answers[c] ? m->answers[c][i] : NULL;
 }
+static inline int mtl__attr_present(const mtl_market *m, uint32_t k, uint32_t c)
+{
+    const mtl__attr_column *ac = &m->attrs[k];
+    return c < ac->nchunk && ac->chunk[c] != NULL;
+}
+
+static inline uint32_t mtl__attr_get(const mtl_market *m, uint32_t k, uint32_t c,
+                                     uint32_t i)
+{
+    const mtl__attr_column *ac = &m->attrs[k];
+    if (c >= ac->nchunk || !ac->chunk[c])
+        return 0;
+    return ac->wide[c] ? ((const uint32_t *)ac->chunk[c])[i]
+                       : ((const uint16_t *)ac->chunk[c])[i];
+}
+
+static inline void mtl__attr_put(mtl_market *m, uint32_t k, uint32_t c, uint32_t i,
+                                 uint32_t id)
+{
+    mtl__attr_column *ac = &m->attrs[k];
+    if (ac->wide[c])
+        ((uint32_t *)ac->chunk[c])[i] = id;
+    else
+        ((uint16_t *)ac->chunk[c])[i] = (uint16_t)id;
+}
+
 /* Forget a removed lead's answers; free them all at the market's release. */
 void mtl__answers_drop(mtl_market *m, uint32_t c, uint32_t i);
 void mtl__answers_free(mtl_market *m);
@@ -409,11 +443,26 @@ void mtl__chunk_free(mtl_market *m, mtl__lead_chunk *c);
 /* Attribute key column for key (created if asked); index or MTL__NONE. */
 uint32_t mtl__attr_find(const mtl_market *m, uint32_t key_id);
 mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out);
-/* The value column of attribute k in chunk c, allocated on demand: create
- * 0 finds it (NULL: none), 1 creates it zeroed (no value) when missing,
- * MTL__ATTR_FILL creates it unzeroed for a caller that writes every slot. */
-#define MTL__ATTR_FILL 2
-uint32_t *mtl__attr_values(mtl_market *m, uint32_t k, uint32_t c, int create);
+/* The value (string-pool id, 0 = none) of attribute k at slot i of chunk c. */
+static inline uint32_t mtl__attr_get(const mtl_market *m, uint32_t k, uint32_t c,
+                                     uint32_t i);
+/* Does chunk c have a column of attribute k? */
+static inline int mtl__attr_present(const mtl_market *m, uint32_t k, uint32_t c);
+/* Make chunk c's column of attribute k hold ids up to max_id: allocated
+ * when missing (zeroed, or with fill for a caller that writes every slot),
+ * widened to 32 bits when max_id needs it.  MTL_OK, or MTL_E_NO_MEMORY
+ * (reported) with the column as it was. */
+#define MTL__ATTR_FILL 1
+mtl_status mtl__attr_reserve(mtl_market *m, uint32_t k, uint32_t c, uint32_t max_id,
+                             int fill);
+/* Store id at slot i of a column that mtl__attr_reserve made fit for it
+ * (or 0 into any present column). */
+static inline void mtl__attr_put(mtl_market *m, uint32_t k, uint32_t c, uint32_t i,
+                                 uint32_t id);
+/* Zero the slots from i on of chunk c's column of attribute k, if any. */
+void mtl__attr_clear_from(mtl_market *m, uint32_t k, uint32_t c, uint32_t i);
+/* Free chunk c's column of attribute k, if any. */
+void mtl__attr_drop(mtl_market *m, uint32_t k, uint32_t c);
 mtl_status mtl__check_stage_outcome(const mtl_market *m, int32_t stage,
                                     int32_t outcome);
 /* Interning with the usual error reporting. */

@@ -165,10 +165,9 @@ void mtl__leads_free(mtl_market *m)
     for (k = 0; k < m->nattrs; k++) {
         mtl__attr_column *ac = &m->attrs[k];
         for (c = 0; c < ac->nchunk; c++)
-            if (ac->chunk[c])
-                mtl__free(&m->alloc, ac->chunk[c],
-                          (size_t)mtl__lead_chunk_capacity(c) * sizeof(uint32_t));
+            mtl__attr_drop(m, (uint32_t)k, (uint32_t)c);
         mtl__free(&m->alloc, ac->chunk, ac->nchunk * sizeof *ac->chunk);
+        mtl__free(&m->alloc, ac->wide, ac->nchunk * sizeof *ac->wide);
     }
     mtl__free(&m->alloc, m->attrs, m->cap_attrs * sizeof *m->attrs);
     mtl__free(&m->alloc, m->events, m->cap_events * sizeof *m->events);
@@ -212,41 +211,87 @@ mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out)
     return MTL_OK;
 }
 
-uint32_t *mtl__attr_values(mtl_market *m, uint32_t k, uint32_t c, int create)
+/* Bytes of chunk c's column of attribute k at its width. */
+static size_t attr_bytes(const mtl__attr_column *ac, uint32_t c)
+{
+    return (size_t)mtl__lead_chunk_capacity(c) * (ac->wide[c] ? 4u : 2u);
+}
+
+void mtl__attr_drop(mtl_market *m, uint32_t k, uint32_t c)
 {
     mtl__attr_column *ac = &m->attrs[k];
-    if (c >= ac->nchunk || !ac->chunk[c]) {
-        uint32_t *v;
-        if (!create)
-            return NULL;
-        if (c >= ac->nchunk) {
-            size_t n = m->cap_chunks > c ? m->cap_chunks : (size_t)c + 1;
-            uint32_t **nc = mtl__realloc(&m->alloc, ac->chunk,
-                                         ac->nchunk * sizeof *nc, n * sizeof *nc);
-            if (!nc)
-                return NULL;
-            memset(nc + ac->nchunk, 0, (n - ac->nchunk) * sizeof *nc);
-            ac->chunk = nc;
-            ac->nchunk = n;
-        }
-        v = create == MTL__ATTR_FILL
-                ? mtl__alloc_array(&m->alloc, mtl__lead_chunk_capacity(c), sizeof *v)
-                : mtl__alloc_zero(&m->alloc, (size_t)mtl__lead_chunk_capacity(c) * sizeof *v);
-        if (!v)
-            return NULL;
-        ac->chunk[c] = v;
+    if (c < ac->nchunk && ac->chunk[c]) {
+        mtl__free(&m->alloc, ac->chunk[c], attr_bytes(ac, c));
+        ac->chunk[c] = NULL;
+        ac->wide[c] = 0;
     }
-    return ac->chunk[c];
+}
+
+mtl_status mtl__attr_reserve(mtl_market *m, uint32_t k, uint32_t c, uint32_t max_id,
+                             int fill)
+{
+    mtl__attr_column *ac = &m->attrs[k];
+    uint32_t cap = mtl__lead_chunk_capacity(c), i;
+    int wide = max_id > MTL__ATTR_NARROW_MAX;
+    if (c >= ac->nchunk) {
+        size_t n = m->cap_chunks > c ? m->cap_chunks : (size_t)c + 1;
+        void **nc;
+        uint8_t *nw = mtl__alloc_zero(&m->alloc, n * sizeof *nw);
+        if (!nw)
+            return mtl__error_oom();
+        nc = mtl__realloc(&m->alloc, ac->chunk, ac->nchunk * sizeof *nc, n * sizeof *nc);
+        if (!nc) {
+            mtl__free(&m->alloc, nw, n * sizeof *nw);
+            return mtl__error_oom();
+        }
+        memset(nc + ac->nchunk, 0, (n - ac->nchunk) * sizeof *nc);
+        if (ac->nchunk)
+            memcpy(nw, ac->wide, ac->nchunk * sizeof *nw);
+        mtl__free(&m->alloc, ac->wide, ac->nchunk * sizeof *ac->wide);
+        ac->chunk = nc;
+        ac->wide = nw;
+        ac->nchunk = n;
+    }
+    if (!ac->chunk[c]) {
+        size_t bytes = (size_t)cap * (wide ? 4u : 2u);
+        void *v = fill == MTL__ATTR_FILL ? mtl__alloc(&m->alloc, bytes)
+                                         : mtl__alloc_zero(&m->alloc, bytes);
+        if (!v)
+            return mtl__error_oom();
+        ac->chunk[c] = v;
+        ac->wide[c] = (uint8_t)wide;
+    } else if (wide && !ac->wide[c]) {
+        /* the first id past 16 bits in this chunk: the column widens */
+        const uint16_t *old = ac->chunk[c];
+        uint32_t *v = mtl__alloc_array(&m->alloc, cap, sizeof *v);
+        if (!v)
+            return mtl__error_oom();
+        for (i = 0; i < cap; i++)
+            v[i] = old[i];
+        mtl__free(&m->alloc, ac->chunk[c], (size_t)cap * 2u);
+        ac->chunk[c] = v;
+        ac->wide[c] = 1;
+    }
+    return MTL_OK;
+}
+
+void mtl__attr_clear_from(mtl_market *m, uint32_t k, uint32_t c, uint32_t i)
+{
+    mtl__attr_column *ac = &m->attrs[k];
+    uint32_t cap = mtl__lead_chunk_capacity(c);
+    size_t w;
+    if (!mtl__attr_present(m, k, c) || i >= cap)
+        return;
+    w = ac->wide[c] ? 4u : 2u;
+    memset((char *)ac->chunk[c] + (size_t)i * w, 0, (size_t)(cap - i) * w);
 }
 
 static void attrs_clear_slot(mtl_market *m, uint32_t c, uint32_t i)
 {
     size_t k;
-    for (k = 0; k < m->nattrs; k++) {
-        uint32_t *v = mtl__attr_values(m, (uint32_t)k, c, 0);
-        if (v)
-            v[i] = 0;
-    }
+    for (k = 0; k < m->nattrs; k++)
+        if (mtl__attr_present(m, (uint32_t)k, c))
+            mtl__attr_put(m, (uint32_t)k, c, i, 0);
 }
 
 /* ---- stage history ---------------------------------------------------- */
@@ -700,7 +745,7 @@ MTL_API mtl_status mtl_lead_set_expected_close(mtl_lead *lead, int32_t day)
 MTL_API mtl_status mtl_lead_set_attribute(mtl_lead *lead, const char *key,
                                           const char *value)
 {
-    uint32_t key_id, value_id, k, *v;
+    uint32_t key_id, value_id, k;
     mtl_status st;
     if (!lead)
         return mtl__error_null("lead");
@@ -712,26 +757,23 @@ MTL_API mtl_status mtl_lead_set_attribute(mtl_lead *lead, const char *key,
             key_id = mtl__strpool_find(&m->strings, key, strlen(key));
             if (key_id == MTL__NONE || (k = mtl__attr_find(m, key_id)) == MTL__NONE)
                 return MTL_OK;
-            v = mtl__attr_values(m, k, c->index, 0);
-            if (v)
-                v[i] = 0;
+            if (mtl__attr_present(m, k, c->index))
+                mtl__attr_put(m, k, c->index, i, 0);
             return MTL_OK;
         }
         if ((st = mtl__intern(m, key, "attribute key", &key_id)) != MTL_OK ||
             (st = mtl__intern(m, value, "attribute value", &value_id)) != MTL_OK ||
-            (st = mtl__attr_add_key(m, key_id, &k)) != MTL_OK)
+            (st = mtl__attr_add_key(m, key_id, &k)) != MTL_OK ||
+            (st = mtl__attr_reserve(m, k, c->index, value_id, 0)) != MTL_OK)
             return st;
-        v = mtl__attr_values(m, k, c->index, 1);
-        if (!v)
-            return mtl__error_oom();
-        v[i] = value_id;
+        mtl__attr_put(m, k, c->index, i, value_id);
     }
     return MTL_OK;
 }
 
 MTL_API const char *mtl_lead_attribute(const mtl_lead *lead, const char *key)
 {
-    uint32_t key_id, k, *v;
+    uint32_t key_id, k, v;
     if (!lead || !key)
         return NULL;
     {
@@ -740,10 +782,8 @@ MTL_API const char *mtl_lead_attribute(const mtl_lead *lead, const char *key)
         if (key_id == MTL__NONE || key_id == 0 ||
             (k = mtl__attr_find(m, key_id)) == MTL__NONE)
             return NULL;
-        v = mtl__attr_values(m, k, c->index, 0);
-        if (!v || !v[i])
-            return NULL;
-        return mtl__strpool_get(&m->strings, v[i]);
+        v = mtl__attr_get(m, k, c->index, i);
+        return v ? mtl__strpool_get(&m->strings, v) : NULL;
     }
 }
 
@@ -753,8 +793,7 @@ static uint32_t nth_attribute(const mtl_lead *lead, size_t index, size_t *count)
     size_t k, n = 0;
     LEAD_VARS(lead);
     for (k = 0; k < m->nattrs; k++) {
-        uint32_t *v = mtl__attr_values(m, (uint32_t)k, c->index, 0);
-        if (v && v[i]) {
+        if (mtl__attr_get(m, (uint32_t)k, c->index, i)) {
             if (n == index)
                 return (uint32_t)k;
             n++;
@@ -789,8 +828,7 @@ MTL_API mtl_status mtl_lead_attribute_at(const mtl_lead *lead, size_t index,
         if (out_key)
             *out_key = mtl__strpool_get(&m->strings, m->attrs[k].key);
         if (out_value)
-            *out_value = mtl__strpool_get(
-                &m->strings, mtl__attr_values(m, k, c->index, 0)[i]);
+            *out_value = mtl__strpool_get(&m->strings, mtl__attr_get(m, k, c->index, i));
     }
     return MTL_OK;
 }

@@ -293,49 +293,95 @@ static mtl_status resolve_records(mtl_market *m, bulk_state *b,
     return MTL_OK;
 }
 
-/* Intern a string column into dst_of(chunk) (owner, region, source) or,
- * when dst_of is NULL, into attribute column attr. */
+/* The string-pool id of each dictionary entry of a dictionary-encoded
+ * column (*map NULL for a column of strings), and the largest. */
+static mtl_status dict_map(mtl_market *m, bulk_state *b, const mtl_string_column *col,
+                           const char *name, uint32_t **map, uint32_t *max)
+{
+    size_t j;
+    *map = NULL;
+    *max = 0;
+    if (!col->codes || col->values)
+        return MTL_OK;
+    *map = scratch(m, b, col->dict_count ? col->dict_count : 1);
+    if (!*map)
+        return mtl__error_oom();
+    for (j = 0; j < col->dict_count; j++) {
+        mtl_status st = mtl__intern(m, col->dict[j], name, &(*map)[j]);
+        if (st)
+            return st;
+        *max = (*map)[j] > *max ? (*map)[j] : *max;
+    }
+    return MTL_OK;
+}
+
+/* Intern a string column into attribute column attr: 16-bit values in a
+ * chunk while its ids allow (mtl__attr_reserve). */
+static mtl_status intern_attribute(mtl_market *m, bulk_state *b,
+                                   const mtl_lead_columns *c,
+                                   const mtl_string_column *col, uint32_t attr)
+{
+    uint32_t *map, max;
+    size_t j;
+    run r;
+    mtl_status st;
+    if (!column_present(col))
+        return MTL_OK; /* absent attribute values need no column */
+    if ((st = dict_map(m, b, col, "attribute value", &map, &max)))
+        return st;
+    FOR_RUNS(m, b, c->count, r) {
+        uint32_t ci = r.c->index;
+        /* a run over a whole chunk writes every slot: no zeroing first */
+        if ((st = mtl__attr_reserve(m, attr, ci, max,
+                                    r.i == 0 && r.len == r.c->capacity ? MTL__ATTR_FILL
+                                                                       : 0)))
+            return st;
+        if (map) {
+            const uint32_t *codes = col->codes + r.row;
+            if (m->attrs[attr].wide[ci]) {
+                uint32_t *dst = (uint32_t *)m->attrs[attr].chunk[ci] + r.i;
+                for (j = 0; j < r.len; j++)
+                    dst[j] = codes[j] == MTL_CODE_NONE ? 0 : map[codes[j]];
+            } else {
+                uint16_t *dst = (uint16_t *)m->attrs[attr].chunk[ci] + r.i;
+                for (j = 0; j < r.len; j++)
+                    dst[j] = (uint16_t)(codes[j] == MTL_CODE_NONE ? 0 : map[codes[j]]);
+            }
+            continue;
+        }
+        for (j = 0; j < r.len; j++) {
+            uint32_t id;
+            if ((st = mtl__intern(m, col->values[r.row + j], "attribute value", &id)) ||
+                (id > MTL__ATTR_NARROW_MAX && (st = mtl__attr_reserve(m, attr, ci, id, 0))))
+                return row_error_wrap(st, r.row + j, NULL);
+            mtl__attr_put(m, attr, ci, r.i + (uint32_t)j, id);
+        }
+    }
+    return MTL_OK;
+}
+
+/* Intern a string column into dst_of(chunk): owner, region, source. */
 static mtl_status intern_column(mtl_market *m, bulk_state *b,
                                 const mtl_lead_columns *c,
                                 const mtl_string_column *col, const char *name,
-                                uint32_t *(*dst_of)(mtl__lead_chunk *),
-                                uint32_t attr)
+                                uint32_t *(*dst_of)(mtl__lead_chunk *))
 {
-    uint32_t *map = NULL;
+    uint32_t *map, max;
     size_t n = c->count, j;
     run r;
-    if (col->codes && !col->values) {
-        map = scratch(m, b, col->dict_count ? col->dict_count : 1);
-        if (!map)
-            return mtl__error_oom();
-        for (j = 0; j < col->dict_count; j++) {
-            mtl_status st = mtl__intern(m, col->dict[j], name, &map[j]);
-            if (st)
-                return st;
-        }
-    }
+    mtl_status st;
+    if ((st = dict_map(m, b, col, name, &map, &max)))
+        return st;
     FOR_RUNS(m, b, n, r) {
-        uint32_t *dst;
-        if (dst_of)
-            dst = dst_of(r.c);
-        else if (!column_present(col))
-            continue; /* absent attribute values need no column */
-        else if (!(dst = mtl__attr_values(m, attr, r.c->index,
-                                          r.i == 0 && r.len == r.c->capacity
-                                              ? MTL__ATTR_FILL /* every slot below */
-                                              : 1)))
-            return mtl__error_oom();
-        dst += r.i;
+        uint32_t *dst = dst_of(r.c) + r.i;
         if (map) {
             const uint32_t *codes = col->codes + r.row;
             for (j = 0; j < r.len; j++)
                 dst[j] = codes[j] == MTL_CODE_NONE ? 0 : map[codes[j]];
         } else if (col->values) {
-            for (j = 0; j < r.len; j++) {
-                mtl_status st = mtl__intern(m, col->values[r.row + j], name, &dst[j]);
-                if (st)
+            for (j = 0; j < r.len; j++)
+                if ((st = mtl__intern(m, col->values[r.row + j], name, &dst[j])))
                     return row_error_wrap(st, r.row + j, NULL);
-            }
         } else {
             memset(dst, 0, r.len * sizeof *dst);
         }
@@ -552,23 +598,15 @@ static void clear_attr_tail(mtl_market *m, size_t chunk, size_t from)
     size_t k;
     if (chunk >= m->nchunks)
         return;
-    for (k = 0; k < m->nattrs; k++) {
-        uint32_t *v = mtl__attr_values(m, (uint32_t)k, (uint32_t)chunk, 0);
-        if (v)
-            memset(v + from, 0,
-                   (m->chunks[chunk]->capacity - from) * sizeof *v);
-    }
+    for (k = 0; k < m->nattrs; k++)
+        mtl__attr_clear_from(m, (uint32_t)k, (uint32_t)chunk, (uint32_t)from);
 }
 
-static void free_attr_column(mtl_market *m, mtl__attr_column *ac, size_t from)
+static void free_attr_column(mtl_market *m, uint32_t k, size_t from)
 {
     size_t ch;
-    for (ch = from; ch < ac->nchunk; ch++)
-        if (ac->chunk[ch]) {
-            mtl__free(&m->alloc, ac->chunk[ch],
-                      (size_t)mtl__lead_chunk_capacity(ch) * sizeof(uint32_t));
-            ac->chunk[ch] = NULL;
-        }
+    for (ch = from; ch < m->attrs[k].nchunk; ch++)
+        mtl__attr_drop(m, k, (uint32_t)ch);
 }
 
 /* Attribute values from slot i0 of chunk0 on, and the keys from nattrs0
@@ -579,10 +617,12 @@ static void drop_attributes(mtl_market *m, size_t chunk0, size_t i0, size_t nchu
     size_t k;
     clear_attr_tail(m, chunk0, i0);
     for (k = 0; k < m->nattrs; k++) {
-        free_attr_column(m, &m->attrs[k], k >= nattrs0 ? 0 : nchunks0);
-        if (k >= nattrs0)
-            mtl__free(&m->alloc, m->attrs[k].chunk,
-                      m->attrs[k].nchunk * sizeof *m->attrs[k].chunk);
+        mtl__attr_column *ac = &m->attrs[k];
+        free_attr_column(m, (uint32_t)k, k >= nattrs0 ? 0 : nchunks0);
+        if (k >= nattrs0) {
+            mtl__free(&m->alloc, ac->chunk, ac->nchunk * sizeof *ac->chunk);
+            mtl__free(&m->alloc, ac->wide, ac->nchunk * sizeof *ac->wide);
+        }
     }
     m->nattrs = nattrs0;
 }
@@ -629,9 +669,9 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
 
     if ((st = resolve_records(m, b, c, &c->customers, 1, customer_slots)) ||
         (st = resolve_records(m, b, c, &c->segments, 0, segment_slots)) ||
-        (st = intern_column(m, b, c, &c->owners, "owner", owner_col, 0)) ||
-        (st = intern_column(m, b, c, &c->regions, "region", region_col, 0)) ||
-        (st = intern_column(m, b, c, &c->sources, "source", source_col, 0)))
+        (st = intern_column(m, b, c, &c->owners, "owner", owner_col)) ||
+        (st = intern_column(m, b, c, &c->regions, "region", region_col)) ||
+        (st = intern_column(m, b, c, &c->sources, "source", source_col)))
         return st;
     if (column_present(&c->customers) || customer_slots)
         inherit_from_customer(m, b, c);
@@ -639,8 +679,7 @@ static mtl_status append(mtl_market *m, bulk_state *b, const mtl_lead_columns *c
         uint32_t key_id, k;
         if ((st = mtl__intern(m, c->attribute_keys[a], "attribute key", &key_id)) ||
             (st = mtl__attr_add_key(m, key_id, &k)) ||
-            (st = intern_column(m, b, c, &c->attributes[a], "attribute value",
-                                NULL, k)))
+            (st = intern_attribute(m, b, c, &c->attributes[a], k)))
             return st;
     }
     if ((st = sparse_columns(m, b, c)) || (st = store_ids(m, b, c, given->id_refs)))
