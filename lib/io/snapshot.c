@@ -2243,7 +2243,7 @@ static mtl_status load_attributes(mtl_market *m, const snapshot *s)
     size_t n = s->nleads, a;
     mtl_status st;
     for (a = 0; a < s->nkeys; a++) {
-        uint64_t key = 0, top;
+        uint64_t key = 0;
         uint32_t idx;
         column col;
         size_t row, len, k, d;
@@ -2259,10 +2259,6 @@ static mtl_status load_attributes(mtl_market *m, const snapshot *s)
             return st;
         if (col.width == 0 && col.base == 0)
             continue; /* no lead has this attribute */
-        /* the largest value the column can hold (and the pool allows):
-         * whether the chunks' columns can be 16 bits wide */
-        top = col.width >= 4 ? UINT64_MAX : col.base + (((uint64_t)1 << (8 * col.width)) - 1);
-        top = top < pool - 1 ? top : pool - 1;
         for (row = 0, k = 0; row < n; row += len, k++) {
             uint32_t *wide = NULL;
             uint16_t *narrow = NULL;
@@ -2277,13 +2273,13 @@ static mtl_status load_attributes(mtl_market *m, const snapshot *s)
                         return CORRUPT("section ATTR: lead %zu: value %llu of %llu",
                                        row + d + q, (unsigned long long)v[q],
                                        (unsigned long long)pool);
-                    if (!wide && !narrow) {
-                        if ((st = mtl__attr_reserve(m, idx, (uint32_t)k, (uint32_t)top, 0)))
+                    /* the chunk's column on its first value, 16 bits wide
+                     * until a value needs more (mtl__attr_reserve) */
+                    if ((!wide && !narrow) || (narrow && v[q] > MTL__ATTR_NARROW_MAX)) {
+                        if ((st = mtl__attr_reserve(m, idx, (uint32_t)k, (uint32_t)v[q], 0)))
                             return st;
-                        if (m->attrs[idx].wide[k])
-                            wide = m->attrs[idx].chunk[k];
-                        else
-                            narrow = m->attrs[idx].chunk[k];
+                        wide = m->attrs[idx].wide[k] ? m->attrs[idx].chunk[k] : NULL;
+                        narrow = wide ? NULL : m->attrs[idx].chunk[k];
                     }
                     if (wide)
                         wide[d + q] = (uint32_t)v[q];
