@@ -103,10 +103,8 @@ void mtl__funnel_account_run(mtl_market *m, const mtl__lead_chunk *c, uint32_t f
                              uint32_t to)
 {
     uint32_t i;
-    for (i = from; i < to; i++) {
-        mtl__funnel_cell_add(m, cells_of(m, c->segment[i]), c, i, 1);
-        mtl__funnel_cell_add(m, m->funnel_total, c, i, 1);
-    }
+    for (i = from; i < to; i++)
+        mtl__funnel_account(m, c, i, 1);
 }
 
 mtl_status mtl__funnel_segment_init(mtl_market *m, const mtl_segment *s)
