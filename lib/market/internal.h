@@ -305,12 +305,15 @@ static inline const mtl__answers *mtl__answers_at(const mtl_market *m, uint32_t 
 {
     return c < m->answer_chunks && m->answers[c] ? m->answers[c][i] : NULL;
 }
+/* Attribute columns (mtl__attr_column; lead.c): does chunk c have a
+ * column of attribute k? */
 static inline int mtl__attr_present(const mtl_market *m, uint32_t k, uint32_t c)
 {
     const mtl__attr_column *ac = &m->attrs[k];
     return c < ac->nchunk && ac->chunk[c] != NULL;
 }
 
+/* The value (string-pool id, 0 = none) of attribute k at slot i of chunk c. */
 static inline uint32_t mtl__attr_get(const mtl_market *m, uint32_t k, uint32_t c,
                                      uint32_t i)
 {
@@ -321,6 +324,8 @@ static inline uint32_t mtl__attr_get(const mtl_market *m, uint32_t k, uint32_t c
                        : ((const uint16_t *)ac->chunk[c])[i];
 }
 
+/* Store id at slot i of a column that mtl__attr_reserve made fit for it
+ * (or 0 into any present column). */
 static inline void mtl__attr_put(mtl_market *m, uint32_t k, uint32_t c, uint32_t i,
                                  uint32_t id)
 {
@@ -443,22 +448,14 @@ void mtl__chunk_free(mtl_market *m, mtl__lead_chunk *c);
 /* Attribute key column for key (created if asked); index or MTL__NONE. */
 uint32_t mtl__attr_find(const mtl_market *m, uint32_t key_id);
 mtl_status mtl__attr_add_key(mtl_market *m, uint32_t key_id, uint32_t *out);
-/* The value (string-pool id, 0 = none) of attribute k at slot i of chunk c. */
-static inline uint32_t mtl__attr_get(const mtl_market *m, uint32_t k, uint32_t c,
-                                     uint32_t i);
-/* Does chunk c have a column of attribute k? */
-static inline int mtl__attr_present(const mtl_market *m, uint32_t k, uint32_t c);
-/* Make chunk c's column of attribute k hold ids up to max_id: allocated
+/* (mtl__attr_present, mtl__attr_get and mtl__attr_put: above, inline.)
+ * Make chunk c's column of attribute k hold ids up to max_id: allocated
  * when missing (zeroed, or with fill for a caller that writes every slot),
  * widened to 32 bits when max_id needs it.  MTL_OK, or MTL_E_NO_MEMORY
  * (reported) with the column as it was. */
 #define MTL__ATTR_FILL 1
 mtl_status mtl__attr_reserve(mtl_market *m, uint32_t k, uint32_t c, uint32_t max_id,
                              int fill);
-/* Store id at slot i of a column that mtl__attr_reserve made fit for it
- * (or 0 into any present column). */
-static inline void mtl__attr_put(mtl_market *m, uint32_t k, uint32_t c, uint32_t i,
-                                 uint32_t id);
 /* Zero the slots from i on of chunk c's column of attribute k, if any. */
 void mtl__attr_clear_from(mtl_market *m, uint32_t k, uint32_t c, uint32_t i);
 /* Free chunk c's column of attribute k, if any. */
